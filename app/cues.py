@@ -1,0 +1,102 @@
+"""Surface cues a message shows beside what the model reads: shouting, heat, demands, hedges."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_EXCLAIM_RUN = re.compile(r"!{2,}|[?!]{3,}")
+
+# Word lists are cues, not verdicts: each only nudges a customer-type score.
+_ANGER_WORDS = re.compile(
+    r"\b(unacceptable|ridiculous|outrageous|absurd|furious|livid|fed up|sick of|sick and tired|"
+    r"disgrace(?:ful)?|pathetic|useless|incompetent|joke|worst|scam|rip[- ]?off|appalling|"
+    r"infuriating|insane|how dare|what the hell|wtf|enough is enough)\b",
+    re.IGNORECASE,
+)
+_PROFANITY = re.compile(
+    r"\b(f+u+c+k\w*|f\*+k?\w*|sh[i1]t\w*|crap\w*|damn\w*|bloody|bullshit|bs|hell|piss(?:ed)?|"
+    r"arse|ass(?:hole)?s?|bastards?|wtf)\b",
+    re.IGNORECASE,
+)
+_DISSATISFIED_WORDS = re.compile(
+    r"\b(disappoint\w*|let down|not what i (?:expected|ordered|paid for)|expected (?:better|more)|"
+    r"not (?:happy|satisfied|impressed)|unhappy|dissatisfied|underwhelm\w*|poor (?:quality|service)|"
+    r"not (?:good|great) enough|below (?:par|expectations)|(?:a )?shame|waste of (?:money|time))\b",
+    re.IGNORECASE,
+)
+_DEMAND = re.compile(
+    r"\b(i (?:want|demand|expect|insist|need) (?!to know\b)|you (?:need|have|must) to|"
+    r"(?:give|send|refund|fix|get) (?:me|it|this)\b|(?:right )?now\b|immediately|asap|at once|"
+    r"or else|no excuses|i won'?t accept|non-negotiable|full refund|make it right|"
+    r"i'?m not asking)",
+    re.IGNORECASE,
+)
+_DEADLINE = re.compile(
+    r"\b(by (?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"end of (?:day|the day|week|business))|within \d+ (?:hours?|days?|minutes?)|"
+    r"in the next \d+ (?:hours?|days?|minutes?)|today|tonight|eod|first thing)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(not sure (?:if|whether|which|what)|can'?t decide|cannot decide|undecided|torn between|"
+    r"which (?:one|option|plan|model|version) (?:should|would|is)|should i (?:get|go|choose|pick|buy)|"
+    r"or should i|either (?:one|option)|(?:what'?s|what is) the difference|compare|comparison|"
+    r"versus|vs\.?|pros and cons|on the fence|hard to choose|would you recommend|"
+    r"help me (?:choose|decide|pick)|maybe i should|i keep changing my mind|second thoughts)\b",
+    re.IGNORECASE,
+)
+_CONFUSION = re.compile(
+    r"\b(i (?:don'?t|do not) (?:understand|get it|get why|follow)|confus\w*|doesn'?t make sense|"
+    r"makes no sense|what does .{1,40} mean|i thought (?:it|that|you|i|the)|why does it say|"
+    r"i'?m lost|no idea (?:why|how|what)|unclear|mixed up|puzzled|how come|i assumed|"
+    r"(?:you|it) said .{1,40} but)",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(
+    r"\b(thank(?:s| you)|thx|ty|appreciate\w*|grateful|great (?:job|service|help)|"
+    r"(?:you'?re|you are) (?:the best|awesome|amazing)|perfect|works (?:now|great)|"
+    r"love (?:it|this)|brilliant|excellent|well done|sorted|resolved)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Counts and ratios read off the text; each in a small, known range."""
+
+    shouting: float  # share of words of 3+ letters written in capitals, 0..1
+    exclamations: int
+    exclamation_runs: int  # "!!", "?!?" and the like
+    questions: int
+    anger_words: int
+    profanity: int
+    dissatisfaction: int
+    demands: int
+    deadlines: int
+    hedges: int
+    confusion: int
+    thanks: int
+
+
+def read_cues(text: str) -> Cues:
+    """Read the surface cues of one message."""
+    words = [w for w in _WORD.findall(text) if len(w) >= 3]
+    capitals = sum(1 for w in words if w.isupper())
+    # A single capitalised acronym ("ETA", "PDF") is not shouting; three or more words are.
+    shouting = capitals / len(words) if words and capitals >= 3 else 0.0
+    return Cues(
+        shouting=shouting,
+        exclamations=text.count("!"),
+        exclamation_runs=len(_EXCLAIM_RUN.findall(text)),
+        questions=text.count("?"),
+        anger_words=len(_ANGER_WORDS.findall(text)),
+        profanity=len(_PROFANITY.findall(text)),
+        dissatisfaction=len(_DISSATISFIED_WORDS.findall(text)),
+        demands=len(_DEMAND.findall(text)),
+        deadlines=len(_DEADLINE.findall(text)),
+        hedges=len(_HEDGE.findall(text)),
+        confusion=len(_CONFUSION.findall(text)),
+        thanks=len(_THANKS.findall(text)),
+    )

@@ -1,0 +1,106 @@
+"""Customer type scores and intensity, from the model's scores and the text's cues."""
+
+from __future__ import annotations
+
+from app.config import Thresholds
+from app.cues import Cues
+from app.domain import CustomerProfile, Scores
+from app.labels import CUSTOMER_TYPES, CustomerType
+
+DIFFICULT_TYPES: tuple[CustomerType, ...] = (
+    "angry",
+    "dissatisfied",
+    "demanding",
+    "indecisive",
+    "confused",
+)
+
+
+def _clip(value: float) -> float:
+    return max(0.0, min(1.0, value))
+
+
+def _saturate(count: int, full: int = 2) -> float:
+    """0 for no occurrence, 1 from `full` occurrences on: a count read as strength."""
+    return min(count, full) / full
+
+
+def heat(scores: Scores, cues: Cues) -> float:
+    """How heated the message reads, 0..1: anger in the words, the capitals and the punctuation."""
+    emotions = scores.emotions
+    anger = max(emotions["anger"], 0.8 * emotions["annoyance"], 0.7 * emotions["disgust"])
+    return _clip(
+        0.35 * anger
+        + 0.3 * cues.shouting
+        + 0.15 * _saturate(cues.exclamations, 3)
+        + 0.1 * _saturate(cues.exclamation_runs, 1)
+        + 0.2 * _saturate(cues.profanity)
+        + 0.2 * _saturate(cues.anger_words)
+    )
+
+
+def type_scores(scores: Scores, cues: Cues) -> dict[CustomerType, float]:
+    """A score in 0..1 per customer type; several can be high at once (angry and demanding)."""
+    emotions, sentiment = scores.emotions, scores.sentiment
+    negative, positive = sentiment["negative"], sentiment["positive"]
+    heated = heat(scores, cues)
+    difficult: dict[CustomerType, float] = {
+        "angry": _clip(
+            0.45 * heated
+            + 0.25 * negative
+            + 0.3 * max(emotions["anger"], 0.7 * emotions["annoyance"])
+            + 0.15 * _saturate(cues.anger_words)
+        ),
+        "dissatisfied": _clip(
+            0.35 * max(emotions["disappointment"], 0.8 * emotions["disapproval"], 0.6 * emotions["sadness"])
+            + 0.3 * negative
+            + 0.4 * _saturate(cues.dissatisfaction, 1)
+        ),
+        "demanding": _clip(
+            0.45 * _saturate(cues.demands)
+            + 0.2 * _saturate(cues.deadlines, 1)
+            + 0.15 * negative
+            + 0.1 * emotions["desire"]
+            + 0.1 * _saturate(cues.exclamations, 2)
+        ),
+        "indecisive": _clip(
+            0.6 * _saturate(cues.hedges)
+            + 0.15 * emotions["curiosity"]
+            + 0.15 * _saturate(cues.questions, 2)
+            - 0.2 * negative
+        ),
+        "confused": _clip(
+            0.45 * emotions["confusion"]
+            + 0.45 * _saturate(cues.confusion, 1)
+            + 0.1 * _saturate(cues.questions, 2)
+        ),
+    }
+    worst = max(difficult.values())
+    satisfied = _clip(
+        0.45 * max(emotions["gratitude"], emotions["admiration"], emotions["joy"], emotions["relief"])
+        + 0.35 * positive
+        + 0.25 * _saturate(cues.thanks, 1)
+        - 0.4 * negative
+    )
+    neutral = _clip((0.5 * emotions["neutral"] + 0.5 * sentiment["neutral"]) * (1 - worst))
+    result = {**difficult, "satisfied": satisfied, "neutral": neutral}
+    return {t: round(result[t], 4) for t in CUSTOMER_TYPES}
+
+
+def intensity(type_score: dict[CustomerType, float], scores: Scores, cues: Cues) -> float:
+    """How strongly the customer feels it, 0..1: mild annoyance low, fury high."""
+    worst = max(type_score[t] for t in DIFFICULT_TYPES)
+    return round(_clip(0.5 * worst + 0.5 * heat(scores, cues)), 4)
+
+
+def profile(scores: Scores, cues: Cues, thresholds: Thresholds) -> CustomerProfile:
+    """Decide the customer type: the strongest difficult type if it clears the bar."""
+    by_type = type_scores(scores, cues)
+    difficult = max(DIFFICULT_TYPES, key=lambda t: by_type[t])
+    if by_type[difficult] >= thresholds.customer_type_min_score:
+        label: CustomerType = difficult
+    elif by_type["satisfied"] >= thresholds.customer_type_min_score:
+        label = "satisfied"
+    else:
+        label = "neutral"
+    return CustomerProfile(label=label, scores=by_type, intensity=intensity(by_type, scores, cues))

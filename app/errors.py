@@ -1,0 +1,51 @@
+"""The service's exceptions; each knows its HTTP status and stable error code.
+
+    TriageError
+    ├── ModelLoadError        500  model_load_failed   (start-up only)
+    ├── BankInvalidError      500  bank_invalid        (start-up only)
+    ├── ModelNotReadyError    503  model_not_ready
+    ├── InvalidRequestError   422  invalid_request
+    ├── PayloadTooLargeError  413  payload_too_large
+    └── NotFoundError         404  not_found
+
+Domain code raises these; one handler in app.main turns them into the error body.
+"""
+
+from __future__ import annotations
+
+
+class TriageError(Exception):
+    status: int = 500
+    code: str = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ModelLoadError(TriageError):
+    code = "model_load_failed"
+
+
+class BankInvalidError(TriageError):
+    code = "bank_invalid"
+
+
+class ModelNotReadyError(TriageError):
+    status = 503
+    code = "model_not_ready"
+
+
+class InvalidRequestError(TriageError):
+    status = 422
+    code = "invalid_request"
+
+
+class PayloadTooLargeError(TriageError):
+    status = 413
+    code = "payload_too_large"
+
+
+class NotFoundError(TriageError):
+    status = 404
+    code = "not_found"

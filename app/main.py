@@ -1,0 +1,123 @@
+"""The app factory: settings in, a FastAPI app out; `app` is what uvicorn serves."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+
+import anyio
+import torch
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import __version__
+from app.api import field_error, request_id_of, router
+from app.bank import BankError, ResponseBank
+from app.classifier import Classifier, Heads, MiniLMClassifier
+from app.config import Settings
+from app.errors import BankInvalidError, TriageError
+from app.logs import configure_logging
+from app.middleware import RequestContextMiddleware, problem
+from app.triage import TriageEngine
+
+log = logging.getLogger("triage.app")
+PROBLEM_JSON = "application/problem+json"
+
+
+def create_app(settings: Settings | None = None, *, classifier: Classifier | None = None) -> FastAPI:
+    """Build the service. Pass a classifier to skip loading the shipped model (tests do)."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.engine = None
+        app.state.load_error = None
+        app.state.inference_limiter = anyio.CapacityLimiter(settings.inference_concurrency)
+        if settings.torch_threads:
+            torch.set_num_threads(settings.torch_threads)
+        # Cheap checks first, so a broken bank or model directory stops start-up with a clear
+        # message; the encoder, the slow part, then loads while /readyz answers 503.
+        bank = _load_bank(settings)
+        if classifier is not None:
+            app.state.engine = TriageEngine.from_settings(classifier, settings, bank=bank)
+        else:
+            Heads.load(settings.models_dir)
+            threading.Thread(target=_load_model, args=(app, settings, bank), daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="sentiment-triage",
+        version=__version__,
+        summary="Sentiment, customer type, escalation triggers and a de-escalation playbook "
+        "for every customer message.",
+        lifespan=lifespan,
+    )
+    app.add_exception_handler(TriageError, _triage_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.include_router(router)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app
+
+
+def _load_bank(settings: Settings) -> ResponseBank:
+    try:
+        return ResponseBank.load(settings.bank_path) if settings.bank_path else ResponseBank.default()
+    except BankError as exc:
+        raise BankInvalidError(str(exc)) from exc
+
+
+def _load_model(app: FastAPI, settings: Settings, bank: ResponseBank) -> None:
+    try:
+        model = MiniLMClassifier.load(settings.models_dir, encoder_dir=settings.encoder_dir)
+        model.predict(["warm-up"])  # the first forward pass allocates; pay for it before ready
+        app.state.engine = TriageEngine.from_settings(model, settings, bank=bank)
+        log.info("model loaded", extra={"model_version": model.model_version})
+    except Exception as exc:
+        app.state.load_error = f"model failed to load: {exc}"
+        log.critical("model failed to load", extra={"error": str(exc)})
+
+
+def _problem_response(request: Request, status: int, code: str, message: str, **extra: object) -> JSONResponse:
+    body = problem(status, code, message, request_id_of(request), **extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+async def _triage_error(request: Request, exc: TriageError) -> JSONResponse:
+    return _problem_response(request, exc.status, exc.code, exc.message)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return _problem_response(request, 400, "malformed_json", "the request body is not valid JSON")
+    return _problem_response(
+        request,
+        422,
+        "invalid_request",
+        "the request does not match the schema; see errors",
+        errors=[field_error(e) for e in errors],
+    )
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    return _problem_response(request, exc.status_code, code, message)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # Logged with its type only: the traceback could quote the customer's message.
+    log.error("unexpected error", extra={"exc_type": type(exc).__name__, "request_id": request_id_of(request)})
+    return _problem_response(request, 500, "internal_error", "an unexpected error occurred")
+
+
+app = create_app()

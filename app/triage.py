@@ -1,0 +1,103 @@
+"""The triage engine: scores from the model, then the decisions built on them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from app import customer_type, escalation
+from app.bank import ResponseBank
+from app.classifier import Classifier
+from app.config import Settings, Thresholds
+from app.cues import read_cues
+from app.domain import CustomerProfile, Escalation, Playbook, Scores, Sentiment
+from app.labels import SENTIMENT_LABELS, Channel
+from app.playbook import build_playbook
+from app.triggers import TriggerDetector
+
+
+@dataclass(frozen=True, slots=True)
+class TriageInput:
+    text: str
+    channel: Channel = "chat"
+    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    sentiment: Sentiment
+    emotions: dict[str, float]
+    customer: CustomerProfile
+    escalation: Escalation
+    playbook: Playbook
+
+
+def sentiment_of(scores: Scores, thresholds: Thresholds) -> Sentiment:
+    """The sentiment label, its signed score, and the 5-point scale helpdesks show."""
+    probabilities = {label: round(scores.sentiment[label], 4) for label in SENTIMENT_LABELS}
+    label = max(SENTIMENT_LABELS, key=lambda s: scores.sentiment[s])
+    score = round(scores.sentiment["positive"] - scores.sentiment["negative"], 4)
+    scale = 1 + sum(score > cut for cut in thresholds.scale_cuts)
+    return Sentiment(label=label, score=score, scale=scale, probabilities=probabilities)
+
+
+class TriageEngine:
+    """Everything one message goes through; batch-first so the model sees whole batches."""
+
+    def __init__(
+        self,
+        classifier: Classifier,
+        *,
+        detector: TriggerDetector,
+        bank: ResponseBank,
+        settings: Settings,
+    ) -> None:
+        self.classifier = classifier
+        self.detector = detector
+        self.bank = bank
+        self.settings = settings
+
+    @classmethod
+    def from_settings(
+        cls, classifier: Classifier, settings: Settings, *, bank: ResponseBank
+    ) -> TriageEngine:
+        return cls(
+            classifier,
+            detector=TriggerDetector(refund_limit=settings.refund_limit),
+            bank=bank,
+            settings=settings,
+        )
+
+    @property
+    def model_version(self) -> str:
+        return self.classifier.model_version
+
+    def triage(self, items: Sequence[TriageInput]) -> list[TriageResult]:
+        """Triage a batch of messages in one forward pass."""
+        if not items:
+            return []
+        all_scores = self.classifier.predict([item.text for item in items])
+        return [self._decide(item, scores) for item, scores in zip(items, all_scores, strict=True)]
+
+    def _decide(self, item: TriageInput, scores: Scores) -> TriageResult:
+        thresholds = self.settings.thresholds
+        sentiment = sentiment_of(scores, thresholds)
+        customer = customer_type.profile(scores, read_cues(item.text), thresholds)
+        decision = escalation.decide(
+            self.detector.detect(item.text),
+            customer,
+            thresholds=thresholds,
+            trigger_priority=self.settings.trigger_priority,
+        )
+        playbook = build_playbook(
+            self.bank,
+            profile=customer,
+            escalation=decision,
+            channel=item.channel,
+            values=item.values,
+            peak_anger_intensity=thresholds.peak_intensity,
+            secondary_type_score=thresholds.secondary_type_score,
+        )
+        emotions = {label: round(p, 4) for label, p in scores.emotions.items()}
+        return TriageResult(sentiment, emotions, customer, decision, playbook)

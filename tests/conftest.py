@@ -1,0 +1,68 @@
+"""Shared fixtures: a fake classifier that honours the real protocol, and app clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.classifier import Classifier
+from app.config import Settings
+from app.domain import Scores
+from app.labels import EMOTION_LABELS
+
+NEGATIVE_WORDS = ("terrible", "unacceptable", "worst", "angry", "broken", "third time", "!!")
+POSITIVE_WORDS = ("thank", "great", "love", "perfect")
+
+
+def make_scores(
+    negative: float = 0.1, positive: float = 0.1, **emotions: float
+) -> Scores:
+    """Scores with the given sentiment and emotions; every other emotion is 0.01."""
+    neutral = max(0.0, 1.0 - negative - positive)
+    all_emotions = {label: 0.01 for label in EMOTION_LABELS}
+    all_emotions.update(emotions)
+    return Scores(
+        sentiment={"negative": negative, "neutral": neutral, "positive": positive},
+        emotions=all_emotions,
+    )
+
+
+class FakeClassifier(Classifier):
+    """Scores from a few keywords, so API tests run without torch weights; records batches."""
+
+    model_version = "fake-1"
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Scores]:
+        self.batches.append(list(texts))
+        return [self._score(text.lower()) for text in texts]
+
+    @staticmethod
+    def _score(text: str) -> Scores:
+        if any(word in text for word in NEGATIVE_WORDS):
+            return make_scores(negative=0.85, positive=0.03, anger=0.7, annoyance=0.6)
+        if any(word in text for word in POSITIVE_WORDS):
+            return make_scores(negative=0.02, positive=0.9, gratitude=0.8, joy=0.4)
+        return make_scores(negative=0.1, positive=0.1, neutral=0.8)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def fake_classifier() -> FakeClassifier:
+    return FakeClassifier()
+
+
+@pytest.fixture
+def client(settings: Settings, fake_classifier: FakeClassifier) -> Iterator[TestClient]:
+    from app.main import create_app  # importing builds the module-level app: keep it lazy
+
+    with TestClient(create_app(settings, classifier=fake_classifier)) as test_client:
+        yield test_client

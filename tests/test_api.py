@@ -1,0 +1,149 @@
+"""API v1 as callers use it: the contract's names, batch behaviour, health, request ids."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.labels import CUSTOMER_TYPES, EMOTION_LABELS, STEPS
+from tests.conftest import FakeClassifier
+
+MANAGER = "I want to speak to your manager, this is the third time I'm writing!"
+
+
+def test_triage_answers_with_the_whole_contract(client: TestClient) -> None:
+    response = client.post("/v1/triage", json={"text": MANAGER, "channel": "email"})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) >= {
+        "sentiment", "emotions", "customer_type", "intensity", "escalation", "playbook",
+        "avoid", "model_version", "request_id",
+    }
+    assert body["sentiment"]["label"] == "negative"
+    assert -1 <= body["sentiment"]["score"] < 0
+    assert body["sentiment"]["scale"] in (1, 2)
+    assert abs(sum(body["sentiment"]["probabilities"].values()) - 1) < 1e-3
+    assert set(body["emotions"]) == set(EMOTION_LABELS)
+    assert set(body["customer_type"]["scores"]) == set(CUSTOMER_TYPES)
+    assert body["customer_type"]["label"] in ("angry", "demanding")
+    assert 0 <= body["intensity"] <= 1
+    assert body["model_version"] == "fake-1"
+    assert response.headers["x-request-id"] == body["request_id"]
+
+
+def test_triggers_carry_their_evidence_span(client: TestClient) -> None:
+    body = client.post("/v1/triage", json={"text": MANAGER}).json()
+    escalation = body["escalation"]
+    assert escalation["escalate"] is True
+    assert escalation["priority"] in ("high", "urgent")
+    types = {t["type"] for t in escalation["triggers"]}
+    assert {"human_request", "repeated_contact"} <= types
+    for trigger in escalation["triggers"]:
+        assert MANAGER[trigger["start"] : trigger["end"]] == trigger["evidence"]
+        assert trigger["source"] == "pattern"
+
+
+def test_playbook_steps_and_avoid_list(client: TestClient) -> None:
+    body = client.post("/v1/triage", json={"text": MANAGER}).json()
+    steps = [s["step"] for s in body["playbook"]]
+    assert steps and all(s in STEPS for s in steps)
+    assert "escalate" in steps
+    assert all(step["responses"] for step in body["playbook"])
+    assert body["avoid"]
+    texts = " ".join(r["text"] for s in body["playbook"] for r in s["responses"]).lower()
+    assert "calm down" not in texts
+    assert "{" not in texts
+
+
+def test_placeholders_are_filled_from_the_context(client: TestClient) -> None:
+    body = client.post(
+        "/v1/triage",
+        json={"text": MANAGER, "context": {"lead_name": "Ana Ruiz"}},
+    ).json()
+    [handoff] = [s for s in body["playbook"] if s["step"] == "escalate"]
+    assert "Ana Ruiz" in handoff["responses"][0]["text"]
+
+
+def test_a_calm_question_does_not_escalate(client: TestClient) -> None:
+    body = client.post("/v1/triage", json={"text": "What time do you open on Sunday?"}).json()
+    assert body["escalation"] == {"escalate": False, "priority": "low", "triggers": []}
+    assert body["customer_type"]["label"] == "neutral"
+
+
+def test_batch_keeps_order_and_isolates_bad_items(
+    client: TestClient, fake_classifier: FakeClassifier
+) -> None:
+    items = [
+        {"text": "Thank you, that was great"},
+        {"text": "   "},
+        {"text": MANAGER},
+        {"txt": "typo in the field name"},
+    ]
+    response = client.post("/v1/triage/batch", json={"items": items})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 4
+    assert results[0]["sentiment"]["label"] == "positive"
+    assert results[1]["index"] == 1 and results[1]["error"]["code"] == "invalid_request"
+    assert results[2]["escalation"]["escalate"] is True
+    assert results[3]["index"] == 3
+    # The good items went through the model in one forward pass.
+    assert fake_classifier.batches[-1] == ["Thank you, that was great", MANAGER]
+
+
+def test_request_id_is_echoed_when_given(client: TestClient) -> None:
+    response = client.post("/v1/triage", json={"text": "hello"}, headers={"X-Request-ID": "tkt-42"})
+    assert response.headers["x-request-id"] == "tkt-42"
+    assert response.json()["request_id"] == "tkt-42"
+
+
+def test_an_unsafe_request_id_is_replaced(client: TestClient) -> None:
+    response = client.post(
+        "/v1/triage", json={"text": "hello"}, headers={"X-Request-ID": "bad id\twith tab"}
+    )
+    assert response.headers["x-request-id"] != "bad id\twith tab"
+
+
+def test_health_endpoints(client: TestClient) -> None:
+    assert client.get("/livez").json() == {
+        "status": "ok", "model_version": None, "bank_version": None, "detail": None
+    }
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["model_version"] == "fake-1"
+
+
+def test_openapi_docs_are_served(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert {"/v1/triage", "/v1/triage/batch", "/livez", "/readyz"} <= set(schema["paths"])
+
+
+def test_not_ready_until_the_model_is_loaded(tmp_path, monkeypatch) -> None:
+    from app import main
+
+    release = threading.Event()
+
+    class SlowModel(FakeClassifier):
+        pass
+
+    def slow_load(models_dir, *, encoder_dir=None):
+        release.wait(5)
+        return SlowModel()
+
+    monkeypatch.setattr(main.MiniLMClassifier, "load", staticmethod(slow_load))
+    monkeypatch.setattr(main.Heads, "load", staticmethod(lambda path: None))
+    with TestClient(main.create_app(Settings())) as client:
+        assert client.get("/readyz").status_code == 503
+        refused = client.post("/v1/triage", json={"text": "hello"})
+        assert refused.status_code == 503
+        assert refused.json()["code"] == "model_not_ready"
+        release.set()
+        for _ in range(200):
+            if client.get("/readyz").status_code == 200:
+                break
+            threading.Event().wait(0.01)
+        assert client.get("/readyz").status_code == 200
+        assert client.post("/v1/triage", json={"text": "hello"}).status_code == 200

@@ -1,0 +1,135 @@
+"""The model wrapper, on a tiny random BERT built here (offline, under a second)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from transformers import BertConfig, BertModel, BertTokenizerFast
+
+from app.classifier import Heads, MiniLMClassifier, SentenceEncoder, aggregate_windows, build_head
+from app.errors import ModelLoadError
+from app.labels import EMOTION_LABELS, SENTIMENT_LABELS
+
+WORDS = "the order is late again and i want a refund thanks great service not working".split()
+
+
+@pytest.fixture(scope="module")
+def encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tiny-bert")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
+    (path / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    BertTokenizerFast(vocab_file=str(path / "vocab.txt")).save_pretrained(str(path))
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+    )
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(str(path))
+    return path
+
+
+@pytest.fixture
+def models_dir(tmp_path: Path) -> Path:
+    torch.manual_seed(1)
+    heads = Heads(
+        sentiment=build_head(16, len(SENTIMENT_LABELS), hidden=0),
+        emotions=build_head(16, len(EMOTION_LABELS), hidden=8),
+        sentiment_temperature=1.5,
+        meta={"version": "tiny-test"},
+    )
+    heads.save(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def classifier(encoder_dir: Path, models_dir: Path) -> MiniLMClassifier:
+    return MiniLMClassifier(SentenceEncoder(encoder_dir, max_tokens=12), Heads.load(models_dir))
+
+
+def test_predict_gives_one_score_set_per_text(classifier: MiniLMClassifier) -> None:
+    scores = classifier.predict(["the order is late", "thanks great service", "zzz"])
+    assert len(scores) == 3
+    for s in scores:
+        assert set(s.sentiment) == set(SENTIMENT_LABELS)
+        assert sum(s.sentiment.values()) == pytest.approx(1.0, abs=1e-5)
+        assert set(s.emotions) == set(EMOTION_LABELS)
+        assert all(0.0 <= p <= 1.0 for p in s.emotions.values())
+    assert classifier.model_version == "tiny-test"
+
+
+def test_batching_and_padding_do_not_change_scores(classifier: MiniLMClassifier) -> None:
+    texts = ["the order is late again", "thanks", "i want a refund not working"]
+    together = classifier.predict(texts, batch_size=3)
+    alone = [classifier.predict([t])[0] for t in texts]
+    for a, b in zip(together, alone, strict=True):
+        assert a.sentiment["negative"] == pytest.approx(b.sentiment["negative"], abs=1e-5)
+
+
+def test_long_text_is_windowed_not_truncated(encoder_dir: Path) -> None:
+    encoder = SentenceEncoder(encoder_dir, max_tokens=12)
+    text = " ".join(WORDS * 4)  # 60 tokens, five times what one window holds
+    [windows] = encoder.windows([text])
+    assert len(windows) > 1
+    covered = [token for window in windows for token in window[1:-1]]
+    ids = encoder.tokenizer(text, add_special_tokens=False)["input_ids"]
+    assert set(covered) == set(ids)
+    assert windows[-1][-2] == ids[-1]  # the last word is in the last window
+    assert all(len(w) <= 12 for w in windows)
+
+
+def test_long_text_is_cut_at_sentence_ends(encoder_dir: Path) -> None:
+    encoder = SentenceEncoder(encoder_dir, max_tokens=12)
+    text = "thanks great service. " * 3 + "the order is late again. i want a refund."
+    [windows] = encoder.windows([text])
+    late = encoder.tokenizer("the order is late again.", add_special_tokens=False)["input_ids"]
+    assert any(window[1:-1][: len(late)] == late for window in windows)
+
+
+def test_empty_text_still_gets_a_window(encoder_dir: Path) -> None:
+    [windows] = SentenceEncoder(encoder_dir, max_tokens=12).windows([""])
+    assert len(windows) == 1
+
+
+def test_aggregate_keeps_the_most_negative_window_and_highest_emotions() -> None:
+    sentiment = np.array([[0.05, 0.15, 0.8], [0.1, 0.1, 0.8], [0.7, 0.2, 0.1], [0.2, 0.7, 0.1]])
+    emotions = np.array([[0.1, 0.9], [0.2, 0.1], [0.8, 0.0], [0.3, 0.3]])
+    agg_sentiment, agg_emotions = aggregate_windows(sentiment, emotions, [0, 0, 0, 1], 2)
+    np.testing.assert_allclose(agg_sentiment[0], [0.7, 0.2, 0.1])
+    np.testing.assert_allclose(agg_emotions[0], [0.8, 0.9])
+    np.testing.assert_allclose(agg_sentiment[1], [0.2, 0.7, 0.1])
+
+
+def test_heads_round_trip(models_dir: Path) -> None:
+    heads = Heads.load(models_dir)
+    heads.save(models_dir / "again")
+    again = Heads.load(models_dir / "again")
+    assert torch.equal(heads.sentiment[0].weight, again.sentiment[0].weight)
+    assert torch.equal(heads.emotions[2].weight, again.emotions[2].weight)
+    assert again.meta["emotions_hidden"] == 8
+    assert again.sentiment_temperature == 1.5
+
+
+def test_missing_heads_fail_with_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="cannot load the heads"):
+        Heads.load(tmp_path)
+
+
+def test_heads_for_other_labels_are_refused(models_dir: Path) -> None:
+    meta = json.loads((models_dir / "heads.json").read_text())
+    meta["sentiment_labels"] = ["bad", "ok", "good"]
+    (models_dir / "heads.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelLoadError, match="labels do not match"):
+        Heads.load(models_dir)
+
+
+def test_broken_encoder_directory_fails_with_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="cannot load the encoder"):
+        SentenceEncoder(tmp_path)

@@ -1,0 +1,44 @@
+"""Surface cues: each must move with the thing it reads, and only with it."""
+
+import pytest
+
+from app.cues import read_cues
+
+
+def test_shouting_needs_several_capitalised_words() -> None:
+    assert read_cues("Where is my PDF invoice?").shouting == 0.0
+    assert read_cues("WHERE IS MY ORDER, I PAID LAST WEEK").shouting == pytest.approx(1.0)
+
+
+def test_exclamations_and_runs() -> None:
+    cues = read_cues("Fix it!! Now!")
+    assert cues.exclamations == 3
+    assert cues.exclamation_runs == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("This is absolutely unacceptable", "anger_words"),
+        ("this damn app crashed again", "profanity"),
+        ("Honestly I'm disappointed, not what I expected", "dissatisfaction"),
+        ("I want a full refund immediately", "demands"),
+        ("I need this sorted by Friday", "deadlines"),
+        ("Not sure which plan I should get, the basic or the pro?", "hedges"),
+        ("I don't understand why the bill says 40 euros", "confusion"),
+        ("Thanks so much, works great now", "thanks"),
+    ],
+)
+def test_each_cue_reads_its_own_signal(text: str, field: str) -> None:
+    assert getattr(read_cues(text), field) >= 1
+
+
+@pytest.mark.parametrize(
+    "field", ["anger_words", "profanity", "dissatisfaction", "demands", "hedges", "confusion"]
+)
+def test_a_plain_question_shows_no_difficult_cue(field: str) -> None:
+    assert getattr(read_cues("Could you tell me when the store opens on Sunday?"), field) == 0
+
+
+def test_hello_is_not_profanity() -> None:
+    assert read_cues("hello there, shell account question").profanity == 0

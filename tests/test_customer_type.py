@@ -1,0 +1,74 @@
+"""Customer type and intensity: scores from model and cues, the decision from thresholds."""
+
+import pytest
+
+from app.config import Thresholds
+from app.cues import read_cues
+from app.customer_type import profile, type_scores
+from tests.conftest import make_scores
+
+ANGRY = make_scores(negative=0.9, positive=0.02, anger=0.8, annoyance=0.7)
+CALM = make_scores(negative=0.1, positive=0.1, neutral=0.85)
+HAPPY = make_scores(negative=0.02, positive=0.93, gratitude=0.9, joy=0.5)
+
+
+def test_scores_cover_every_type_in_range() -> None:
+    scores = type_scores(ANGRY, read_cues("This is UNACCEPTABLE!!"))
+    assert set(scores) == {
+        "angry", "dissatisfied", "demanding", "indecisive", "confused", "satisfied", "neutral"
+    }
+    assert all(0.0 <= s <= 1.0 for s in scores.values())
+
+
+@pytest.mark.parametrize(
+    ("scores", "text", "expected"),
+    [
+        (ANGRY, "This is UNACCEPTABLE, you people are USELESS!!", "angry"),
+        (
+            make_scores(negative=0.7, disappointment=0.7, sadness=0.3),
+            "Honestly a bit disappointed, not what I expected from you.",
+            "dissatisfied",
+        ),
+        (
+            make_scores(negative=0.5, desire=0.4),
+            "I want a full refund and I want it today, no excuses.",
+            "demanding",
+        ),
+        (
+            make_scores(negative=0.05, curiosity=0.6),
+            "Not sure which plan I should get. What's the difference between them? Maybe I should wait?",
+            "indecisive",
+        ),
+        (
+            make_scores(negative=0.3, confusion=0.8),
+            "I don't understand, I thought the discount applied already?",
+            "confused",
+        ),
+        (HAPPY, "Thank you so much, that sorted it!", "satisfied"),
+        (CALM, "What time do you open on Sunday?", "neutral"),
+    ],
+)
+def test_label_is_the_type_a_lead_would_name(scores, text: str, expected: str) -> None:
+    assert profile(scores, read_cues(text), Thresholds()).label == expected
+
+
+def test_shouting_raises_intensity() -> None:
+    quiet = profile(ANGRY, read_cues("this is not acceptable"), Thresholds())
+    loud = profile(ANGRY, read_cues("THIS IS NOT ACCEPTABLE!!! FIX IT!!!"), Thresholds())
+    assert loud.intensity > quiet.intensity
+
+
+def test_fury_is_more_intense_than_mild_annoyance() -> None:
+    mild = profile(
+        make_scores(negative=0.55, annoyance=0.3), read_cues("a bit annoying, the app logged me out"),
+        Thresholds(),
+    )
+    fury = profile(ANGRY, read_cues("ABSOLUTELY RIDICULOUS!!! WORST SERVICE EVER"), Thresholds())
+    assert fury.intensity > mild.intensity + 0.3
+
+
+def test_the_minimum_score_comes_from_config() -> None:
+    text = "a bit annoying, the app logged me out"
+    scores = make_scores(negative=0.55, annoyance=0.3)
+    assert profile(scores, read_cues(text), Thresholds(customer_type_min_score=0.2)).label != "neutral"
+    assert profile(scores, read_cues(text), Thresholds(customer_type_min_score=0.99)).label == "neutral"

@@ -1,0 +1,41 @@
+"""Logs: one JSON object per line, and never the customer's words."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.logs import JsonFormatter
+from app.main import create_app
+from tests.conftest import FakeClassifier
+
+MARKER = "ZEBRA-CANARY-93041"
+
+
+def test_no_message_text_reaches_the_logs(capfd: pytest.CaptureFixture[str]) -> None:
+    app = create_app(Settings(log_level="DEBUG"), classifier=FakeClassifier())
+    with TestClient(app) as client:
+        client.post("/v1/triage", json={"text": f"my card {MARKER} was charged twice!!"})
+        client.post("/v1/triage", json={"text": MARKER, "bogus": True})
+        client.post("/v1/triage/batch", json={"items": [{"text": MARKER}, {"text": 5}]})
+        client.post("/v1/triage", content=f'{{"text": "{MARKER}'.encode())
+    out, err = capfd.readouterr()
+    logged = out + err
+    assert "request" in logged  # the access log did run
+    assert MARKER not in logged
+    for line in err.splitlines():
+        if line.startswith("{"):
+            json.loads(line)
+
+
+def test_log_lines_cannot_be_forged_with_newlines() -> None:
+    record = logging.makeLogRecord(
+        {"msg": "request", "levelname": "INFO", "path": '/v1\n{"level": "critical"}'}
+    )
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    assert json.loads(line)["path"] == '/v1\n{"level": "critical"}'

@@ -1,0 +1,258 @@
+"""The playbook builder: step order for each kind of customer, reply choice and the avoid list."""
+
+import itertools
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.bank import BankEntry, ResponseBank
+from app.domain import CustomerProfile, Escalation, Playbook, Trigger
+from app.labels import CUSTOMER_TYPES, TRIGGER_TYPES, CustomerType, Step, TriggerType
+from app.playbook import build_playbook, plan_steps
+
+
+@pytest.fixture(scope="module")
+def bank() -> ResponseBank:
+    return ResponseBank.default()
+
+
+def profile(label: CustomerType, intensity: float = 0.5, **others: float) -> CustomerProfile:
+    return CustomerProfile(label, {label: 0.9, **others}, intensity)  # type: ignore[dict-item]
+
+
+def escalation(*triggers: TriggerType, escalate: bool | None = None) -> Escalation:
+    fired = tuple(Trigger(t, t, 0, len(t), "pattern", 0.9) for t in triggers)
+    return Escalation(bool(triggers) if escalate is None else escalate, "high", fired)
+
+
+def steps_of(playbook: Playbook) -> list[Step]:
+    return [step.step for step in playbook.steps]
+
+
+def build(
+    bank: ResponseBank,
+    label: CustomerType,
+    intensity: float = 0.5,
+    *triggers: TriggerType,
+    channel: str = "chat",
+    **kwargs: object,
+) -> Playbook:
+    return build_playbook(
+        bank,
+        profile=profile(label, intensity),
+        escalation=escalation(*triggers),
+        channel=channel,  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_peak_anger_acknowledges_before_apologising(bank: ResponseBank) -> None:
+    steps = steps_of(build(bank, "angry", 0.9))
+    assert steps.index("acknowledge") < steps.index("apologize")
+    assert steps.index("empathize") < steps.index("apologize")
+    assert steps[0] == "acknowledge"
+
+
+def test_mild_anger_can_apologise_first(bank: ResponseBank) -> None:
+    steps = steps_of(build(bank, "angry", 0.3))
+    assert steps.index("apologize") < steps.index("acknowledge")
+
+
+def test_peak_threshold_is_configurable(bank: ResponseBank) -> None:
+    early = steps_of(build(bank, "angry", 0.6))
+    late = steps_of(build(bank, "angry", 0.6, peak_anger_intensity=0.5))
+    assert early.index("apologize") < early.index("acknowledge")
+    assert late.index("acknowledge") < late.index("apologize")
+
+
+@pytest.mark.parametrize("label", CUSTOMER_TYPES)
+@pytest.mark.parametrize("others", [(), ("abuse",), ("human_request", "abuse", "churn_threat")])
+def test_safety_comes_first(bank: ResponseBank, label: CustomerType, others: tuple) -> None:
+    playbook = build(bank, label, 0.8, *others, "safety_risk")
+    assert steps_of(playbook)[0] == "escalate"
+    assert "set_boundary" not in steps_of(playbook)
+    assert "safety_risk" in _entry(bank, playbook.steps[0].responses[0].id).triggers
+
+
+def test_safety_replies_are_only_safety_scripts(bank: ResponseBank) -> None:
+    playbook = build(bank, "angry", 0.8, "safety_risk", responses_per_step=5)
+    for step in playbook.steps:
+        for response in step.responses:
+            assert "safety_risk" in _entry(bank, response.id).triggers, response.id
+
+
+@pytest.mark.parametrize("label", CUSTOMER_TYPES)
+def test_abuse_sets_a_boundary_first(bank: ResponseBank, label: CustomerType) -> None:
+    playbook = build(bank, label, 0.9, "abuse")
+    assert steps_of(playbook)[0] == "set_boundary"
+    assert "abuse" in _entry(bank, playbook.steps[0].responses[0].id).triggers
+
+
+@pytest.mark.parametrize("intensity", [0.2, 0.6, 0.95])
+def test_demanding_gets_can_and_cannot(bank: ResponseBank, intensity: float) -> None:
+    playbook = build(bank, "demanding", intensity)
+    steps = steps_of(playbook)
+    assert steps.index("solve") < steps.index("set_boundary")
+    boundary = playbook.steps[steps.index("set_boundary")].responses[0].text.lower()
+    assert "what i can do" in boundary or "alternative" in boundary or "instead" in boundary
+
+
+def test_secondary_demanding_type_adds_a_boundary(bank: ResponseBank) -> None:
+    mixed = CustomerProfile("angry", {"angry": 0.8, "demanding": 0.6}, 0.8)
+    assert "set_boundary" in plan_steps(mixed, escalation())
+    assert "set_boundary" not in plan_steps(mixed, escalation(), secondary_type_score=0.7)
+
+
+def test_indecisive_clarifies_then_recommends(bank: ResponseBank) -> None:
+    steps = steps_of(build(bank, "indecisive", 0.3))
+    assert steps.index("clarify") < steps.index("recommend")
+    assert "apologize" not in steps
+
+
+def test_confused_restates_then_solves(bank: ResponseBank) -> None:
+    steps = steps_of(build(bank, "confused", 0.4))
+    assert steps.index("clarify") < steps.index("solve")
+
+
+@pytest.mark.parametrize("label", ["satisfied", "neutral"])
+@pytest.mark.parametrize("triggers", [(), ("repeated_contact",), ("worsening_sentiment",)])
+def test_calm_customers_get_no_de_escalation(
+    bank: ResponseBank, label: CustomerType, triggers: tuple
+) -> None:
+    steps = steps_of(build(bank, label, 0.9, *triggers))
+    assert "apologize" not in steps
+    assert "empathize" not in steps
+    assert "set_boundary" not in steps
+    assert steps[-1] == "close" or steps[-2:] == ["close", "follow_up"]
+
+
+def test_satisfied_and_neutral_just_answer(bank: ResponseBank) -> None:
+    assert steps_of(build(bank, "satisfied", 0.5)) == ["acknowledge", "close"]
+    assert steps_of(build(bank, "neutral", 0.5)) == ["solve", "close"]
+
+
+@pytest.mark.parametrize("label", CUSTOMER_TYPES)
+@pytest.mark.parametrize("trigger", TRIGGER_TYPES)
+@pytest.mark.parametrize("escalate", [True, False])
+def test_escalate_step_iff_escalation(
+    bank: ResponseBank, label: CustomerType, trigger: TriggerType, escalate: bool
+) -> None:
+    playbook = build_playbook(
+        bank,
+        profile=profile(label, 0.6),
+        escalation=escalation(trigger, escalate=escalate),
+        channel="chat",
+    )
+    assert ("escalate" in steps_of(playbook)) is escalate
+    if escalate:
+        escalate_step = playbook.steps[steps_of(playbook).index("escalate")]
+        assert trigger in _entry(bank, escalate_step.responses[0].id).triggers
+
+
+def test_human_request_hands_over_before_solving(bank: ResponseBank) -> None:
+    steps = steps_of(build(bank, "demanding", 0.6, "human_request"))
+    assert steps.index("escalate") < steps.index("solve")
+    later = steps_of(build(bank, "demanding", 0.6, "authority_exceeded"))
+    assert later.index("solve") < later.index("escalate")
+
+
+@pytest.mark.parametrize("label", CUSTOMER_TYPES)
+@pytest.mark.parametrize("intensity", [0.1, 0.9])
+@pytest.mark.parametrize("channel", ["chat", "email", "phone", "social", "other"])
+def test_ends_on_close_and_every_step_has_a_reply(
+    bank: ResponseBank, label: CustomerType, intensity: float, channel: str
+) -> None:
+    playbook = build(bank, label, intensity, channel=channel, responses_per_step=2)
+    steps = steps_of(playbook)
+    assert steps[-1] == "close" or steps[-2:] == ["close", "follow_up"]
+    assert len(steps) == len(set(steps))
+    for step in playbook.steps:
+        assert 1 <= len(step.responses) <= 2
+        assert len({r.id for r in step.responses}) == len(step.responses)
+
+
+def test_email_gets_email_wording(bank: ResponseBank) -> None:
+    playbook = build(bank, "angry", 0.9, channel="email")
+    assert all(
+        "email" in _entry(bank, r.id).channels for step in playbook.steps for r in step.responses
+    )
+
+
+def test_root_cause_picks_a_specific_fix(bank: ResponseBank) -> None:
+    playbook = build(bank, "angry", 0.5, root_causes=["delivery"], values={"order_id": "A-17"})
+    solve = playbook.steps[steps_of(playbook).index("solve")].responses[0]
+    assert "delivery" in _entry(bank, solve.id).root_causes
+    assert "A-17" in solve.text
+
+
+def test_values_are_filled_and_no_braces_remain(bank: ResponseBank) -> None:
+    values = {"customer_name": "Ana", "lead_name": "Priya", "eta": "by noon"}
+    for label, trigger, channel in itertools.product(
+        CUSTOMER_TYPES, (*TRIGGER_TYPES, None), ("chat", "email")
+    ):
+        triggers = () if trigger is None else (trigger,)
+        for given in (values, {}):
+            playbook = build(bank, label, 0.8, *triggers, channel=channel, values=given)
+            for step in playbook.steps:
+                for response in step.responses:
+                    assert "{" not in response.text and "}" not in response.text, response.id
+    human = build(bank, "angry", 0.8, "human_request", values=values)
+    assert any("Priya" in r.text for step in human.steps for r in step.responses)
+
+
+def test_avoid_list_fits_the_customer(bank: ResponseBank) -> None:
+    angry = build(bank, "angry", 0.9).avoid
+    confused = build(bank, "confused", 0.4).avoid
+    assert "calm down" in angry and "calm down" in confused
+    assert "you misunderstood" in confused and "you misunderstood" not in angry
+    assert "don't worry" in build(bank, "neutral", 0.5, "vulnerable_customer").avoid
+    assert len(angry) == len({p.lower() for p in angry})
+    assert list(angry) == [r.phrase for r in bank.avoid if r.phrase in angry]
+
+
+def test_no_reply_in_any_playbook_uses_its_avoided_phrases(bank: ResponseBank) -> None:
+    for label, trigger in itertools.product(CUSTOMER_TYPES, (*TRIGGER_TYPES, None)):
+        triggers = () if trigger is None else (trigger,)
+        playbook = build(bank, label, 0.8, *triggers, responses_per_step=10)
+        for step in playbook.steps:
+            for response in step.responses:
+                text = response.text.lower()
+                assert not [p for p in playbook.avoid if p.lower() in text], response.id
+
+
+def test_build_is_deterministic(bank: ResponseBank) -> None:
+    first = build(bank, "angry", 0.8, "churn_threat", "repeated_contact", responses_per_step=3)
+    second = build(bank, "angry", 0.8, "churn_threat", "repeated_contact", responses_per_step=3)
+    assert first == second
+
+
+def test_responses_per_step_must_be_positive(bank: ResponseBank) -> None:
+    with pytest.raises(ValueError, match="responses_per_step"):
+        build(bank, "angry", 0.8, responses_per_step=0)
+
+
+def test_sparse_bank_falls_back_and_drops_missing_steps(tmp_path: Path) -> None:
+    path = tmp_path / "bank.yaml"
+    entries = [
+        {
+            "id": "ack-1",
+            "step": "acknowledge",
+            "customer_types": ["dissatisfied"],
+            "intensity": [0.0, 0.2],
+            "channels": ["email"],
+            "text": "Noted, {customer_name}.",
+        },
+        {"id": "esc-1", "step": "escalate", "triggers": ["legal_threat"], "text": "Handing over."},
+        {"id": "close-1", "step": "close", "text": "Anything else?"},
+    ]
+    path.write_text(yaml.safe_dump({"version": "t", "entries": entries}), encoding="utf-8")
+    small = ResponseBank.load(path)
+    playbook = build(small, "angry", 0.9, "human_request", values={"customer_name": "Jo"})
+    assert steps_of(playbook) == ["acknowledge", "escalate", "close"]
+    assert playbook.steps[0].responses[0].text == "Noted, Jo."
+    assert playbook.avoid == ()
+
+
+def _entry(bank: ResponseBank, entry_id: str) -> BankEntry:
+    return next(e for e in bank.entries if e.id == entry_id)
