@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Request
@@ -29,7 +30,7 @@ from app.schemas import (
 from app.triage import TriageEngine, TriageInput, TriageResult
 
 router = APIRouter()
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "content": {"application/problem+json": {}}}
     for code in (400, 413, 422, 503)
 }
@@ -49,7 +50,9 @@ def request_id_of(request: Request) -> str:
     return str(request.state.request_id)
 
 
-async def run_triage(request: Request, engine: TriageEngine, items: list[TriageInput]) -> list[TriageResult]:
+async def run_triage(
+    request: Request, engine: TriageEngine, items: list[TriageInput]
+) -> list[TriageResult]:
     # Torch releases the GIL, but a forward pass still takes milliseconds: keep it off the loop.
     limiter: anyio.CapacityLimiter = request.app.state.inference_limiter
     return await anyio.to_thread.run_sync(engine.triage, items, limiter=limiter)
@@ -133,9 +136,11 @@ def item_error(exc: ValidationError, request_id: str) -> ErrorBody:
     )
 
 
-def field_error(error: dict) -> FieldError:
+def field_error(error: Mapping[str, Any]) -> FieldError:
     # The offending input is left out: it may be the customer's message itself.
-    return FieldError(loc=[str(p) if not isinstance(p, int) else p for p in error["loc"]], msg=error["msg"])
+    return FieldError(
+        loc=[str(p) if not isinstance(p, int) else p for p in error["loc"]], msg=error["msg"]
+    )
 
 
 @router.get("/livez", response_model=Health, tags=["health"])

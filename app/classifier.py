@@ -117,7 +117,9 @@ class SentenceEncoder:
             out[idx] = torch.nn.functional.normalize(pooled, dim=-1)
         return out
 
-    def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> tuple[torch.Tensor, list[int]]:
+    def embed(
+        self, texts: Sequence[str], *, batch_size: int = 32
+    ) -> tuple[torch.Tensor, list[int]]:
         """Embed every window of every text; returns embeddings and each window's text index."""
         windows: list[list[int]] = []
         owner: list[int] = []
@@ -150,9 +152,10 @@ class Heads:
         try:
             tensors = load_file(str(models_dir / HEADS_FILE))
             meta = json.loads((models_dir / META_FILE).read_text())
-            if tuple(meta.get("sentiment_labels", ())) != SENTIMENT_LABELS or tuple(
-                meta.get("emotion_labels", ())
-            ) != EMOTION_LABELS:
+            if (
+                tuple(meta.get("sentiment_labels", ())) != SENTIMENT_LABELS
+                or tuple(meta.get("emotion_labels", ())) != EMOTION_LABELS
+            ):
                 raise ModelLoadError(f"{models_dir / META_FILE}: labels do not match this service")
             heads = {
                 name: _restore(tensors, name, int(meta.get(f"{name}_hidden", 0)))
@@ -190,7 +193,9 @@ class Heads:
 
 
 def _hidden(head: torch.nn.Sequential) -> int:
-    return 0 if len(head) == 1 else int(head[0].out_features)
+    first = head[0]
+    assert isinstance(first, torch.nn.Linear)
+    return 0 if len(head) == 1 else first.out_features
 
 
 def _restore(tensors: dict[str, torch.Tensor], name: str, hidden: int) -> torch.nn.Sequential:

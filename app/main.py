@@ -29,7 +29,9 @@ log = logging.getLogger("triage.app")
 PROBLEM_JSON = "application/problem+json"
 
 
-def create_app(settings: Settings | None = None, *, classifier: Classifier | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, classifier: Classifier | None = None
+) -> FastAPI:
     """Build the service. Pass a classifier to skip loading the shipped model (tests do)."""
     settings = settings or Settings()
     configure_logging(settings.log_level)
@@ -70,7 +72,9 @@ def create_app(settings: Settings | None = None, *, classifier: Classifier | Non
 
 def _load_bank(settings: Settings) -> ResponseBank:
     try:
-        return ResponseBank.load(settings.bank_path) if settings.bank_path else ResponseBank.default()
+        return (
+            ResponseBank.load(settings.bank_path) if settings.bank_path else ResponseBank.default()
+        )
     except BankError as exc:
         raise BankInvalidError(str(exc)) from exc
 
@@ -86,7 +90,9 @@ def _load_model(app: FastAPI, settings: Settings, bank: ResponseBank) -> None:
         log.critical("model failed to load", extra={"error": str(exc)})
 
 
-def _problem_response(request: Request, status: int, code: str, message: str, **extra: object) -> JSONResponse:
+def _problem_response(
+    request: Request, status: int, code: str, message: str, **extra: object
+) -> JSONResponse:
     body = problem(status, code, message, request_id_of(request), **extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
@@ -98,7 +104,9 @@ async def _triage_error(request: Request, exc: TriageError) -> JSONResponse:
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return _problem_response(request, 400, "malformed_json", "the request body is not valid JSON")
+        return _problem_response(
+            request, 400, "malformed_json", "the request body is not valid JSON"
+        )
     return _problem_response(
         request,
         422,
@@ -109,6 +117,9 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if isinstance(exc.__cause__, TriageError):
+        # FastAPI wraps errors raised while reading the body (a chunked body over the limit).
+        return await _triage_error(request, exc.__cause__)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return _problem_response(request, exc.status_code, code, message)
@@ -116,7 +127,10 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # Logged with its type only: the traceback could quote the customer's message.
-    log.error("unexpected error", extra={"exc_type": type(exc).__name__, "request_id": request_id_of(request)})
+    log.error(
+        "unexpected error",
+        extra={"exc_type": type(exc).__name__, "request_id": request_id_of(request)},
+    )
     return _problem_response(request, 500, "internal_error", "an unexpected error occurred")
 
 

@@ -64,7 +64,9 @@ class TriageEngine:
     ) -> TriageEngine:
         return cls(
             classifier,
-            detector=TriggerDetector(refund_limit=settings.refund_limit),
+            detector=TriggerDetector(
+                refund_limit=settings.refund_limit, discount_limit=settings.discount_limit
+            ),
             bank=bank,
             settings=settings,
         )

@@ -19,9 +19,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.classifier import MiniLMClassifier  # noqa: E402
-from app.labels import EMOTION_LABELS, SENTIMENT_LABELS  # noqa: E402
-from scripts.train import expected_calibration_error, macro_f1, macro_recall, read_jsonl  # noqa: E402
+from app.classifier import MiniLMClassifier
+from app.labels import EMOTION_LABELS, SENTIMENT_LABELS
+from scripts.train import (
+    SUPPORT_MESSAGES,
+    expected_calibration_error,
+    macro_f1,
+    macro_recall,
+    read_jsonl,
+    split_support,
+)
 
 PUBLISHED = {
     "tweeteval_sentiment": "SVM 62.9 · RoBERTa-base 71.3 · BERTweet 73.4 · TimeLMs-2021 73.7",
@@ -47,19 +54,22 @@ def textblob_labels(texts: list[str]) -> np.ndarray:
     return np.where(polarity > 0, 2, np.where(polarity < 0, 0, 1))
 
 
-def evaluate_sentiment(model: MiniLMClassifier, data: Path) -> dict:
-    rows = read_jsonl(data / "tweeteval_sentiment" / "test.jsonl")
+def evaluate_sentiment(
+    model: MiniLMClassifier, rows: list[dict], name: str, published: str
+) -> dict:
     texts = [r["text"] for r in rows]
-    y = np.array([SENTIMENT_LABELS.index(r["label"]) for r in rows])
-    probs = np.array([[s.sentiment[label] for label in SENTIMENT_LABELS] for s in model.predict(texts)])
+    y = np.array([SENTIMENT_LABELS.index(r.get("label") or r["sentiment"]) for r in rows])
+    probs = np.array(
+        [[s.sentiment[label] for label in SENTIMENT_LABELS] for s in model.predict(texts)]
+    )
     return {
-        "head": "sentiment (TweetEval test, n=%d)" % len(rows),
+        "head": f"sentiment ({name}, n={len(rows)})",
         "metric": "macro recall",
         "ours": macro_recall(y, probs.argmax(1), 3),
         "ece": expected_calibration_error(probs, y),
         "vader": macro_recall(y, vader_labels(texts), 3),
         "textblob": macro_recall(y, textblob_labels(texts), 3),
-        "published": PUBLISHED["tweeteval_sentiment"],
+        "published": published,
     }
 
 
@@ -67,10 +77,12 @@ def evaluate_goemotions(model: MiniLMClassifier, data: Path, thresholds: dict) -
     rows = read_jsonl(data / "goemotions" / "test.jsonl")
     texts = [r["text"] for r in rows]
     y = np.array([[label in r["labels"] for label in EMOTION_LABELS] for r in rows])
-    probs = np.array([[s.emotions[label] for label in EMOTION_LABELS] for s in model.predict(texts)])
+    probs = np.array(
+        [[s.emotions[label] for label in EMOTION_LABELS] for s in model.predict(texts)]
+    )
     cut = np.array([thresholds[label] for label in EMOTION_LABELS])
     return {
-        "head": "emotions (GoEmotions test, 28 labels, n=%d)" % len(rows),
+        "head": f"emotions (GoEmotions test, 28 labels, n={len(rows)})",
         "metric": "macro F1",
         "ours": macro_f1(y, probs >= cut),
         "ece": None,
@@ -85,11 +97,13 @@ def evaluate_tweeteval_emotion(model: MiniLMClassifier, data: Path) -> dict:
     rows = read_jsonl(data / "tweeteval_emotion" / "test.jsonl")
     texts = [r["text"] for r in rows]
     y = np.array([TWEETEVAL_EMOTIONS.index(r["label"]) for r in rows])
-    probs = np.array([[s.emotions[label] for label in TWEETEVAL_EMOTIONS] for s in model.predict(texts)])
+    probs = np.array(
+        [[s.emotions[label] for label in TWEETEVAL_EMOTIONS] for s in model.predict(texts)]
+    )
     predicted = probs.argmax(1)
     one_hot = np.eye(len(TWEETEVAL_EMOTIONS), dtype=bool)
     return {
-        "head": "emotions -> TweetEval emotion (zero-shot, n=%d)" % len(rows),
+        "head": f"emotions -> TweetEval emotion (zero-shot, n={len(rows)})",
         "metric": "macro F1",
         "ours": macro_f1(one_hot[y], one_hot[predicted]),
         "ece": None,
@@ -104,17 +118,25 @@ def fmt(value: float | None, scale: float = 100) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--models", type=Path, default=Path("models"))
+    parser.add_argument("--support", type=Path, default=SUPPORT_MESSAGES)
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
 
     started = time.perf_counter()
     model = MiniLMClassifier.load(args.models)
     thresholds = model.heads.meta["emotion_thresholds"]
+    tweets = read_jsonl(args.data / "tweeteval_sentiment" / "test.jsonl")
+    support = split_support(read_jsonl(args.support))["test"]
     rows = [
-        evaluate_sentiment(model, args.data),
+        evaluate_sentiment(model, tweets, "TweetEval test", PUBLISHED["tweeteval_sentiment"]),
+        evaluate_sentiment(
+            model, support, "support messages, held-out fifth", "none (project-written)"
+        ),
         evaluate_goemotions(model, args.data, thresholds),
         evaluate_tweeteval_emotion(model, args.data),
     ]

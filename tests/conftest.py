@@ -16,9 +16,7 @@ NEGATIVE_WORDS = ("terrible", "unacceptable", "worst", "angry", "broken", "third
 POSITIVE_WORDS = ("thank", "great", "love", "perfect")
 
 
-def make_scores(
-    negative: float = 0.1, positive: float = 0.1, **emotions: float
-) -> Scores:
+def make_scores(negative: float = 0.1, positive: float = 0.1, **emotions: float) -> Scores:
     """Scores with the given sentiment and emotions; every other emotion is 0.01."""
     neutral = max(0.0, 1.0 - negative - positive)
     all_emotions = {label: 0.01 for label in EMOTION_LABELS}

@@ -18,8 +18,15 @@ def test_triage_answers_with_the_whole_contract(client: TestClient) -> None:
     assert response.status_code == 200
     body = response.json()
     assert set(body) >= {
-        "sentiment", "emotions", "customer_type", "intensity", "escalation", "playbook",
-        "avoid", "model_version", "request_id",
+        "sentiment",
+        "emotions",
+        "customer_type",
+        "intensity",
+        "escalation",
+        "playbook",
+        "avoid",
+        "model_version",
+        "request_id",
     }
     assert body["sentiment"]["label"] == "negative"
     assert -1 <= body["sentiment"]["score"] < 0
@@ -108,7 +115,10 @@ def test_an_unsafe_request_id_is_replaced(client: TestClient) -> None:
 
 def test_health_endpoints(client: TestClient) -> None:
     assert client.get("/livez").json() == {
-        "status": "ok", "model_version": None, "bank_version": None, "detail": None
+        "status": "ok",
+        "model_version": None,
+        "bank_version": None,
+        "detail": None,
     }
     ready = client.get("/readyz")
     assert ready.status_code == 200

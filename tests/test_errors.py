@@ -52,7 +52,9 @@ def test_errors_do_not_echo_the_message_text(client: TestClient) -> None:
 
 def test_malformed_json_gets_400(client: TestClient) -> None:
     response = client.post(
-        "/v1/triage", content=b'{"text": "unterminated', headers={"content-type": "application/json"}
+        "/v1/triage",
+        content=b'{"text": "unterminated',
+        headers={"content-type": "application/json"},
     )
     assert_problem(response, 400, "malformed_json")
 
@@ -68,8 +70,22 @@ def test_empty_batch_gets_422(client: TestClient) -> None:
 
 def test_body_over_the_limit_gets_413_before_parsing(client: TestClient) -> None:
     response = client.post(
-        "/v1/triage", content=b"{" + b" " * 3_000_000 + b"}",
+        "/v1/triage",
+        content=b"{" + b" " * 3_000_000 + b"}",
         headers={"content-type": "application/json"},
+    )
+    assert_problem(response, 413, "payload_too_large")
+
+
+def test_chunked_body_over_the_limit_gets_413(client: TestClient) -> None:
+    def chunks():
+        yield b'{"text": "'
+        for _ in range(40):
+            yield b"x" * 100_000
+        yield b'"}'
+
+    response = client.post(
+        "/v1/triage", content=chunks(), headers={"content-type": "application/json"}
     )
     assert_problem(response, 413, "payload_too_large")
 

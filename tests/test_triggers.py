@@ -1,0 +1,185 @@
+"""The pattern trigger detector: the case table, evidence offsets, the refund limit, robustness."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from app.domain import Trigger
+from app.labels import MESSAGE_TRIGGER_TYPES
+from app.trigger_patterns import RULES
+from app.triggers import TriggerDetector
+from tests.trigger_cases import CASES
+
+
+@pytest.fixture(scope="module")
+def detector() -> TriggerDetector:
+    return TriggerDetector(refund_limit=100.0)
+
+
+def assert_well_formed(text: str, triggers: list[Trigger]) -> None:
+    """Evidence slices the original text; one trigger per type, ordered; sane confidences."""
+    for trigger in triggers:
+        assert text[trigger.start : trigger.end] == trigger.evidence
+        assert trigger.evidence.strip()
+        assert trigger.source == "pattern"
+        assert 0.0 < trigger.confidence <= 1.0
+        assert trigger.type in MESSAGE_TRIGGER_TYPES
+    assert len({t.type for t in triggers}) == len(triggers)
+    assert [t.start for t in triggers] == sorted(t.start for t in triggers)
+
+
+def test_case_table_covers_every_type_with_hard_negatives() -> None:
+    positives = Counter(type_ for _, expected in CASES for type_ in expected)
+    assert len(CASES) >= 170
+    assert {type_ for _, expected in CASES for type_ in expected} <= set(MESSAGE_TRIGGER_TYPES)
+    assert all(positives[type_] >= 9 for type_ in MESSAGE_TRIGGER_TYPES), positives
+    assert sum(1 for _, expected in CASES if not expected) >= 50
+    assert len({text for text, _ in CASES}) == len(CASES), "a case is listed twice"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), CASES, ids=[f"{i:03d}-{text[:40]}" for i, (text, _) in enumerate(CASES)]
+)
+def test_case_table(detector: TriggerDetector, text: str, expected: set[str]) -> None:
+    triggers = detector.detect(text)
+    assert {t.type for t in triggers} == expected
+    assert_well_formed(text, triggers)
+
+
+def test_every_rule_raises_a_message_trigger() -> None:
+    assert {rule.type for rule in RULES} == set(MESSAGE_TRIGGER_TYPES)
+    assert all(0.5 <= rule.confidence <= 1.0 for rule in RULES)
+    assert not any(rule.guarded for rule in RULES if rule.type == "safety_risk")
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "evidence"),
+    [
+        ("😡😡😡 I want to speak to a manager 😡", "human_request", "speak to a manager"),
+        ("🙏🏽\x07\x1b[0m get me a REAL person!!", "human_request", "get me a REAL person"),
+        (
+            "İSTANBUL office: I want to speak to your manager",
+            "human_request",
+            "speak to your manager",
+        ),
+        ("I want to speak to a man\u00adager now", "human_request", "speak to a man\u00adager"),
+        ("You\u2019re useless", "abuse", "You\u2019re useless"),
+        ("I don\u2019t want to cancel my account", "churn_threat", None),
+        ("\u200bI\u200b want\u200b to\u200b kill\u200b myself", "safety_risk", "kill\u200b myself"),
+        ("CANCEL MY SUBSCRIPTION!!!!", "churn_threat", "CANCEL MY SUBSCRIPTION"),
+        ("line one\r\nI've called 5 times\r\n", "repeated_contact", "called 5 times"),
+    ],
+)
+def test_evidence_is_the_original_words(
+    detector: TriggerDetector, text: str, type_: str, evidence: str | None
+) -> None:
+    """Offsets index the text as sent, whatever emoji, control or invisible characters it has."""
+    triggers = detector.detect(text)
+    assert_well_formed(text, triggers)
+    found: dict[str, str] = {t.type: t.evidence for t in triggers}
+    if evidence is None:
+        assert type_ not in found
+    else:
+        assert found[type_] == evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "exceeded"),
+    [
+        ("I want a refund of $250 for the jacket.", 100, True),
+        ("I want a refund of $250 for the jacket.", 249.99, True),
+        ("I want a refund of $250 for the jacket.", 250, False),
+        ("I want a refund of $250 for the jacket.", 1000, False),
+        ("Please waive the $150 late fee.", 100, True),
+        ("Please waive the $150 late fee.", 200, False),
+        ("I'd like €1.200,50 back", 1000, True),
+        ("I'd like €1.200,50 back", 1300, False),
+        ("Credit me $2k for the outage", 1999, True),
+        ("Credit me $2k for the outage", 2000, False),
+        ("I paid 300 USD. I want a refund.", 299, True),
+        ("I paid 300 USD. I want a refund.", 300, False),
+    ],
+)
+def test_refund_limit_moves_the_authority_decision(text: str, limit: float, exceeded: bool) -> None:
+    triggers = TriggerDetector(refund_limit=limit).detect(text)
+    assert ("authority_exceeded" in {t.type for t in triggers}) is exceeded
+    assert_well_formed(text, triggers)
+
+
+def test_discount_limit_moves_the_authority_decision() -> None:
+    text = "I expect a 30% discount after this."
+    assert TriggerDetector(discount_limit=20).detect(text)[0].type == "authority_exceeded"
+    assert TriggerDetector(discount_limit=30).detect(text) == []
+
+
+def test_negative_limits_are_refused() -> None:
+    with pytest.raises(ValueError, match="must not be negative"):
+        TriggerDetector(refund_limit=-1)
+
+
+def test_output_is_ordered_and_deterministic(detector: TriggerDetector) -> None:
+    text = (
+        "Third time I'm writing! Refund my $400, get me a manager, or I'm cancelling my account, "
+        "posting this on Twitter and calling my lawyer. You're useless."
+    )
+    first = detector.detect(text)
+    assert [t.type for t in first] == [
+        "repeated_contact",
+        "authority_exceeded",
+        "human_request",
+        "churn_threat",
+        "public_exposure",
+        "legal_threat",
+        "abuse",
+    ]
+    assert detector.detect(text) == first
+    assert TriggerDetector(refund_limit=100.0).detect(text) == first
+
+
+def test_the_strongest_phrasing_of_a_type_is_kept(detector: TriggerDetector) -> None:
+    text = "Not the first time this happened. This is the third time I'm writing about it."
+    (trigger,) = detector.detect(text)
+    assert trigger.evidence == "third time I'm writing"
+    weak = detector.detect("Not the first time this happened.")[0]
+    assert trigger.confidence > weak.confidence
+
+
+def test_a_20000_character_message_completes(detector: TriggerDetector) -> None:
+    """Long or adversarial texts must not backtrack for ever; no timing, only completion."""
+    long_email = " ".join(text for text, _ in CASES)
+    long_email = (long_email * (20_000 // len(long_email) + 1))[:20_000]
+    triggers = detector.detect(long_email)
+    assert_well_formed(long_email, triggers)
+    assert {t.type for t in triggers} == set(MESSAGE_TRIGGER_TYPES)
+    for hostile in (
+        "1," * 10_000,
+        "refund $5 " * 2_000,
+        "you " * 5_000,
+        "a" * 20_000,
+        "?!" * 10_000,
+    ):
+        assert_well_formed(hostile, detector.detect(hostile))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "\x00\x01\x02\x7f",
+        "😡😡😡",
+        "🔥" * 500,
+        "👨\u200d👩\u200d👧",
+        "Ich möchte mein Abo kündigen, das ist eine Frechheit.",
+        "我要投诉你们的服务",
+        "Je veux parler à un responsable, s'il vous plaît.",
+        "ßßß ﬁ İİİ",
+        "\ud83d",  # a lone surrogate, as a broken client might send
+    ],
+)
+def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
+    triggers = detector.detect(text)
+    assert_well_formed(text, triggers)
+    assert triggers == []
