@@ -22,6 +22,7 @@ from app.schemas import (
     Health,
     PlaybookStepOut,
     ResponseOut,
+    RootCauseOut,
     SentimentOut,
     TriageRequest,
     TriageResponse,
@@ -67,9 +68,19 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
     s, c, e = result.sentiment, result.customer, result.escalation
     return TriageResponse(
         sentiment=SentimentOut(
-            label=s.label, score=s.score, scale=s.scale, probabilities=s.probabilities
+            label=s.label,
+            score=s.score,
+            scale=s.scale,
+            confidence=s.confidence,
+            probabilities=s.probabilities,
         ),
         emotions=result.emotions,  # type: ignore[arg-type]
+        intents=result.intents,  # type: ignore[arg-type]
+        root_cause=(
+            RootCauseOut(label=result.root_cause.label, scores=result.root_cause.scores)
+            if result.root_cause
+            else None
+        ),
         customer_type=CustomerTypeOut(label=c.label, scores=c.scores),
         intensity=c.intensity,
         escalation=EscalationOut(

@@ -32,6 +32,8 @@ class Thresholds(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TRIAGE_THRESHOLD_", extra="forbid")
 
+    # Share of the customer-type head in the type scores; the rest comes from cues.
+    customer_type_model_weight: float = Field(0.6, ge=0, le=1)
     # Customer type: the best type must reach this score, else the message is "neutral".
     customer_type_min_score: float = Field(0.35, ge=0, le=1)
     # A second difficult type scoring at least this adds its own steps to the playbook.
@@ -40,6 +42,11 @@ class Thresholds(BaseSettings):
     peak_intensity: float = Field(0.7, ge=0, le=1)
     # Signed sentiment score cut points for the 5-point scale (1 below the first, 5 above the last).
     scale_cuts: tuple[float, float, float, float] = (-0.6, -0.2, 0.2, 0.6)
+    # Sentiment confidence: the top probability from which it is "high", and "medium".
+    confidence_high: float = Field(0.8, ge=0, le=1)
+    confidence_medium: float = Field(0.6, ge=0, le=1)
+    # The intent head raises a trigger (source "model") from this probability.
+    model_trigger_min_probability: float = Field(0.7, ge=0, le=1)
     # A trigger escalates only when its confidence reaches this.
     escalate_min_confidence: float = Field(0.5, ge=0, le=1)
     # Customers this intense are escalated even without an explicit trigger.

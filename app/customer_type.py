@@ -39,8 +39,23 @@ def heat(scores: Scores, cues: Cues) -> float:
     )
 
 
-def type_scores(scores: Scores, cues: Cues) -> dict[CustomerType, float]:
-    """A score in 0..1 per customer type; several can be high at once (angry and demanding)."""
+def type_scores(scores: Scores, cues: Cues, *, model_weight: float) -> dict[CustomerType, float]:
+    """A score in 0..1 per customer type; several can be high at once (angry and demanding).
+
+    The model's customer-type head, where it has one, is blended with what the cues say:
+    the head learned from a few hundred messages, the cues carry what it may not have seen.
+    """
+    by_cues = cue_scores(scores, cues)
+    if not scores.customer_types:
+        return by_cues
+    return {
+        t: round(model_weight * scores.customer_types[t] + (1 - model_weight) * by_cues[t], 4)
+        for t in CUSTOMER_TYPES
+    }
+
+
+def cue_scores(scores: Scores, cues: Cues) -> dict[CustomerType, float]:
+    """Customer-type scores from the emotion and sentiment heads and the text's cues alone."""
     emotions, sentiment = scores.emotions, scores.sentiment
     negative, positive = sentiment["negative"], sentiment["positive"]
     heated = heat(scores, cues)
@@ -99,7 +114,7 @@ def intensity(type_score: dict[CustomerType, float], scores: Scores, cues: Cues)
 
 def profile(scores: Scores, cues: Cues, thresholds: Thresholds) -> CustomerProfile:
     """Decide the customer type: the strongest difficult type if it clears the bar."""
-    by_type = type_scores(scores, cues)
+    by_type = type_scores(scores, cues, model_weight=thresholds.customer_type_model_weight)
     difficult = max(DIFFICULT_TYPES, key=lambda t: by_type[t])
     if by_type[difficult] >= thresholds.customer_type_min_score:
         label: CustomerType = difficult

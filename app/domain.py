@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.labels import CustomerType, Priority, SentimentLabel, Step, TriggerSource, TriggerType
+from app.labels import (
+    Confidence,
+    CustomerType,
+    Priority,
+    RootCause,
+    SentimentLabel,
+    Step,
+    TriggerSource,
+    TriggerType,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +34,10 @@ class Scores:
 
     sentiment: dict[SentimentLabel, float]
     emotions: dict[str, float]
+    # Heads a model may lack (empty then): the decision code falls back to cues and patterns.
+    intents: dict[str, float] = field(default_factory=dict)
+    customer_types: dict[str, float] = field(default_factory=dict)
+    root_causes: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +45,14 @@ class Sentiment:
     label: SentimentLabel
     score: float  # P(positive) - P(negative), in [-1, 1]
     scale: int  # 1 very negative ... 5 very positive, as helpdesks show it
+    confidence: Confidence
     probabilities: dict[SentimentLabel, float]
+
+
+@dataclass(frozen=True, slots=True)
+class RootCauseResult:
+    label: RootCause
+    scores: dict[RootCause, float]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ TriggerType = Literal[
     "worsening_sentiment",
 ]
 TriggerSource = Literal["pattern", "model", "conversation"]
+Confidence = Literal["high", "medium", "low"]
 Priority = Literal["low", "normal", "high", "urgent"]
 Step = Literal[
     "acknowledge",
@@ -66,6 +67,19 @@ EmotionLabel = Literal[
     "neutral",
 ]
 
+# What the customer asks for, read by the model: a second source for triggers beside patterns.
+IntentLabel = Literal["human_request", "refund_request", "cancel_request"]
+# Why the customer is upset, as the model names it (DOMAIN.md, "Root causes").
+RootCause = Literal[
+    "delay",
+    "service_failure",
+    "miscommunication",
+    "missed_promise",
+    "billing",
+    "personal_stress",
+    "other",
+]
+
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)
 CUSTOMER_TYPES: tuple[CustomerType, ...] = get_args(CustomerType)
 TRIGGER_TYPES: tuple[TriggerType, ...] = get_args(TriggerType)
@@ -74,6 +88,8 @@ PRIORITIES: tuple[Priority, ...] = get_args(Priority)
 STEPS: tuple[Step, ...] = get_args(Step)
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 EMOTION_LABELS: tuple[EmotionLabel, ...] = get_args(EmotionLabel)
+INTENT_LABELS: tuple[IntentLabel, ...] = get_args(IntentLabel)
+ROOT_CAUSES: tuple[RootCause, ...] = get_args(RootCause)
 
 # Triggers a single message can raise; worsening_sentiment needs conversation memory.
 MESSAGE_TRIGGER_TYPES: tuple[TriggerType, ...] = tuple(

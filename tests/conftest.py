@@ -10,20 +10,32 @@ from fastapi.testclient import TestClient
 from app.classifier import Classifier
 from app.config import Settings
 from app.domain import Scores
-from app.labels import EMOTION_LABELS
+from app.labels import EMOTION_LABELS, INTENT_LABELS, ROOT_CAUSES
 
 NEGATIVE_WORDS = ("terrible", "unacceptable", "worst", "angry", "broken", "third time", "!!")
 POSITIVE_WORDS = ("thank", "great", "love", "perfect")
+# A word no pattern knows, so that only the fake model can read a request for a human in it.
+MODEL_ONLY_HUMAN_REQUEST = "xyzzy"
 
 
-def make_scores(negative: float = 0.1, positive: float = 0.1, **emotions: float) -> Scores:
+def make_scores(
+    negative: float = 0.1,
+    positive: float = 0.1,
+    *,
+    intents: dict[str, float] | None = None,
+    root_cause: str | None = None,
+    **emotions: float,
+) -> Scores:
     """Scores with the given sentiment and emotions; every other emotion is 0.01."""
     neutral = max(0.0, 1.0 - negative - positive)
     all_emotions = {label: 0.01 for label in EMOTION_LABELS}
     all_emotions.update(emotions)
+    causes = {c: (0.7 if c == root_cause else 0.05) for c in ROOT_CAUSES} if root_cause else {}
     return Scores(
         sentiment={"negative": negative, "neutral": neutral, "positive": positive},
         emotions=all_emotions,
+        intents={label: 0.02 for label in INTENT_LABELS} | (intents or {}),
+        root_causes=causes,
     )
 
 
@@ -41,8 +53,12 @@ class FakeClassifier(Classifier):
 
     @staticmethod
     def _score(text: str) -> Scores:
+        if MODEL_ONLY_HUMAN_REQUEST in text:
+            return make_scores(negative=0.6, intents={"human_request": 0.93}, annoyance=0.4)
         if any(word in text for word in NEGATIVE_WORDS):
-            return make_scores(negative=0.85, positive=0.03, anger=0.7, annoyance=0.6)
+            return make_scores(
+                negative=0.85, positive=0.03, root_cause="delay", anger=0.7, annoyance=0.6
+            )
         if any(word in text for word in POSITIVE_WORDS):
             return make_scores(negative=0.02, positive=0.9, gratitude=0.8, joy=0.4)
         return make_scores(negative=0.1, positive=0.1, neutral=0.8)

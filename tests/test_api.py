@@ -64,6 +64,24 @@ def test_playbook_steps_and_avoid_list(client: TestClient) -> None:
     assert "{" not in texts
 
 
+def test_root_cause_intents_and_confidence_are_answered(client: TestClient) -> None:
+    body = client.post("/v1/triage", json={"text": MANAGER}).json()
+    assert body["root_cause"]["label"] == "delay"
+    assert set(body["intents"]) == {"human_request", "refund_request", "cancel_request"}
+    assert body["sentiment"]["confidence"] == "high"
+
+
+def test_the_model_raises_a_trigger_the_patterns_missed(client: TestClient) -> None:
+    text = "Order 55 is late. Please xyzzy me to whoever decides. Thanks."
+    body = client.post("/v1/triage", json={"text": text}).json()
+    [trigger] = body["escalation"]["triggers"]
+    assert trigger["type"] == "human_request"
+    assert trigger["source"] == "model"
+    assert trigger["evidence"] == "Please xyzzy me to whoever decides."
+    assert text[trigger["start"] : trigger["end"]] == trigger["evidence"]
+    assert body["escalation"]["escalate"] is True
+
+
 def test_placeholders_are_filled_from_the_context(client: TestClient) -> None:
     body = client.post(
         "/v1/triage",

@@ -10,9 +10,11 @@ import pytest
 import torch
 from transformers import BertConfig, BertModel, BertTokenizerFast
 
-from app.classifier import Heads, MiniLMClassifier, SentenceEncoder, aggregate_windows, build_head
+from app.classifier import ADAPTER_FILE, MiniLMClassifier, aggregate_windows
+from app.encoder import SentenceEncoder, apply_adapter
+from app.heads import Heads, build_head
 from app.errors import ModelLoadError
-from app.labels import EMOTION_LABELS, SENTIMENT_LABELS
+from app.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
 
 WORDS = "the order is late again and i want a refund thanks great service not working".split()
 
@@ -40,9 +42,13 @@ def encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def models_dir(tmp_path: Path) -> Path:
     torch.manual_seed(1)
     heads = Heads(
-        sentiment=build_head(16, len(SENTIMENT_LABELS), hidden=0),
-        emotions=build_head(16, len(EMOTION_LABELS), hidden=8),
-        sentiment_temperature=1.5,
+        modules={
+            "sentiment": build_head(16, len(SENTIMENT_LABELS), hidden=0),
+            "emotions": build_head(16, len(EMOTION_LABELS), hidden=8),
+            "intents": build_head(16, len(INTENT_LABELS), hidden=0),
+        },
+        temperatures={"sentiment": 1.5},
+        thresholds={"emotions": [0.3] * len(EMOTION_LABELS)},
         meta={"version": "tiny-test"},
     )
     heads.save(tmp_path)
@@ -63,6 +69,8 @@ def test_predict_gives_one_score_set_per_text(classifier: MiniLMClassifier) -> N
         assert set(s.emotions) == set(EMOTION_LABELS)
         assert all(0.0 <= p <= 1.0 for p in s.emotions.values())
     assert classifier.model_version == "tiny-test"
+    assert set(scores[0].intents) == set(INTENT_LABELS)
+    assert scores[0].root_causes == {}  # a head the model does not have stays empty
 
 
 def test_batching_and_padding_do_not_change_scores(classifier: MiniLMClassifier) -> None:
@@ -101,20 +109,25 @@ def test_empty_text_still_gets_a_window(encoder_dir: Path) -> None:
 def test_aggregate_keeps_the_most_negative_window_and_highest_emotions() -> None:
     sentiment = np.array([[0.05, 0.15, 0.8], [0.1, 0.1, 0.8], [0.7, 0.2, 0.1], [0.2, 0.7, 0.1]])
     emotions = np.array([[0.1, 0.9], [0.2, 0.1], [0.8, 0.0], [0.3, 0.3]])
-    agg_sentiment, agg_emotions = aggregate_windows(sentiment, emotions, [0, 0, 0, 1], 2)
-    np.testing.assert_allclose(agg_sentiment[0], [0.7, 0.2, 0.1])
-    np.testing.assert_allclose(agg_emotions[0], [0.8, 0.9])
-    np.testing.assert_allclose(agg_sentiment[1], [0.2, 0.7, 0.1])
+    root = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    agg = aggregate_windows(
+        {"sentiment": sentiment, "emotions": emotions, "root_cause": root}, [0, 0, 0, 1], 2
+    )
+    np.testing.assert_allclose(agg["sentiment"][0], [0.7, 0.2, 0.1])
+    np.testing.assert_allclose(agg["emotions"][0], [0.8, 0.9])
+    np.testing.assert_allclose(agg["root_cause"][0], [0.0, 1.0])  # from the complaining window
+    np.testing.assert_allclose(agg["sentiment"][1], [0.2, 0.7, 0.1])
 
 
 def test_heads_round_trip(models_dir: Path) -> None:
     heads = Heads.load(models_dir)
     heads.save(models_dir / "again")
     again = Heads.load(models_dir / "again")
-    assert torch.equal(heads.sentiment[0].weight, again.sentiment[0].weight)
-    assert torch.equal(heads.emotions[2].weight, again.emotions[2].weight)
-    assert again.meta["emotions_hidden"] == 8
-    assert again.sentiment_temperature == 1.5
+    assert torch.equal(heads.modules["sentiment"][0].weight, again.modules["sentiment"][0].weight)
+    assert torch.equal(heads.modules["emotions"][2].weight, again.modules["emotions"][2].weight)
+    assert again.meta["heads"]["emotions"]["hidden"] == 8
+    assert again.temperatures == {"sentiment": 1.5}
+    assert again.thresholds["emotions"] == [0.3] * len(EMOTION_LABELS)
 
 
 def test_missing_heads_fail_with_a_clear_error(tmp_path: Path) -> None:
@@ -124,12 +137,56 @@ def test_missing_heads_fail_with_a_clear_error(tmp_path: Path) -> None:
 
 def test_heads_for_other_labels_are_refused(models_dir: Path) -> None:
     meta = json.loads((models_dir / "heads.json").read_text())
-    meta["sentiment_labels"] = ["bad", "ok", "good"]
+    meta["heads"]["sentiment"]["labels"] = ["bad", "ok", "good"]
     (models_dir / "heads.json").write_text(json.dumps(meta))
-    with pytest.raises(ModelLoadError, match="labels do not match"):
+    with pytest.raises(ModelLoadError, match="labels of the sentiment head do not match"):
         Heads.load(models_dir)
 
 
 def test_broken_encoder_directory_fails_with_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelLoadError, match="cannot load the encoder"):
         SentenceEncoder(tmp_path)
+
+
+QUERY = "encoder.layer.0.attention.self.query"
+
+
+def test_adapter_adds_its_low_rank_delta(encoder_dir: Path) -> None:
+    encoder = SentenceEncoder(encoder_dir)
+    layer = encoder.model.get_submodule(QUERY)
+    before = layer.weight.detach().clone()
+    a, b = torch.randn(2, 16), torch.randn(16, 2)
+    apply_adapter(encoder.model, {f"{QUERY}.lora_A": a, f"{QUERY}.lora_B": b}, scaling=0.5)
+    torch.testing.assert_close(layer.weight.detach(), before + 0.5 * b @ a)
+
+
+def test_an_adapter_that_does_not_fit_is_refused(encoder_dir: Path) -> None:
+    encoder = SentenceEncoder(encoder_dir)
+    with pytest.raises(ModelLoadError, match="does not fit"):
+        apply_adapter(
+            encoder.model,
+            {f"{QUERY}.lora_A": torch.randn(2, 7), f"{QUERY}.lora_B": torch.randn(16, 2)},
+            scaling=1.0,
+        )
+    with pytest.raises(ModelLoadError, match="lacks"):
+        apply_adapter(
+            encoder.model,
+            {"nowhere.lora_A": torch.randn(2, 16), "nowhere.lora_B": torch.randn(16, 2)},
+            scaling=1.0,
+        )
+
+
+def test_load_applies_the_shipped_adapter(encoder_dir: Path, models_dir: Path) -> None:
+    from safetensors.torch import save_file
+
+    plain = MiniLMClassifier.load(models_dir, encoder_dir=encoder_dir)
+    save_file(
+        {f"{QUERY}.lora_A": torch.randn(2, 16), f"{QUERY}.lora_B": torch.randn(16, 2)},
+        str(models_dir / ADAPTER_FILE),
+    )
+    meta = json.loads((models_dir / "heads.json").read_text())
+    meta["adapter"] = {"rank": 2, "alpha": 4, "scaling": 2.0}
+    (models_dir / "heads.json").write_text(json.dumps(meta))
+    adapted = MiniLMClassifier.load(models_dir, encoder_dir=encoder_dir)
+    text = ["the order is late again"]
+    assert plain.predict(text)[0].sentiment != adapted.predict(text)[0].sentiment

@@ -13,7 +13,7 @@ HAPPY = make_scores(negative=0.02, positive=0.93, gratitude=0.9, joy=0.5)
 
 
 def test_scores_cover_every_type_in_range() -> None:
-    scores = type_scores(ANGRY, read_cues("This is UNACCEPTABLE!!"))
+    scores = type_scores(ANGRY, read_cues("This is UNACCEPTABLE!!"), model_weight=0.6)
     assert set(scores) == {
         "angry",
         "dissatisfied",
@@ -84,3 +84,28 @@ def test_the_minimum_score_comes_from_config() -> None:
         profile(scores, read_cues(text), Thresholds(customer_type_min_score=0.99)).label
         == "neutral"
     )
+
+
+def test_the_model_head_is_blended_with_the_cues_when_present() -> None:
+    from dataclasses import replace
+
+    text = "What time do you open on Sunday?"
+    head = {
+        t: 0.0
+        for t in (
+            "angry",
+            "dissatisfied",
+            "demanding",
+            "indecisive",
+            "confused",
+            "satisfied",
+            "neutral",
+        )
+    }
+    with_head = replace(CALM, customer_types={**head, "confused": 1.0})
+    assert type_scores(CALM, read_cues(text), model_weight=0.6)["confused"] < 0.2
+    assert type_scores(with_head, read_cues(text), model_weight=0.6)["confused"] >= 0.6
+    assert type_scores(with_head, read_cues(text), model_weight=0.0) == type_scores(
+        CALM, read_cues(text), model_weight=0.6
+    )
+    assert profile(with_head, read_cues(text), Thresholds()).label == "confused"
