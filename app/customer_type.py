@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from app.config import Thresholds
 from app.cues import Cues
 from app.domain import CustomerProfile, Scores
-from app.labels import CUSTOMER_TYPES, CustomerType
+from app.labels import CUSTOMER_TYPES, CustomerType, TriggerType
 
 DIFFICULT_TYPES: tuple[CustomerType, ...] = (
     "angry",
@@ -14,6 +16,18 @@ DIFFICULT_TYPES: tuple[CustomerType, ...] = (
     "indecisive",
     "confused",
 )
+
+# What a trigger says about the customer, beyond the words the cues read.
+TRIGGER_TYPE_BOOSTS: dict[TriggerType, dict[CustomerType, float]] = {
+    "human_request": {"demanding": 0.25},
+    "authority_exceeded": {"demanding": 0.25},
+    "repeated_contact": {"dissatisfied": 0.25, "angry": 0.1},
+    "legal_threat": {"demanding": 0.25, "angry": 0.15},
+    "churn_threat": {"dissatisfied": 0.25},
+    "public_exposure": {"angry": 0.2, "demanding": 0.1},
+    "abuse": {"angry": 0.4},
+    "worsening_sentiment": {"dissatisfied": 0.2},
+}
 
 
 def _clip(value: float) -> float:
@@ -112,9 +126,28 @@ def intensity(type_score: dict[CustomerType, float], scores: Scores, cues: Cues)
     return round(_clip(0.5 * worst + 0.5 * heat(scores, cues)), 4)
 
 
-def profile(scores: Scores, cues: Cues, thresholds: Thresholds) -> CustomerProfile:
+def with_triggers(
+    by_type: dict[CustomerType, float], triggers: Collection[TriggerType]
+) -> dict[CustomerType, float]:
+    """Raise the types the triggers speak for: asking for a manager is a demand, and so on."""
+    raised = dict(by_type)
+    for trigger in set(triggers):
+        for customer_type, boost in TRIGGER_TYPE_BOOSTS.get(trigger, {}).items():
+            raised[customer_type] = round(_clip(raised[customer_type] + boost), 4)
+    return raised
+
+
+def profile(
+    scores: Scores,
+    cues: Cues,
+    thresholds: Thresholds,
+    *,
+    triggers: Collection[TriggerType] = (),
+) -> CustomerProfile:
     """Decide the customer type: the strongest difficult type if it clears the bar."""
-    by_type = type_scores(scores, cues, model_weight=thresholds.customer_type_model_weight)
+    by_type = with_triggers(
+        type_scores(scores, cues, model_weight=thresholds.customer_type_model_weight), triggers
+    )
     difficult = max(DIFFICULT_TYPES, key=lambda t: by_type[t])
     if by_type[difficult] >= thresholds.customer_type_min_score:
         label: CustomerType = difficult

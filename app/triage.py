@@ -111,7 +111,6 @@ class TriageEngine:
     def _decide(self, item: TriageInput, scores: Scores) -> TriageResult:
         thresholds = self.settings.thresholds
         sentiment = sentiment_of(scores, thresholds)
-        customer = customer_type.profile(scores, read_cues(item.text), thresholds)
         triggers = self.detector.detect(item.text)
         triggers += model_triggers(
             item.text,
@@ -119,6 +118,9 @@ class TriageEngine:
             already={t.type for t in triggers},
             min_probability=thresholds.model_trigger_min_probability,
             score_sentences=self.classifier.predict,
+        )
+        customer = customer_type.profile(
+            scores, read_cues(item.text), thresholds, triggers=[t.type for t in triggers]
         )
         decision = escalation.decide(
             triggers,

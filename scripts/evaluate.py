@@ -1,10 +1,10 @@
-"""Evaluate the shipped model on the public test splits, beside VADER, TextBlob and the literature.
+"""Evaluate the shipped model on every test split, beside VADER, TextBlob and the literature.
 
     python scripts/evaluate.py --data ../shared/data --models models
 
-Runs the service's own classifier (windowing and calibration included) over each test
-split and prints one table: the official metric, calibration error, the tools people use
-today on the same data, and the published references from the data folder's README.
+Runs the service's own classifier (adapter, windowing and calibration included) and prints
+one table: each head's official metric on its test split, its calibration error, the tools
+people use today on the same data where they apply, and the published references.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.classifier import MiniLMClassifier
-from app.labels import EMOTION_LABELS, SENTIMENT_LABELS
-from scripts.train import (
-    SUPPORT_MESSAGES,
+from app.classifier import MiniLMClassifier  # noqa: E402
+from app.heads import HEAD_LABELS, MULTILABEL_HEADS  # noqa: E402
+from app.labels import SENTIMENT_LABELS  # noqa: E402
+from scripts import datasets  # noqa: E402
+from scripts.metrics import (  # noqa: E402
     expected_calibration_error,
     macro_f1,
     macro_recall,
-    read_jsonl,
-    split_support,
+    multilabel_ece,
 )
 
 PUBLISHED = {
@@ -36,6 +36,13 @@ PUBLISHED = {
     "tweeteval_emotion": "RoBERTa-base 76.1 · TimeLMs-2021 80.2",
 }
 TWEETEVAL_EMOTIONS = ("anger", "joy", "optimism", "sadness")
+HEAD_FIELD = {
+    "sentiment": "sentiment",
+    "emotions": "emotions",
+    "intents": "intents",
+    "customer_type": "customer_types",
+    "root_cause": "root_causes",
+}
 
 
 def vader_labels(texts: list[str]) -> np.ndarray:
@@ -54,58 +61,64 @@ def textblob_labels(texts: list[str]) -> np.ndarray:
     return np.where(polarity > 0, 2, np.where(polarity < 0, 0, 1))
 
 
-def evaluate_sentiment(
-    model: MiniLMClassifier, rows: list[dict], name: str, published: str
-) -> dict:
-    texts = [r["text"] for r in rows]
-    y = np.array([SENTIMENT_LABELS.index(r.get("label") or r["sentiment"]) for r in rows])
-    probs = np.array(
-        [[s.sentiment[label] for label in SENTIMENT_LABELS] for s in model.predict(texts)]
+def probabilities(model: MiniLMClassifier, texts: list[str], head: str) -> np.ndarray:
+    field = HEAD_FIELD[head]
+    return np.array(
+        [[getattr(s, field)[label] for label in HEAD_LABELS[head]] for s in model.predict(texts)]
     )
+
+
+def sentiment_row(model: MiniLMClassifier, name: str, texts: list[str], y: np.ndarray, published: str) -> dict:
+    probs = probabilities(model, texts, "sentiment")
+    predicted = probs.argmax(1)
     return {
-        "head": f"sentiment ({name}, n={len(rows)})",
-        "metric": "macro recall",
-        "ours": macro_recall(y, probs.argmax(1), 3),
+        "head": f"sentiment: {name} (n={len(y)})",
+        "metric": "macro recall / accuracy",
+        "ours": f"{macro_recall(y, predicted, 3) * 100:.1f} / {(predicted == y).mean() * 100:.1f}",
         "ece": expected_calibration_error(probs, y),
-        "vader": macro_recall(y, vader_labels(texts), 3),
-        "textblob": macro_recall(y, textblob_labels(texts), 3),
+        "vader": tool_score(vader_labels(texts), y),
+        "textblob": tool_score(textblob_labels(texts), y),
         "published": published,
     }
 
 
-def evaluate_goemotions(model: MiniLMClassifier, data: Path, thresholds: dict) -> dict:
-    rows = read_jsonl(data / "goemotions" / "test.jsonl")
-    texts = [r["text"] for r in rows]
-    y = np.array([[label in r["labels"] for label in EMOTION_LABELS] for r in rows])
-    probs = np.array(
-        [[s.emotions[label] for label in EMOTION_LABELS] for s in model.predict(texts)]
-    )
-    cut = np.array([thresholds[label] for label in EMOTION_LABELS])
+def tool_score(predicted: np.ndarray, y: np.ndarray) -> str:
+    return f"{macro_recall(y, predicted, 3) * 100:.1f} / {(predicted == y).mean() * 100:.1f}"
+
+
+def head_row(model: MiniLMClassifier, source: datasets.Source, head: str, published: str) -> dict:
+    test = source.splits["test"]
+    texts = [e.text for e in test]
+    y = np.array([e.targets[head] for e in test])
+    probs = probabilities(model, texts, head)
+    if head in MULTILABEL_HEADS:
+        cut = np.array(model.heads.thresholds[head])
+        ours, ece, metric = macro_f1(y, probs >= cut), multilabel_ece(probs, y), "macro F1"
+    else:
+        ours = macro_recall(y, probs.argmax(1), len(HEAD_LABELS[head]))
+        ece, metric = expected_calibration_error(probs, y), "macro recall"
     return {
-        "head": f"emotions (GoEmotions test, 28 labels, n={len(rows)})",
-        "metric": "macro F1",
-        "ours": macro_f1(y, probs >= cut),
-        "ece": None,
+        "head": f"{head}: {source.name} test (n={len(y)})",
+        "metric": metric,
+        "ours": f"{ours * 100:.1f}",
+        "ece": ece,
         "vader": None,
         "textblob": None,
-        "published": PUBLISHED["goemotions"],
+        "published": published,
     }
 
 
-def evaluate_tweeteval_emotion(model: MiniLMClassifier, data: Path) -> dict:
+def tweeteval_emotion_row(model: MiniLMClassifier, data: Path) -> dict:
     """Zero-shot transfer: the GoEmotions head's four matching labels, argmax among them."""
-    rows = read_jsonl(data / "tweeteval_emotion" / "test.jsonl")
-    texts = [r["text"] for r in rows]
+    rows = datasets.read_jsonl(data / "tweeteval_emotion" / "test.jsonl")
+    emotions = [s.emotions for s in model.predict([r["text"] for r in rows])]
+    predicted = np.array([np.argmax([e[label] for label in TWEETEVAL_EMOTIONS]) for e in emotions])
     y = np.array([TWEETEVAL_EMOTIONS.index(r["label"]) for r in rows])
-    probs = np.array(
-        [[s.emotions[label] for label in TWEETEVAL_EMOTIONS] for s in model.predict(texts)]
-    )
-    predicted = probs.argmax(1)
     one_hot = np.eye(len(TWEETEVAL_EMOTIONS), dtype=bool)
     return {
-        "head": f"emotions -> TweetEval emotion (zero-shot, n={len(rows)})",
+        "head": f"emotions -> TweetEval emotion, zero-shot (n={len(y)})",
         "metric": "macro F1",
-        "ours": macro_f1(one_hot[y], one_hot[predicted]),
+        "ours": f"{macro_f1(one_hot[y], one_hot[predicted]) * 100:.1f}",
         "ece": None,
         "vader": None,
         "textblob": None,
@@ -113,40 +126,47 @@ def evaluate_tweeteval_emotion(model: MiniLMClassifier, data: Path) -> dict:
     }
 
 
-def fmt(value: float | None, scale: float = 100) -> str:
-    return "—" if value is None else f"{value * scale:.1f}"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--models", type=Path, default=Path("models"))
-    parser.add_argument("--support", type=Path, default=SUPPORT_MESSAGES)
+    parser.add_argument("--project-data", type=Path, default=datasets.PROJECT_DATA)
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
 
     started = time.perf_counter()
     model = MiniLMClassifier.load(args.models)
-    thresholds = dict(zip(EMOTION_LABELS, model.heads.thresholds["emotions"], strict=True))
-    tweets = read_jsonl(args.data / "tweeteval_sentiment" / "test.jsonl")
-    support = split_support(read_jsonl(args.support))["test"]
-    rows = [
-        evaluate_sentiment(model, tweets, "TweetEval test", PUBLISHED["tweeteval_sentiment"]),
-        evaluate_sentiment(
-            model, support, "support messages, held-out fifth", "none (project-written)"
-        ),
-        evaluate_goemotions(model, args.data, thresholds),
-        evaluate_tweeteval_emotion(model, args.data),
-    ]
+    sources = {s.name: s for s in datasets.all_sources(args.data, args.project_data)}
+    rows = []
+    for name, source in (("TweetEval test", sources["tweeteval_sentiment"]), ("support messages, held-out fifth", sources["support_messages"])):
+        test = source.splits["test"]
+        y = np.array([e.targets["sentiment"] for e in test])
+        published = PUBLISHED["tweeteval_sentiment"] if "TweetEval" in name else "—"
+        rows.append(sentiment_row(model, name, [e.text for e in test], y, published))
+    phrasing = datasets.support_phrasing(args.project_data)
+    rows.append(
+        sentiment_row(
+            model,
+            "support phrasing hard cases",
+            [r["text"] for r in phrasing],
+            np.array([SENTIMENT_LABELS.index(r["label"]) for r in phrasing]),
+            "—",
+        )
+    )
+    rows.append(head_row(model, sources["goemotions"], "emotions", PUBLISHED["goemotions"]))
+    rows.append(tweeteval_emotion_row(model, args.data))
+    for head, source in (("intents", "intents"), ("customer_type", "support_messages"), ("root_cause", "root_causes")):
+        if head in model.heads.modules:
+            rows.append(head_row(model, sources[source], head, "—"))
+
     print(f"model {model.model_version}; scores x100; ECE x100 (15 bins, lower is better)")
-    print("| head | metric | ours | ECE | VADER | TextBlob | published |")
+    print("| head and test set | metric | ours | ECE | VADER | TextBlob | published |")
     print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
     for row in rows:
+        ece = "—" if row["ece"] is None else f"{row['ece'] * 100:.1f}"
         print(
-            f"| {row['head']} | {row['metric']} | {fmt(row['ours'])} | {fmt(row['ece'])} "
-            f"| {fmt(row['vader'])} | {fmt(row['textblob'])} | {row['published']} |"
+            f"| {row['head']} | {row['metric']} | {row['ours']} | {ece} "
+            f"| {row['vader'] or '—'} | {row['textblob'] or '—'} | {row['published']} |"
         )
     print(
         "TweetEval sentiment: our train split is rebuilt from the SemEval sources (the official "

@@ -109,3 +109,14 @@ def test_the_model_head_is_blended_with_the_cues_when_present() -> None:
         CALM, read_cues(text), model_weight=0.6
     )
     assert profile(with_head, read_cues(text), Thresholds()).label == "confused"
+
+
+def test_triggers_raise_the_types_they_speak_for() -> None:
+    text = "I want to speak to your manager"
+    scores = make_scores(negative=0.45)
+    plain = profile(scores, read_cues(text), Thresholds())
+    asked = profile(scores, read_cues(text), Thresholds(), triggers=["human_request"])
+    assert asked.scores["demanding"] == pytest.approx(plain.scores["demanding"] + 0.25, abs=1e-3)
+    assert asked.label == "demanding"
+    abusive = profile(CALM, read_cues("you are a moron"), Thresholds(), triggers=["abuse"])
+    assert abusive.scores["angry"] >= 0.4
