@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 serve: install
-	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --workers 1
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --workers 1 --no-access-log
 
 test: install
 	$(BIN)/ruff check app tests scripts
