@@ -15,6 +15,7 @@ from app.schemas import (
     BatchItemError,
     BatchRequest,
     BatchResponse,
+    ConversationOut,
     CustomerTypeOut,
     ErrorBody,
     EscalationOut,
@@ -28,7 +29,7 @@ from app.schemas import (
     TriageResponse,
     TriggerOut,
 )
-from app.triage import TriageEngine, TriageInput, TriageResult
+from app.triage import PastMessage, TriageEngine, TriageInput, TriageResult
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -61,7 +62,36 @@ async def run_triage(
 
 def to_input(body: TriageRequest) -> TriageInput:
     values = {k: v for k, v in body.context.model_dump().items() if v}
-    return TriageInput(text=body.text, channel=body.channel, values=values)
+    history = (
+        tuple(PastMessage(text=h.text, at=h.at) for h in body.history)
+        if body.history is not None
+        else None
+    )
+    return TriageInput(
+        text=body.text,
+        channel=body.channel,
+        values=values,
+        conversation_id=body.conversation_id,
+        customer_id=body.customer_id,
+        history=history,
+        store=body.store,
+    )
+
+
+def conversation_out(result: TriageResult) -> ConversationOut | None:
+    state = result.conversation
+    if state is None:
+        return None
+    context, current = state.context, state.context.trend
+    return ConversationOut(
+        id=context.id,
+        available=context.available,
+        stored=state.stored,
+        turns=current.turns if current else None,
+        sentiment_trend=current.slope if current else None,
+        first_score=current.first_score if current else None,
+        last_score=current.last_score if current else None,
+    )
 
 
 def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> TriageResponse:
@@ -106,6 +136,7 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
             for step in result.playbook.steps
         ],
         avoid=list(result.playbook.avoid),
+        conversation=conversation_out(result),
         model_version=engine.model_version,
         bank_version=engine.bank.version,
         request_id=request_id,
@@ -162,10 +193,14 @@ async def livez() -> Health:
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}}, tags=["health"])
 async def readyz(request: Request) -> Health | JSONResponse:
-    """Ready once the model is loaded; 503 before, or when loading failed."""
+    """Ready once the model is loaded and the conversation store answers; 503 otherwise."""
     engine: TriageEngine | None = request.app.state.engine
+    detail = None
     if engine is None:
         detail = request.app.state.load_error or "loading the model"
+    elif not await anyio.to_thread.run_sync(request.app.state.store_keeper.healthy):
+        detail = "conversation store unavailable"
+    if detail or engine is None:
         return JSONResponse(
             Health(status="unavailable", detail=detail).model_dump(), status_code=503
         )

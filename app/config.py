@@ -68,11 +68,41 @@ class Settings(BaseSettings):
     torch_threads: int = Field(0, ge=0)  # 0: let torch decide
     inference_concurrency: int = Field(1, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Conversation memory. SQLite under data_dir unless database_url names another database
+    # (postgresql+psycopg://... for several replicas).
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    # What is kept of each message: "redacted" text (emails, phones, cards masked) or "none".
+    store_text: Literal["redacted", "none"] = "redacted"
+    retention_days: int = Field(90, ge=1)
+    trend_turns: int = Field(4, ge=2)
+    worsening_drop: float = Field(0.5, gt=0, le=2)
+    repeated_contacts: int = Field(3, ge=2)
+    repeated_window_days: float = Field(7, gt=0)
+    contact_gap_hours: float = Field(12, gt=0)  # a return after this long is a new contact
+    # Follow-up checks by root cause, in hours after a difficult turn; "default" for the rest.
+    follow_up_hours: dict[str, list[float]] = Field(
+        default_factory=lambda: {
+            "default": [24, 72, 168],
+            "delay": [24, 72],
+            "service_failure": [24, 72, 168],
+            "billing": [72, 168],
+            "personal_stress": [24, 168],
+        }
+    )
     thresholds: Thresholds = Field(default_factory=Thresholds)
     # Overrides for DEFAULT_TRIGGER_PRIORITY, as JSON: {"churn_threat": "high"}.
     trigger_priority: dict[TriggerType, Priority] = Field(
         default_factory=lambda: dict(DEFAULT_TRIGGER_PRIORITY)
     )
+
+    @field_validator("follow_up_hours")
+    @classmethod
+    def _has_default_schedule(cls, given: dict[str, list[float]]) -> dict[str, list[float]]:
+        if "default" not in given:
+            raise ValueError('follow_up_hours needs a "default" schedule')
+        return given
 
     @field_validator("trigger_priority")
     @classmethod

@@ -17,13 +17,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import field_error, request_id_of, router
+from app.api_conversations import router as conversations_router
 from app.bank import BankError, ResponseBank
 from app.classifier import Classifier, MiniLMClassifier
 from app.config import Settings
+from app.conversations import ConversationMemory
 from app.errors import BankInvalidError, TriageError
 from app.heads import Heads
 from app.logs import configure_logging
 from app.middleware import RequestContextMiddleware, problem
+from app.store_keeper import StoreKeeper
 from app.triage import TriageEngine
 
 log = logging.getLogger("triage.app")
@@ -48,12 +51,21 @@ def create_app(
         # Cheap checks first, so a broken bank or model directory stops start-up with a clear
         # message; the encoder, the slow part, then loads while /readyz answers 503.
         bank = _load_bank(settings)
+        memory = ConversationMemory.from_settings(settings)
+        keeper = StoreKeeper(memory, settings)
+        app.state.store_keeper = keeper
+        keeper.start()
         if classifier is not None:
-            app.state.engine = TriageEngine.from_settings(classifier, settings, bank=bank)
+            app.state.engine = TriageEngine.from_settings(
+                classifier, settings, bank=bank, memory=memory
+            )
         else:
             Heads.load(settings.models_dir)
-            threading.Thread(target=_load_model, args=(app, settings, bank), daemon=True).start()
+            threading.Thread(
+                target=_load_model, args=(app, settings, bank, memory), daemon=True
+            ).start()
         yield
+        keeper.stop()
 
     app = FastAPI(
         title="sentiment-triage",
@@ -67,6 +79,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(router)
+    app.include_router(conversations_router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 
@@ -80,11 +93,13 @@ def _load_bank(settings: Settings) -> ResponseBank:
         raise BankInvalidError(str(exc)) from exc
 
 
-def _load_model(app: FastAPI, settings: Settings, bank: ResponseBank) -> None:
+def _load_model(
+    app: FastAPI, settings: Settings, bank: ResponseBank, memory: ConversationMemory
+) -> None:
     try:
         model = MiniLMClassifier.load(settings.models_dir, encoder_dir=settings.encoder_dir)
         model.predict(["warm-up"])  # the first forward pass allocates; pay for it before ready
-        app.state.engine = TriageEngine.from_settings(model, settings, bank=bank)
+        app.state.engine = TriageEngine.from_settings(model, settings, bank=bank, memory=memory)
         log.info("model loaded", extra={"model_version": model.model_version})
     except Exception as exc:
         app.state.load_error = f"model failed to load: {exc}"

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from app.labels import (
     Channel,
@@ -23,6 +31,7 @@ from app.labels import (
 MAX_TEXT_CHARS = 20_000
 MAX_BATCH_ITEMS = 64
 MAX_ID_CHARS = 128
+MAX_HISTORY_TURNS = 20
 
 
 class Strict(BaseModel):
@@ -40,6 +49,13 @@ class ReplyContext(Strict):
     eta: str | None = Field(None, max_length=200)
 
 
+class HistoryTurn(Strict):
+    """An earlier customer message of the conversation, for callers that keep their own."""
+
+    text: str = Field(..., min_length=1, max_length=MAX_TEXT_CHARS)
+    at: AwareDatetime | None = None
+
+
 class TriageRequest(Strict):
     text: str = Field(
         ..., min_length=1, max_length=MAX_TEXT_CHARS, description="The customer's message."
@@ -48,6 +64,21 @@ class TriageRequest(Strict):
     customer_id: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS)
     channel: Channel = "chat"
     context: ReplyContext = Field(default_factory=ReplyContext)
+    history: list[HistoryTurn] | None = Field(
+        None,
+        max_length=MAX_HISTORY_TURNS,
+        description="Stateless mode: earlier customer messages, oldest first. "
+        "Not combined with conversation_id.",
+    )
+    store: bool = Field(
+        True, description="False: use the conversation, but keep nothing of this message."
+    )
+
+    @model_validator(mode="after")
+    def _one_kind_of_memory(self) -> TriageRequest:
+        if self.history is not None and self.conversation_id is not None:
+            raise ValueError("send either conversation_id (stored memory) or history, not both")
+        return self
 
     @field_validator("text")
     @classmethod
@@ -114,6 +145,18 @@ class PlaybookStepOut(BaseModel):
     responses: list[ResponseOut]
 
 
+class ConversationOut(BaseModel):
+    id: str | None = Field(..., description="null in stateless mode")
+    available: bool = Field(..., description="false when the conversation store is down")
+    stored: bool = Field(..., description="whether this message was kept")
+    turns: int | None = None
+    sentiment_trend: float | None = Field(
+        None, description="change of the sentiment score per turn over the recent turns"
+    )
+    first_score: float | None = None
+    last_score: float | None = None
+
+
 class TriageResponse(BaseModel):
     sentiment: SentimentOut
     emotions: dict[EmotionLabel, float]
@@ -126,6 +169,9 @@ class TriageResponse(BaseModel):
     escalation: EscalationOut
     playbook: list[PlaybookStepOut]
     avoid: list[str]
+    conversation: ConversationOut | None = Field(
+        None, description="present when conversation_id or history was sent"
+    )
     model_version: str
     bank_version: str
     request_id: str
@@ -168,3 +214,76 @@ class Health(BaseModel):
     model_version: str | None = None
     bank_version: str | None = None
     detail: str | None = None
+
+
+class OutcomeRequest(Strict):
+    resolved: bool
+    satisfaction: int | None = Field(None, ge=1, le=5)
+    responses_used: list[str] = Field(default_factory=list, max_length=50)
+    commitments: list[str] = Field(default_factory=list, max_length=50)
+    actions: list[str] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(None, max_length=5_000)
+
+
+class OutcomeOut(BaseModel):
+    id: int
+    resolved: bool
+    satisfaction: int | None
+    responses_used: list[str]
+    commitments: list[str]
+    actions: list[str]
+    note: str | None
+    at: datetime
+
+
+class TurnOut(BaseModel):
+    index: int
+    at: datetime
+    channel: Channel
+    text: str | None = Field(..., description="redacted, or null when text is not kept")
+    sentiment_label: SentimentLabel
+    sentiment_score: float
+    customer_type: CustomerType
+    intensity: float
+    root_cause: str | None
+    triggers: list[TriggerOut]
+
+
+class RaisedTrigger(TriggerOut):
+    at: datetime
+    turn: int
+
+
+class FollowUpOut(BaseModel):
+    due_at: datetime
+    note: str
+
+
+class IssueOut(BaseModel):
+    root_cause: str | None = Field(..., description="the cause named most often")
+    customer_types: list[CustomerType] = Field(..., description="types seen, most frequent first")
+
+
+class SentimentPoint(BaseModel):
+    at: datetime
+    score: float
+    label: SentimentLabel
+
+
+class ConversationRecordOut(BaseModel):
+    """The interaction record: everything a colleague needs to pick the conversation up."""
+
+    id: str
+    customer_id: str | None
+    channel: Channel
+    created_at: datetime
+    updated_at: datetime
+    issue: IssueOut
+    sentiment: list[SentimentPoint]
+    triggers: list[RaisedTrigger]
+    commitments: list[str]
+    actions: list[str]
+    outcomes: list[OutcomeOut]
+    follow_ups: list[FollowUpOut]
+    turns: list[TurnOut]
+    request_id: str

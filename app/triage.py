@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 from app import customer_type, escalation
 from app.bank import ResponseBank
 from app.classifier import Classifier
 from app.config import Settings, Thresholds
+from app.conversations import ConversationContext, ConversationMemory, PastTurn, TurnToKeep
 from app.cues import read_cues
 from app.domain import (
     CustomerProfile,
@@ -26,10 +28,26 @@ from app.triggers import TriggerDetector
 
 
 @dataclass(frozen=True, slots=True)
+class PastMessage:
+    text: str
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TriageInput:
     text: str
     channel: Channel = "chat"
     values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    conversation_id: str | None = None
+    customer_id: str | None = None
+    history: tuple[PastMessage, ...] | None = None  # stateless mode
+    store: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationState:
+    context: ConversationContext
+    stored: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +59,7 @@ class TriageResult:
     customer: CustomerProfile
     escalation: Escalation
     playbook: Playbook
+    conversation: ConversationState | None = None
 
 
 def sentiment_of(scores: Scores, thresholds: Thresholds) -> Sentiment:
@@ -77,16 +96,23 @@ class TriageEngine:
         *,
         detector: TriggerDetector,
         bank: ResponseBank,
+        memory: ConversationMemory,
         settings: Settings,
     ) -> None:
         self.classifier = classifier
         self.detector = detector
         self.bank = bank
+        self.memory = memory
         self.settings = settings
 
     @classmethod
     def from_settings(
-        cls, classifier: Classifier, settings: Settings, *, bank: ResponseBank
+        cls,
+        classifier: Classifier,
+        settings: Settings,
+        *,
+        bank: ResponseBank,
+        memory: ConversationMemory,
     ) -> TriageEngine:
         return cls(
             classifier,
@@ -94,6 +120,7 @@ class TriageEngine:
                 refund_limit=settings.refund_limit, discount_limit=settings.discount_limit
             ),
             bank=bank,
+            memory=memory,
             settings=settings,
         )
 
@@ -101,16 +128,42 @@ class TriageEngine:
     def model_version(self) -> str:
         return self.classifier.model_version
 
-    def triage(self, items: Sequence[TriageInput]) -> list[TriageResult]:
-        """Triage a batch of messages in one forward pass."""
+    def triage(
+        self, items: Sequence[TriageInput], *, now: datetime | None = None
+    ) -> list[TriageResult]:
+        """Triage a batch of messages (and any history sent with them) in one forward pass."""
         if not items:
             return []
-        all_scores = self.classifier.predict([item.text for item in items])
-        return [self._decide(item, scores) for item, scores in zip(items, all_scores, strict=True)]
+        now = now or datetime.now(UTC)
+        past = [item.history or () for item in items]
+        texts = [item.text for item in items] + [m.text for messages in past for m in messages]
+        all_scores = self.classifier.predict(texts)
+        results = []
+        offset = len(items)
+        for item, scores, messages in zip(items, all_scores, past, strict=False):
+            past_turns = [
+                PastTurn(score=sentiment_of(s, self.settings.thresholds).score, at=m.at)
+                for m, s in zip(messages, all_scores[offset : offset + len(messages)], strict=True)
+            ]
+            offset += len(messages)
+            results.append(self._decide(item, scores, past_turns, now))
+        return results
 
-    def _decide(self, item: TriageInput, scores: Scores) -> TriageResult:
+    def _context(
+        self, item: TriageInput, score: float, past: list[PastTurn], now: datetime
+    ) -> ConversationContext | None:
+        if item.history is not None:
+            return self.memory.from_history(past, score, now)
+        if item.conversation_id is not None:
+            return self.memory.from_store(item.conversation_id, item.customer_id, score, now)
+        return None
+
+    def _decide(
+        self, item: TriageInput, scores: Scores, past: list[PastTurn], now: datetime
+    ) -> TriageResult:
         thresholds = self.settings.thresholds
         sentiment = sentiment_of(scores, thresholds)
+        context = self._context(item, sentiment.score, past, now)
         triggers = self.detector.detect(item.text)
         triggers += model_triggers(
             item.text,
@@ -119,6 +172,8 @@ class TriageEngine:
             min_probability=thresholds.model_trigger_min_probability,
             score_sentences=self.classifier.predict,
         )
+        if context:
+            triggers += [t for t in context.triggers if t.type not in {x.type for x in triggers}]
         customer = customer_type.profile(
             scores, read_cues(item.text), thresholds, triggers=[t.type for t in triggers]
         )
@@ -140,6 +195,25 @@ class TriageEngine:
             peak_anger_intensity=thresholds.peak_intensity,
             secondary_type_score=thresholds.secondary_type_score,
         )
+        stored = False
+        if context and context.available and item.conversation_id and item.store:
+            stored = self.memory.keep(
+                TurnToKeep(
+                    conversation_id=item.conversation_id,
+                    customer_id=item.customer_id,
+                    channel=item.channel,
+                    text=item.text,
+                    at=now,
+                    sentiment_label=sentiment.label,
+                    sentiment_score=sentiment.score,
+                    customer_type=customer.label,
+                    intensity=customer.intensity,
+                    root_cause=root_cause.label if root_cause else None,
+                    triggers=decision.triggers,
+                    responses=[r.id for step in playbook.steps for r in step.responses],
+                    difficult=customer.label not in ("satisfied", "neutral") or bool(triggers),
+                )
+            )
         return TriageResult(
             sentiment=sentiment,
             emotions={label: round(p, 4) for label, p in scores.emotions.items()},
@@ -148,4 +222,5 @@ class TriageEngine:
             customer=customer,
             escalation=decision,
             playbook=playbook,
+            conversation=ConversationState(context, stored) if context else None,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -65,8 +66,8 @@ class FakeClassifier(Classifier):
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings()
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
 
 
 @pytest.fixture

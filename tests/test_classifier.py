@@ -12,8 +12,8 @@ from transformers import BertConfig, BertModel, BertTokenizerFast
 
 from app.classifier import ADAPTER_FILE, MiniLMClassifier, aggregate_windows
 from app.encoder import SentenceEncoder, apply_adapter
-from app.heads import Heads, build_head
 from app.errors import ModelLoadError
+from app.heads import Heads, build_head
 from app.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
 
 WORDS = "the order is late again and i want a refund thanks great service not working".split()

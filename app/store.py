@@ -1,0 +1,485 @@
+"""The conversation store: turns, outcomes and follow-ups in SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    Connection,
+    Engine,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    make_url,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from app.errors import NotFoundError, TriageError
+from app.labels import Channel, CustomerType, SentimentLabel
+from app.store_models import (
+    ID_LENGTH,
+    ConversationRow,
+    FollowUpRow,
+    OutcomeRow,
+    TurnRow,
+    UTCDateTime,
+)
+
+T = TypeVar("T")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_FILE = "conversations.sqlite3"
+_ATTEMPTS = 3  # for a locked SQLite file (each after busy_timeout) or a PostgreSQL conflict
+_BUSY_TIMEOUT_MS = 5_000
+_PG_CONNECT_TIMEOUT_S = 5
+_PG_RETRY_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+_MIGRATION_LOCK = 0x7472_6961_6765  # any constant: the PostgreSQL advisory lock key
+_BATCH = 500  # ids per DELETE ... IN (...), well under both databases' parameter limits
+
+
+class StoreUnavailableError(TriageError):
+    status = 503
+    code = "store_unavailable"
+
+
+class ConversationNotFoundError(NotFoundError):
+    pass
+
+
+class _ConversationGone(Exception):
+    """The conversation was purged or deleted between two statements: start again."""
+
+
+def _utc(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"{name} is a naive datetime: pass a timezone-aware one")
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewTurn:
+    """One triaged customer message, as the caller wants it kept."""
+
+    conversation_id: str
+    at: datetime
+    channel: Channel
+    text: str | None  # already redacted, or None to keep no text at all
+    sentiment_label: SentimentLabel
+    sentiment_score: float
+    customer_type: CustomerType
+    intensity: float
+    customer_id: str | None = None
+    root_cause: str | None = None
+    # Each: type, evidence, start, end, source, confidence.
+    triggers: list[dict[str, Any]] = field(default_factory=list)
+    responses_suggested: list[str] = field(default_factory=list)  # bank entry ids
+
+    def __post_init__(self) -> None:
+        for name in ("conversation_id", "customer_id"):
+            value = getattr(self, name)
+            if value is not None and not 0 < len(value) <= ID_LENGTH:
+                raise ValueError(f"{name} must have 1 to {ID_LENGTH} characters")
+        object.__setattr__(self, "at", _utc(self.at, "at"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnRecord(NewTurn):
+    id: int
+    index: int  # 0-based position in the conversation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewOutcome:
+    """How a conversation ended, written by the agent or the helpdesk."""
+
+    resolved: bool
+    at: datetime
+    satisfaction: int | None = None  # 1 very unhappy ... 5 very happy
+    responses_used: list[str] = field(default_factory=list)  # bank entry ids
+    commitments: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.satisfaction is not None and not 1 <= self.satisfaction <= 5:
+            raise ValueError("satisfaction must be between 1 and 5")
+        object.__setattr__(self, "at", _utc(self.at, "at"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutcomeRecord(NewOutcome):
+    id: int
+    conversation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRecord:
+    id: int
+    due_at: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    id: str
+    first_turn_at: datetime
+    last_turn_at: datetime
+    turn_count: int
+    resolved: bool | None  # the latest outcome's; None without one
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    id: str
+    customer_id: str | None
+    channel: Channel
+    created_at: datetime
+    updated_at: datetime
+    turns: list[TurnRecord]
+    outcomes: list[OutcomeRecord]
+    follow_ups: list[FollowUpRecord]
+
+
+class ConversationStore:
+    """Conversations kept for conversation triggers, documentation and the learning loop."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        # On SQLite a writer takes the file lock at BEGIN, so it never fails half-way on an
+        # upgrade from reader to writer; the option does nothing on PostgreSQL.
+        self._writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @classmethod
+    def open(cls, url: str, *, data_dir: Path) -> ConversationStore:
+        """Connect and migrate to the latest schema; "sqlite:///" keeps a file in data_dir."""
+        store = cls(_create_engine(make_url(url), data_dir))
+        try:
+            store._transaction(_migrate, write=True)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def ping(self) -> None:
+        """Raise StoreUnavailableError unless the database answers."""
+        self._transaction(lambda conn: conn.execute(text("SELECT 1")))
+
+    def append_turn(self, turn: NewTurn) -> list[TurnRecord]:
+        """Add a turn, creating its conversation if new; every turn of it, oldest first."""
+        return self._transaction(lambda conn: _append_turn(conn, turn), write=True)
+
+    def customer_conversations(
+        self, customer_id: str, *, since: datetime
+    ) -> list[ConversationSummary]:
+        """The customer's conversations with a turn at or after `since`, oldest activity first."""
+        since = _utc(since, "since")
+        last = func.max(TurnRow.at)
+        resolved = (
+            select(OutcomeRow.resolved)
+            .where(OutcomeRow.conversation_id == ConversationRow.id)
+            .order_by(OutcomeRow.at.desc(), OutcomeRow.id.desc())
+            .limit(1)
+            .correlate(ConversationRow)
+            .scalar_subquery()
+        )
+        query = (
+            select(ConversationRow.id, func.min(TurnRow.at), last, func.count(TurnRow.id), resolved)
+            .join(TurnRow, TurnRow.conversation_id == ConversationRow.id)
+            .where(ConversationRow.customer_id == customer_id)
+            .group_by(ConversationRow.id)
+            .having(last >= since)
+            .order_by(last, ConversationRow.id)
+        )
+        rows = self._transaction(lambda conn: conn.execute(query).all())
+        return [ConversationSummary(*row) for row in rows]
+
+    def get(self, conversation_id: str) -> ConversationRecord | None:
+        """The conversation with its turns, outcomes and follow-ups; None if unknown."""
+        return self._transaction(lambda conn: _get(conn, conversation_id))
+
+    def record_outcome(self, conversation_id: str, outcome: NewOutcome) -> OutcomeRecord:
+        """Keep how the conversation ended; raises ConversationNotFoundError if unknown."""
+
+        def work(conn: Connection) -> OutcomeRecord:
+            if not _touch(conn, conversation_id, outcome.at):
+                raise ConversationNotFoundError(f"no conversation {conversation_id!r}")
+            values = {name: getattr(outcome, name) for name in _OUTCOME_FIELDS}
+            query = insert(OutcomeRow).values(conversation_id=conversation_id, **values)
+            new_id = conn.execute(query.returning(OutcomeRow.id)).scalar_one()
+            return OutcomeRecord(id=new_id, conversation_id=conversation_id, **values)
+
+        return self._transaction(work, write=True)
+
+    def schedule_follow_ups(
+        self, conversation_id: str, follow_ups: Sequence[tuple[datetime, str]]
+    ) -> None:
+        """Replace the conversation's follow-up schedule with (due at, what to check) pairs."""
+        due = [(_utc(at, "follow-up time"), note) for at, note in follow_ups]
+
+        def work(conn: Connection) -> None:
+            if not _lock(conn, conversation_id):
+                raise ConversationNotFoundError(f"no conversation {conversation_id!r}")
+            conn.execute(delete(FollowUpRow).where(FollowUpRow.conversation_id == conversation_id))
+            if due:
+                conn.execute(
+                    insert(FollowUpRow),
+                    [
+                        {"conversation_id": conversation_id, "due_at": at, "note": n}
+                        for at, n in due
+                    ],
+                )
+
+        self._transaction(work, write=True)
+
+    def delete(self, conversation_id: str) -> bool:
+        """Remove the conversation and all that derives from it; False if it did not exist."""
+
+        def work(conn: Connection) -> bool:
+            if not _lock(conn, conversation_id):
+                return False
+            _delete_all(conn, [conversation_id])
+            return True
+
+        return self._transaction(work, write=True)
+
+    def purge(self, before: datetime) -> int:
+        """Delete conversations whose last turn or outcome is older than `before` (retention)."""
+        before = _utc(before, "before")
+
+        def work(conn: Connection) -> int:
+            # Locked first: an append racing the purge either lands before it or starts anew.
+            stale = select(ConversationRow.id).where(ConversationRow.updated_at < before)
+            ids = list(conn.scalars(stale.with_for_update()))
+            for start in range(0, len(ids), _BATCH):
+                _delete_all(conn, ids[start : start + _BATCH])
+            return len(ids)
+
+        return self._transaction(work, write=True)
+
+    def outcome_stats(self) -> dict[str, tuple[int, int]]:
+        """Per bank entry id: (resolved conversations that used it, all that used it).
+
+        Only conversations with an outcome count, once per entry, resolved as their latest
+        outcome says.
+        """
+        query = select(OutcomeRow.conversation_id, OutcomeRow.resolved, OutcomeRow.responses_used)
+        query = query.order_by(OutcomeRow.conversation_id, OutcomeRow.at, OutcomeRow.id)
+        rows = self._transaction(lambda conn: conn.execute(query).all())
+        used: dict[str, set[str]] = {}
+        resolved: dict[str, bool] = {}
+        for conversation_id, is_resolved, entry_ids in rows:
+            used.setdefault(conversation_id, set()).update(entry_ids)
+            resolved[conversation_id] = is_resolved  # rows are in time order: the latest wins
+        stats: dict[str, tuple[int, int]] = {}
+        for conversation_id, entry_ids in used.items():
+            for entry_id in entry_ids:
+                wins, total = stats.get(entry_id, (0, 0))
+                stats[entry_id] = (wins + resolved[conversation_id], total + 1)
+        return stats
+
+    def _transaction(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+        """Run `work` in one transaction, again when the database asks for it."""
+        engine = self._writer if write else self._engine
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                with engine.begin() as conn:
+                    return work(conn)
+            except _ConversationGone:
+                if attempt == _ATTEMPTS:
+                    raise StoreUnavailableError("the conversation kept disappearing") from None
+            except DBAPIError as exc:
+                if attempt < _ATTEMPTS and _is_transient(exc):
+                    # Jitter, so two writers that collided do not collide again in step.
+                    time.sleep(random.uniform(0.01, 0.05) * attempt)
+                    continue
+                if _is_connection_failure(exc):
+                    raise StoreUnavailableError(
+                        f"conversation store unavailable: {exc.orig}"
+                    ) from exc
+                raise
+            except PoolTimeoutError as exc:
+                raise StoreUnavailableError("no free connection to the conversation store") from exc
+        raise AssertionError("unreachable")
+
+
+_TURN_FIELDS = tuple(
+    name for name in NewTurn.__dataclass_fields__ if name not in ("conversation_id", "customer_id")
+)
+_OUTCOME_FIELDS = tuple(NewOutcome.__dataclass_fields__)
+
+
+def _create_engine(url: URL, data_dir: Path) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, data_dir)
+    if url.get_backend_name() == "postgresql":
+        if url.get_driver_name() != "psycopg":
+            url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver installed
+        connect_args = (
+            {} if "connect_timeout" in url.query else {"connect_timeout": _PG_CONNECT_TIMEOUT_S}
+        )
+        # pre_ping: a connection the server dropped (restart, failover) is replaced, not used.
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    raise ValueError(f"unsupported store url {url.render_as_string()!r}: use sqlite or postgresql")
+
+
+def _sqlite_engine(url: URL, data_dir: Path) -> Engine:
+    if url.database == ":memory:":
+        raise ValueError("an in-memory SQLite store would lose every conversation at exit")
+    path = Path(url.database or SQLITE_FILE)
+    path = path if path.is_absolute() else data_dir / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url.set(database=str(path)))
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy emits BEGIN itself (below): the driver's implicit one skips SELECTs.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+        # FULL: a commit is on disk when it returns, so an acknowledged turn survives a kill.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', '')}")
+
+    return engine
+
+
+def _migrate(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        # Two workers starting together would otherwise both create the tables.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in _PG_RETRY_STATES:
+        return True
+    message = str(exc.orig).lower()
+    return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
+
+
+def _is_connection_failure(exc: DBAPIError) -> bool:
+    return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+
+
+def _insert(conn: Connection) -> Any:
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+def _later(at: datetime) -> Any:
+    """updated_at moved to `at` unless it is already later (turns may arrive out of order)."""
+    at_value = literal(at, UTCDateTime())
+    return case((ConversationRow.updated_at < at_value, at_value), else_=ConversationRow.updated_at)
+
+
+def _touch(conn: Connection, conversation_id: str, at: datetime, **values: Any) -> bool:
+    """Record activity; on PostgreSQL the row lock also makes writers to one conversation queue."""
+    query = update(ConversationRow).where(ConversationRow.id == conversation_id)
+    return conn.execute(query.values(updated_at=_later(at), **values)).rowcount > 0
+
+
+def _customer_of(conn: Connection, conversation_id: str) -> str | None:
+    query = select(ConversationRow.customer_id).where(ConversationRow.id == conversation_id)
+    return conn.scalar(query)
+
+
+def _lock(conn: Connection, conversation_id: str) -> bool:
+    query = select(ConversationRow.id).where(ConversationRow.id == conversation_id)
+    return conn.execute(query.with_for_update()).first() is not None
+
+
+def _append_turn(conn: Connection, turn: NewTurn) -> list[TurnRecord]:
+    conversation = _insert(conn)(ConversationRow).values(
+        id=turn.conversation_id,
+        customer_id=turn.customer_id,
+        channel=turn.channel,
+        created_at=turn.at,
+        updated_at=turn.at,
+    )
+    # Two first turns at once: one creates the row, the other finds it; neither fails.
+    conn.execute(conversation.on_conflict_do_nothing(index_elements=["id"]))
+    customer = func.coalesce(ConversationRow.customer_id, turn.customer_id)
+    if not _touch(conn, turn.conversation_id, turn.at, customer_id=customer):
+        raise _ConversationGone
+    values = {name: getattr(turn, name) for name in _TURN_FIELDS}
+    conn.execute(insert(TurnRow).values(conversation_id=turn.conversation_id, **values))
+    customer_id = _customer_of(conn, turn.conversation_id)
+    return _turns(conn, turn.conversation_id, customer_id=customer_id)
+
+
+def _turns(conn: Connection, conversation_id: str, *, customer_id: str | None) -> list[TurnRecord]:
+    query = select(TurnRow).where(TurnRow.conversation_id == conversation_id).order_by(TurnRow.id)
+    return [
+        TurnRecord(
+            id=row.id,
+            index=index,
+            conversation_id=conversation_id,
+            customer_id=customer_id,
+            **{name: getattr(row, name) for name in _TURN_FIELDS},
+        )
+        for index, row in enumerate(conn.execute(query))
+    ]
+
+
+def _get(conn: Connection, conversation_id: str) -> ConversationRecord | None:
+    query = select(ConversationRow).where(ConversationRow.id == conversation_id)
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    outcomes = select(OutcomeRow).where(OutcomeRow.conversation_id == conversation_id)
+    follow_ups = select(FollowUpRow).where(FollowUpRow.conversation_id == conversation_id)
+    return ConversationRecord(
+        id=row.id,
+        customer_id=row.customer_id,
+        channel=cast(Channel, row.channel),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        turns=_turns(conn, conversation_id, customer_id=row.customer_id),
+        outcomes=[
+            OutcomeRecord(
+                id=o.id,
+                conversation_id=conversation_id,
+                **{name: getattr(o, name) for name in _OUTCOME_FIELDS},
+            )
+            for o in conn.execute(outcomes.order_by(OutcomeRow.at, OutcomeRow.id))
+        ],
+        follow_ups=[
+            FollowUpRecord(f.id, f.due_at, f.note)
+            for f in conn.execute(follow_ups.order_by(FollowUpRow.due_at, FollowUpRow.id))
+        ],
+    )
+
+
+def _delete_all(conn: Connection, conversation_ids: list[str]) -> None:
+    for table in (TurnRow, OutcomeRow, FollowUpRow):
+        conn.execute(delete(table).where(table.conversation_id.in_(conversation_ids)))
+    conn.execute(delete(ConversationRow).where(ConversationRow.id.in_(conversation_ids)))
