@@ -19,12 +19,16 @@ ENV PATH=/opt/venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     TRIAGE_MODELS_DIR=/srv/models \
+    TRIAGE_DATA_DIR=/srv/data \
     PORT=8000
-RUN useradd --system --uid 10001 --home-dir /srv triage
+RUN useradd --system --uid 10001 --home-dir /srv triage \
+    && mkdir -p /srv/data && chown triage:triage /srv/data
 COPY --from=build /opt/venv /opt/venv
 COPY --chown=triage:triage models /srv/models
 USER triage
 WORKDIR /srv
+# The embedded SQLite conversation store lives here; mount a volume to keep it.
+VOLUME /srv/data
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/readyz', timeout=2)"

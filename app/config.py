@@ -84,11 +84,11 @@ class Settings(BaseSettings):
     # Follow-up checks by root cause, in hours after a difficult turn; "default" for the rest.
     follow_up_hours: dict[str, list[float]] = Field(
         default_factory=lambda: {
-            "default": [24, 72, 168],
-            "delay": [24, 72],
-            "service_failure": [24, 72, 168],
-            "billing": [72, 168],
-            "personal_stress": [24, 168],
+            "default": [24.0, 72.0, 168.0],
+            "delay": [24.0, 72.0],
+            "service_failure": [24.0, 72.0, 168.0],
+            "billing": [72.0, 168.0],
+            "personal_stress": [24.0, 168.0],
         }
     )
     thresholds: Thresholds = Field(default_factory=Thresholds)

@@ -10,9 +10,6 @@ _EMAIL = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*
 # Possessive quantifiers: a run is found once and never re-split by backtracking.
 _RUN = re.compile(r"\+?\(?[0-9]++(?:(?:[ .\-]?\(|\)[ .\-]?|[ .\-])[0-9]++)*+\)?")
 _GROUP = re.compile(r"[0-9]+")
-_CURRENCY_CODES = "USD|EUR|GBP|CHF|CAD|AUD|NZD|JPY|CNY|INR|SEK|NOK|DKK|PLN"
-_AMOUNT_BEFORE = re.compile(rf"(?:[$€£¥₹]|\b(?:{_CURRENCY_CODES}))\s?$")
-_AMOUNT_AFTER = re.compile(rf"\s?(?:[$€£¥₹%]|(?:{_CURRENCY_CODES})\b)")
 # What may follow a phone number: not a decimal, a time, a date part, or more of a word.
 _BLOCKED_AFTER = re.compile(r"[\w@]|[.,:/][0-9]")
 _DATE = re.compile(
@@ -91,9 +88,8 @@ def _mask_phones(match: re.Match[str]) -> str:
     groups = [(g.start(), g.end()) for g in _GROUP.finditer(run)]
     if sum(end - start for start, end in groups) < 8:
         return run
-    start_ok = not _blocked_before(text[max(0, match.start() - 5) : match.start()])
+    start_ok = not _blocked_before(text[max(0, match.start() - 2) : match.start()])
     end_ok = not _BLOCKED_AFTER.match(text, match.end())
-    end_ok = end_ok and not _AMOUNT_AFTER.match(text, match.end())
     spans = []
     i = 0
     while i < len(groups):
@@ -107,12 +103,11 @@ def _mask_phones(match: re.Match[str]) -> str:
 
 
 def _blocked_before(before: str) -> bool:
-    """Glued to a word, an order number ("#123456"), an amount or a time: not a phone."""
+    """Glued to a word, an order number ("#123456"), a decimal or a time: not a phone."""
     if not before:
         return False
     last = before[-1]
-    time = last == ":" and before[-2:-1].isdigit()
-    return last.isalnum() or last in "#_.,/" or time or bool(_AMOUNT_BEFORE.search(before))
+    return last.isalnum() or last in "#_.,/" or (last == ":" and before[-2:-1].isdigit())
 
 
 def _phone_at(

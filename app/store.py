@@ -10,25 +10,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
+    Row,
     case,
-    create_engine,
     delete,
-    event,
     func,
     insert,
     literal,
-    make_url,
     select,
     text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -41,27 +36,26 @@ from app.store_models import (
     OutcomeRow,
     TurnRow,
     UTCDateTime,
+    create_store_engine,
+    migrate,
 )
 
 T = TypeVar("T")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_FILE = "conversations.sqlite3"
 _ATTEMPTS = 3  # for a locked SQLite file (each after busy_timeout) or a PostgreSQL conflict
-_BUSY_TIMEOUT_MS = 5_000
-_PG_CONNECT_TIMEOUT_S = 5
 _PG_RETRY_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
-_MIGRATION_LOCK = 0x7472_6961_6765  # any constant: the PostgreSQL advisory lock key
 _BATCH = 500  # ids per DELETE ... IN (...), well under both databases' parameter limits
 
 
 class StoreUnavailableError(TriageError):
+    """The database cannot be reached, or stayed locked through every retry."""
+
     status = 503
     code = "store_unavailable"
 
 
 class ConversationNotFoundError(NotFoundError):
-    pass
+    """An outcome or follow-up for a conversation the store does not hold."""
 
 
 class _ConversationGone(Exception):
@@ -102,6 +96,8 @@ class NewTurn:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TurnRecord(NewTurn):
+    """A stored turn; its customer_id is the conversation's."""
+
     id: int
     index: int  # 0-based position in the conversation
 
@@ -170,9 +166,9 @@ class ConversationStore:
     @classmethod
     def open(cls, url: str, *, data_dir: Path) -> ConversationStore:
         """Connect and migrate to the latest schema; "sqlite:///" keeps a file in data_dir."""
-        store = cls(_create_engine(make_url(url), data_dir))
+        store = cls(create_store_engine(url, data_dir=data_dir))
         try:
-            store._transaction(_migrate, write=True)
+            store._transaction(migrate, write=True)
         except BaseException:
             store.close()
             raise
@@ -222,7 +218,7 @@ class ConversationStore:
         """Keep how the conversation ended; raises ConversationNotFoundError if unknown."""
 
         def work(conn: Connection) -> OutcomeRecord:
-            if not _touch(conn, conversation_id, outcome.at):
+            if _touch(conn, conversation_id, outcome.at) is None:
                 raise ConversationNotFoundError(f"no conversation {conversation_id!r}")
             values = {name: getattr(outcome, name) for name in _OUTCOME_FIELDS}
             query = insert(OutcomeRow).values(conversation_id=conversation_id, **values)
@@ -329,57 +325,6 @@ _TURN_FIELDS = tuple(
 _OUTCOME_FIELDS = tuple(NewOutcome.__dataclass_fields__)
 
 
-def _create_engine(url: URL, data_dir: Path) -> Engine:
-    if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, data_dir)
-    if url.get_backend_name() == "postgresql":
-        if url.get_driver_name() != "psycopg":
-            url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver installed
-        connect_args = (
-            {} if "connect_timeout" in url.query else {"connect_timeout": _PG_CONNECT_TIMEOUT_S}
-        )
-        # pre_ping: a connection the server dropped (restart, failover) is replaced, not used.
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-    raise ValueError(f"unsupported store url {url.render_as_string()!r}: use sqlite or postgresql")
-
-
-def _sqlite_engine(url: URL, data_dir: Path) -> Engine:
-    if url.database == ":memory:":
-        raise ValueError("an in-memory SQLite store would lose every conversation at exit")
-    path = Path(url.database or SQLITE_FILE)
-    path = path if path.is_absolute() else data_dir / path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url.set(database=str(path)))
-
-    @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection: Any, _record: Any) -> None:
-        # SQLAlchemy emits BEGIN itself (below): the driver's implicit one skips SELECTs.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
-        # FULL: a commit is on disk when it returns, so an acknowledged turn survives a kill.
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', '')}")
-
-    return engine
-
-
-def _migrate(conn: Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        # Two workers starting together would otherwise both create the tables.
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
-    config.attributes["connection"] = conn
-    command.upgrade(config, "head")
-
-
 def _is_transient(exc: DBAPIError) -> bool:
     if getattr(exc.orig, "sqlstate", None) in _PG_RETRY_STATES:
         return True
@@ -401,15 +346,17 @@ def _later(at: datetime) -> Any:
     return case((ConversationRow.updated_at < at_value, at_value), else_=ConversationRow.updated_at)
 
 
-def _touch(conn: Connection, conversation_id: str, at: datetime, **values: Any) -> bool:
-    """Record activity; on PostgreSQL the row lock also makes writers to one conversation queue."""
+def _touch(
+    conn: Connection, conversation_id: str, at: datetime, **values: Any
+) -> Row[str | None] | None:
+    """Record activity; the conversation's (customer_id,), or None if it does not exist.
+
+    On PostgreSQL the row lock also queues writers to one conversation: turn ids are then
+    handed out in commit order.
+    """
     query = update(ConversationRow).where(ConversationRow.id == conversation_id)
-    return conn.execute(query.values(updated_at=_later(at), **values)).rowcount > 0
-
-
-def _customer_of(conn: Connection, conversation_id: str) -> str | None:
-    query = select(ConversationRow.customer_id).where(ConversationRow.id == conversation_id)
-    return conn.scalar(query)
+    query = query.values(updated_at=_later(at), **values)
+    return conn.execute(query.returning(ConversationRow.customer_id)).first()
 
 
 def _lock(conn: Connection, conversation_id: str) -> bool:
@@ -428,12 +375,12 @@ def _append_turn(conn: Connection, turn: NewTurn) -> list[TurnRecord]:
     # Two first turns at once: one creates the row, the other finds it; neither fails.
     conn.execute(conversation.on_conflict_do_nothing(index_elements=["id"]))
     customer = func.coalesce(ConversationRow.customer_id, turn.customer_id)
-    if not _touch(conn, turn.conversation_id, turn.at, customer_id=customer):
+    touched = _touch(conn, turn.conversation_id, turn.at, customer_id=customer)
+    if touched is None:
         raise _ConversationGone
     values = {name: getattr(turn, name) for name in _TURN_FIELDS}
     conn.execute(insert(TurnRow).values(conversation_id=turn.conversation_id, **values))
-    customer_id = _customer_of(conn, turn.conversation_id)
-    return _turns(conn, turn.conversation_id, customer_id=customer_id)
+    return _turns(conn, turn.conversation_id, customer_id=touched.customer_id)
 
 
 def _turns(conn: Connection, conversation_id: str, *, customer_id: str | None) -> list[TurnRecord]:

@@ -1,15 +1,39 @@
-"""The conversation store's tables; app/migrations/versions creates the same schema."""
+"""The conversation store's database: tables, engines and migrations (app/migrations)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Dialect, Float, ForeignKey, Index, String, Text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    JSON,
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    create_engine,
+    event,
+    make_url,
+    text,
+)
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 ID_LENGTH = 128  # app.schemas.MAX_ID_CHARS: the longest id a client may send
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_FILE = "conversations.sqlite3"
+_BUSY_TIMEOUT_MS = 5_000
+_PG_CONNECT_TIMEOUT_S = 5
+_MIGRATION_LOCK = 0x7472_6961_6765  # any constant: the PostgreSQL advisory lock key
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -95,3 +119,59 @@ class FollowUpRow(Base):
     )
     due_at: Mapped[datetime] = mapped_column(index=True)
     note: Mapped[str] = mapped_column(Text)
+
+
+def create_store_engine(url: str, *, data_dir: Path) -> Engine:
+    """An engine for a sqlite or postgresql URL; "sqlite:///" is a file in data_dir."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, data_dir)
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3 is installed
+        connect_args = {"connect_timeout": _PG_CONNECT_TIMEOUT_S}
+        if "connect_timeout" in parsed.query:
+            connect_args = {}
+        # pre_ping: a connection the server dropped (restart, failover) is replaced, not used.
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    raise ValueError(f"unsupported store url {parsed!r}: use sqlite or postgresql+psycopg")
+
+
+def _sqlite_engine(url: URL, data_dir: Path) -> Engine:
+    if url.database == ":memory:":
+        raise ValueError("an in-memory SQLite store would lose every conversation at exit")
+    path = Path(url.database or SQLITE_FILE)
+    path = path if path.is_absolute() else data_dir / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url.set(database=str(path)))
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy emits BEGIN itself (below): the driver's implicit one skips SELECTs.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+        # FULL: a commit is on disk when it returns; NORMAL in WAL mode can lose the last
+        # acknowledged commits if the machine goes down.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # ConversationStore asks writers for "BEGIN IMMEDIATE" with an execution option.
+        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', '')}")
+
+    return engine
+
+
+def migrate(conn: Connection) -> None:
+    """Upgrade the schema to the latest revision in app/migrations, inside conn's transaction."""
+    if conn.dialect.name == "postgresql":
+        # Two workers starting together would otherwise both create the tables.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")

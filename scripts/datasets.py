@@ -126,7 +126,11 @@ def support_messages(path: Path) -> Source:
 def intents(data: Path, path: Path) -> Source:
     """Bitext's machine-generated requests plus the project's own, with hard negatives."""
     rows = [
-        {"key": f"bitext:{r['text']}", "text": r["text"], "intents": BITEXT_INTENTS.get(r["label"], [])}
+        {
+            "key": f"bitext:{r['text']}",
+            "text": r["text"],
+            "intents": BITEXT_INTENTS.get(r["label"], []),
+        }
         for r in read_jsonl(data / "bitext_customer_support" / "train.jsonl")
         if r["label"] not in BITEXT_AMBIGUOUS
     ]
@@ -136,7 +140,10 @@ def intents(data: Path, path: Path) -> Source:
         "intents",
         ("intents",),
         {
-            split: [Example(r["text"], {"intents": multi_hot(r["intents"], INTENT_LABELS)}) for r in rows]
+            split: [
+                Example(r["text"], {"intents": multi_hot(r["intents"], INTENT_LABELS)})
+                for r in rows
+            ]
             for split, rows in parts.items()
         },
     )
@@ -148,7 +155,9 @@ def root_causes(path: Path) -> Source:
         "root_causes",
         ("root_cause",),
         {
-            split: [Example(r["text"], {"root_cause": ROOT_CAUSES.index(r["root_cause"])}) for r in rows]
+            split: [
+                Example(r["text"], {"root_cause": ROOT_CAUSES.index(r["root_cause"])}) for r in rows
+            ]
             for split, rows in parts.items()
         },
     )

@@ -19,11 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.classifier import MiniLMClassifier  # noqa: E402
-from app.heads import HEAD_LABELS, MULTILABEL_HEADS  # noqa: E402
-from app.labels import SENTIMENT_LABELS  # noqa: E402
-from scripts import datasets  # noqa: E402
-from scripts.metrics import (  # noqa: E402
+from app.classifier import MiniLMClassifier
+from app.heads import HEAD_LABELS, MULTILABEL_HEADS
+from app.labels import SENTIMENT_LABELS
+from scripts import datasets
+from scripts.metrics import (
     expected_calibration_error,
     macro_f1,
     macro_recall,
@@ -68,7 +68,9 @@ def probabilities(model: MiniLMClassifier, texts: list[str], head: str) -> np.nd
     )
 
 
-def sentiment_row(model: MiniLMClassifier, name: str, texts: list[str], y: np.ndarray, published: str) -> dict:
+def sentiment_row(
+    model: MiniLMClassifier, name: str, texts: list[str], y: np.ndarray, published: str
+) -> dict:
     probs = probabilities(model, texts, "sentiment")
     predicted = probs.argmax(1)
     return {
@@ -127,7 +129,9 @@ def tweeteval_emotion_row(model: MiniLMClassifier, data: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--models", type=Path, default=Path("models"))
     parser.add_argument("--project-data", type=Path, default=datasets.PROJECT_DATA)
@@ -138,7 +142,10 @@ def main() -> None:
     model = MiniLMClassifier.load(args.models)
     sources = {s.name: s for s in datasets.all_sources(args.data, args.project_data)}
     rows = []
-    for name, source in (("TweetEval test", sources["tweeteval_sentiment"]), ("support messages, held-out fifth", sources["support_messages"])):
+    for name, source in (
+        ("TweetEval test", sources["tweeteval_sentiment"]),
+        ("support messages, held-out fifth", sources["support_messages"]),
+    ):
         test = source.splits["test"]
         y = np.array([e.targets["sentiment"] for e in test])
         published = PUBLISHED["tweeteval_sentiment"] if "TweetEval" in name else "—"
@@ -155,7 +162,11 @@ def main() -> None:
     )
     rows.append(head_row(model, sources["goemotions"], "emotions", PUBLISHED["goemotions"]))
     rows.append(tweeteval_emotion_row(model, args.data))
-    for head, source in (("intents", "intents"), ("customer_type", "support_messages"), ("root_cause", "root_causes")):
+    for head, source in (
+        ("intents", "intents"),
+        ("customer_type", "support_messages"),
+        ("root_cause", "root_causes"),
+    ):
         if head in model.heads.modules:
             rows.append(head_row(model, sources[source], head, "—"))
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 import time
@@ -22,12 +21,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.classifier import ADAPTER_FILE  # noqa: E402
-from app.encoder import SentenceEncoder, default_encoder_dir  # noqa: E402
-from app.heads import HEAD_LABELS, MULTILABEL_HEADS, Heads, build_head  # noqa: E402
-from scripts import datasets  # noqa: E402
-from scripts.lora import add_lora, lora_state, merge_lora  # noqa: E402
-from scripts.metrics import (  # noqa: E402
+from app.classifier import ADAPTER_FILE
+from app.encoder import SentenceEncoder, default_encoder_dir
+from app.heads import HEAD_LABELS, MULTILABEL_HEADS, Heads, build_head
+from scripts import datasets
+from scripts.lora import add_lora, lora_state, merge_lora
+from scripts.metrics import (
     expected_calibration_error,
     fit_temperature,
     macro_f1,
@@ -122,7 +121,11 @@ def train(model: MultiTask, encoder: SentenceEncoder, sources, *, steps: int, de
         if step % 100 == 0 or step == steps - 1:
             rate = (step + 1) / (time.perf_counter() - started)
             eta = (steps - step - 1) / rate / 60
-            print(f"  step {step:5d}/{steps} loss {running:.3f} ({rate:.1f} steps/s, {eta:.0f} min left)", flush=True)
+            print(
+                f"  step {step:5d}/{steps} loss {running:.3f} "
+                f"({rate:.1f} steps/s, {eta:.0f} min left)",
+                flush=True,
+            )
     model.eval().cpu()
 
 
@@ -150,7 +153,9 @@ def calibrate_and_score(encoder: SentenceEncoder, heads: Heads, sources) -> dict
         dev_logits = outputs(encoder, heads, [e.text for e in dev], head)
         dev_y = np.array([e.targets[head] for e in dev])
         if head in MULTILABEL_HEADS:
-            heads.thresholds[head] = [float(t) for t in tune_thresholds(torch.sigmoid(dev_logits).numpy(), dev_y)]
+            heads.thresholds[head] = [
+                float(t) for t in tune_thresholds(torch.sigmoid(dev_logits).numpy(), dev_y)
+            ]
         else:
             heads.temperatures[head] = fit_temperature(dev_logits, dev_y)
         for source in head_sources:
@@ -180,7 +185,9 @@ def score_head(heads: Heads, head: str, logits: torch.Tensor, y: np.ndarray) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("models"))
     parser.add_argument("--project-data", type=Path, default=datasets.PROJECT_DATA)
@@ -197,7 +204,9 @@ def main() -> None:
 
     encoder = SentenceEncoder(default_encoder_dir())
     lora_config = add_lora(encoder.model, rank=args.rank, alpha=2 * args.rank)
-    head_modules = {h: build_head(encoder.dim, len(labels), hidden=0) for h, labels in HEAD_LABELS.items()}
+    head_modules = {
+        h: build_head(encoder.dim, len(labels), hidden=0) for h, labels in HEAD_LABELS.items()
+    }
     model = MultiTask(encoder, head_modules)
     train(model, encoder, sources, steps=args.steps, device=args.device)
 

@@ -38,7 +38,9 @@ def add_lora(model: torch.nn.Module, *, rank: int, alpha: float) -> dict:
     """Freeze the model and wrap each target layer; returns the adapter's config."""
     for parameter in model.parameters():
         parameter.requires_grad_(False)
-    names = [n for n, m in model.named_modules() if TARGETS.search(n) and isinstance(m, torch.nn.Linear)]
+    names = [
+        n for n, m in model.named_modules() if TARGETS.search(n) and isinstance(m, torch.nn.Linear)
+    ]
     for name in names:
         parent_name, _, child = name.rpartition(".")
         parent = model.get_submodule(parent_name)

@@ -163,7 +163,7 @@ def test_not_ready_until_the_model_is_loaded(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setattr(main.MiniLMClassifier, "load", staticmethod(slow_load))
     monkeypatch.setattr(main.Heads, "load", staticmethod(lambda path: None))
-    with TestClient(main.create_app(Settings())) as client:
+    with TestClient(main.create_app(Settings(data_dir=tmp_path))) as client:
         assert client.get("/readyz").status_code == 503
         refused = client.post("/v1/triage", json={"text": "hello"})
         assert refused.status_code == 503

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,13 +17,17 @@ from tests.conftest import FakeClassifier
 MARKER = "ZEBRA-CANARY-93041"
 
 
-def test_no_message_text_reaches_the_logs(capfd: pytest.CaptureFixture[str]) -> None:
-    app = create_app(Settings(log_level="DEBUG"), classifier=FakeClassifier())
+def test_no_message_text_reaches_the_logs(
+    capfd: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    app = create_app(Settings(log_level="DEBUG", data_dir=tmp_path), classifier=FakeClassifier())
     with TestClient(app) as client:
         client.post("/v1/triage", json={"text": f"my card {MARKER} was charged twice!!"})
         client.post("/v1/triage", json={"text": MARKER, "bogus": True})
         client.post("/v1/triage/batch", json={"items": [{"text": MARKER}, {"text": 5}]})
         client.post("/v1/triage", content=f'{{"text": "{MARKER}'.encode())
+        client.post("/v1/triage", json={"text": f"{MARKER}!!", "conversation_id": "c-log"})
+        client.get("/v1/conversations/c-log")
     out, err = capfd.readouterr()
     logged = out + err
     assert "request" in logged  # the access log did run

@@ -25,14 +25,13 @@ from sqlalchemy.exc import OperationalError
 
 from app.errors import NotFoundError, TriageError
 from app.store import (
-    SQLITE_FILE,
     ConversationNotFoundError,
     ConversationStore,
     NewOutcome,
     NewTurn,
     StoreUnavailableError,
 )
-from app.store_models import Base
+from app.store_models import SQLITE_FILE, Base
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Nothing listens on port 1: every connection attempt is refused.
@@ -563,21 +562,23 @@ def test_acknowledged_turns_survive_a_kill(
 ) -> None:
     cid = uid("killed")
     ConversationStore.open(url, data_dir=data_dir).close()  # migrated before the clock starts
-    child = subprocess.Popen(
+    acknowledged: list[int] = []
+    with subprocess.Popen(
         [sys.executable, "-c", _KEEP_APPENDING, url, str(data_dir), cid],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,
-    )
-    assert child.stdout is not None
-    acknowledged: list[int] = []
-    while len(acknowledged) < 30:
-        line = child.stdout.readline()
-        assert line, "the child stopped before being killed"
-        acknowledged.append(int(line))
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-    acknowledged += [int(line) for line in child.stdout.read().splitlines()]
+    ) as child:
+        assert child.stdout is not None
+        try:
+            while len(acknowledged) < 30:
+                line = child.stdout.readline()
+                assert line, "the child stopped before being killed"
+                acknowledged.append(int(line))
+        finally:
+            os.kill(child.pid, signal.SIGKILL)
+        # Lines written before the kill were acknowledged too.
+        acknowledged += [int(line) for line in child.stdout.read().splitlines()]
     assert child.returncode == -signal.SIGKILL  # killed in the middle of its loop
 
     store = ConversationStore.open(url, data_dir=data_dir)
