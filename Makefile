@@ -8,7 +8,7 @@ PYTHON ?= python3
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint train evaluate trigger-report clean
+.PHONY: install serve test lint train evaluate bench trigger-report clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ lint: install
 
 train: install
 	$(BIN)/python scripts/train.py --data $(DATA) --out models
+
+bench: install
+	$(BIN)/python scripts/bench.py
 
 evaluate: install
 	$(BIN)/python scripts/evaluate.py --data $(DATA) --models models

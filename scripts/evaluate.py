@@ -110,6 +110,26 @@ def head_row(model: MiniLMClassifier, source: datasets.Source, head: str, publis
     }
 
 
+def per_label_rows(model: MiniLMClassifier, source: datasets.Source, head: str) -> list[dict]:
+    """F1 of each label of a multi-label head (the human-request intent is what escalates)."""
+    test = source.splits["test"]
+    y = np.array([e.targets[head] for e in test])
+    probs = probabilities(model, [e.text for e in test], head)
+    predicted = probs >= np.array(model.heads.thresholds[head])
+    return [
+        {
+            "head": f"{head}: {label} (n={int(y[:, i].sum())} positives)",
+            "metric": "F1",
+            "ours": f"{macro_f1(y[:, [i]], predicted[:, [i]]) * 100:.1f}",
+            "ece": None,
+            "vader": None,
+            "textblob": None,
+            "published": "—",
+        }
+        for i, label in enumerate(HEAD_LABELS[head])
+    ]
+
+
 def tweeteval_emotion_row(model: MiniLMClassifier, data: Path) -> dict:
     """Zero-shot transfer: the GoEmotions head's four matching labels, argmax among them."""
     rows = datasets.read_jsonl(data / "tweeteval_emotion" / "test.jsonl")
@@ -169,6 +189,8 @@ def main() -> None:
     ):
         if head in model.heads.modules:
             rows.append(head_row(model, sources[source], head, "—"))
+            if head == "intents":
+                rows.extend(per_label_rows(model, sources[source], head))
 
     print(f"model {model.model_version}; scores x100; ECE x100 (15 bins, lower is better)")
     print("| head and test set | metric | ours | ECE | VADER | TextBlob | published |")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 
@@ -13,6 +14,8 @@ from app.main import create_app
 
 pytestmark = pytest.mark.integration
 
+# Measured 0.738 with multitask-lora-1.0.0 (VADER 0.381, TextBlob 0.395): a regression alarm.
+SUPPORT_PHRASING_FLOOR = 0.70
 MANAGER = "I want to speak to your manager, this is the third time I'm writing!"
 
 
@@ -36,7 +39,8 @@ def test_the_newcomers_example(live: TestClient) -> None:
         assert MANAGER[trigger["start"] : trigger["end"]] == trigger["evidence"]
     assert body["escalation"]["escalate"] is True
     assert [s["step"] for s in body["playbook"]]
-    assert body["model_version"].startswith("heads-")
+    shipped = json.loads((Settings().models_dir / "heads.json").read_text())
+    assert body["model_version"] == shipped["version"]
 
 
 @pytest.mark.parametrize(
@@ -72,3 +76,30 @@ def test_batch_matches_single_calls(live: TestClient) -> None:
         single = live.post("/v1/triage", json={"text": text}).json()
         assert result["sentiment"]["label"] == single["sentiment"]["label"]
         assert result["sentiment"]["score"] == pytest.approx(single["sentiment"]["score"], abs=1e-3)
+
+
+def test_root_cause_and_intents_of_plain_messages(live: TestClient) -> None:
+    billing = live.post("/v1/triage", json={"text": "You charged my card twice this month."})
+    assert billing.json()["root_cause"]["label"] == "billing"
+    human = live.post("/v1/triage", json={"text": "Can I please talk to an actual person?"})
+    assert human.json()["intents"]["human_request"] > 0.7
+    assert "human_request" in {t["type"] for t in human.json()["escalation"]["triggers"]}
+
+
+def test_support_phrasing_set_beats_the_lexicon_tools() -> None:
+    """The hard support-phrasing cases (never trained on): well above VADER and TextBlob."""
+    from pathlib import Path
+
+    from app.classifier import MiniLMClassifier
+    from app.config import Settings
+
+    path = (
+        Path(__file__).resolve().parent.parent / "scripts" / "data" / "support_phrasing_test.jsonl"
+    )
+    cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    model = MiniLMClassifier.load(Settings().models_dir)
+    scores = model.predict([c["text"] for c in cases])
+    predicted = [max(s.sentiment, key=s.sentiment.__getitem__) for s in scores]
+    accuracy = sum(p == c["label"] for p, c in zip(predicted, cases, strict=True)) / len(cases)
+    # VADER and TextBlob reach 0.38 and 0.40 on this set (scripts/evaluate.py).
+    assert accuracy >= SUPPORT_PHRASING_FLOOR
