@@ -32,10 +32,17 @@ from app.schemas import (
 from app.triage import PastMessage, TriageEngine, TriageInput, TriageResult
 
 router = APIRouter()
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "content": {"application/problem+json": {}}}
-    for code in (400, 413, 422, 503)
-}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer, all in the one error body."""
+    return {
+        status: {"model": ErrorBody, "content": {"application/problem+json": {}}}
+        for status in statuses
+    }
+
+
+ERRORS = error_responses(400, 413, 422, 503)
 
 
 def get_engine(request: Request) -> TriageEngine:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from app.api import request_id_of
+from app.api import error_responses, request_id_of
+from app.conversations import main_root_cause
 from app.schemas import (
     ConversationRecordOut,
-    ErrorBody,
     FollowUpOut,
     IssueOut,
     OutcomeOut,
@@ -32,10 +32,7 @@ from app.store import (
 )
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "content": {"application/problem+json": {}}}
-    for code in (404, 422, 503)
-}
+ERRORS = error_responses(404, 422, 503)
 ConversationId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
@@ -99,7 +96,6 @@ def outcome_out(record: OutcomeRecord) -> OutcomeOut:
 
 def interaction_record(record: ConversationRecord, request_id: str) -> ConversationRecordOut:
     """Shape the stored conversation as a colleague would want to read it."""
-    causes = Counter(t.root_cause for t in record.turns if t.root_cause and t.root_cause != "other")
     types = Counter(t.customer_type for t in record.turns)
     return ConversationRecordOut(
         id=record.id,
@@ -108,7 +104,7 @@ def interaction_record(record: ConversationRecord, request_id: str) -> Conversat
         created_at=record.created_at,
         updated_at=record.updated_at,
         issue=IssueOut(
-            root_cause=causes.most_common(1)[0][0] if causes else None,
+            root_cause=main_root_cause(record.turns),
             customer_types=[t for t, _ in types.most_common()],
         ),
         sentiment=[

@@ -18,6 +18,7 @@ from app.store import (
     NewTurn,
     OutcomeRecord,
     StoreUnavailableError,
+    TurnRecord,
 )
 
 log = logging.getLogger("triage.conversations")
@@ -100,16 +101,8 @@ class ConversationMemory:
         self, past: Sequence[PastTurn], score: float, now: datetime
     ) -> ConversationContext:
         """Stateless mode: the caller sent the earlier turns with the message."""
-        current = trend([*(p.score for p in past), score], recent=self.rules.trend_turns)
         contacts = self._contact_starts([p.at for p in past if p.at is not None], now)
-        found = [worsening(current, self.rules), repeated_contact(contacts, now, self.rules)]
-        return ConversationContext(
-            id=None,
-            available=True,
-            trend=current,
-            triggers=tuple(t for t in found if t),
-            past_turns=len(past),
-        )
+        return self._context(None, [p.score for p in past], score, contacts, now)
 
     def from_store(
         self, conversation_id: str, customer_id: str | None, score: float, now: datetime
@@ -130,7 +123,6 @@ class ConversationMemory:
             log.warning("conversation store unavailable; answering without history")
             return ConversationContext(id=conversation_id, available=False)
         turns = record.turns if record else []
-        current = trend([*(t.sentiment_score for t in turns), score], recent=self.rules.trend_turns)
         # Other unresolved conversations of this customer, and returns to this one after a
         # pause, are each a contact about the issue.
         contacts = [
@@ -139,13 +131,26 @@ class ConversationMemory:
         resolved = bool(record and record.outcomes and record.outcomes[-1].resolved)
         if not resolved:
             contacts += self._contact_starts([t.at for t in turns], now)
+        return self._context(
+            conversation_id, [t.sentiment_score for t in turns], score, contacts, now
+        )
+
+    def _context(
+        self,
+        conversation_id: str | None,
+        past_scores: Sequence[float],
+        score: float,
+        contacts: Sequence[datetime],
+        now: datetime,
+    ) -> ConversationContext:
+        current = trend([*past_scores, score], recent=self.rules.trend_turns)
         found = [worsening(current, self.rules), repeated_contact(contacts, now, self.rules)]
         return ConversationContext(
             id=conversation_id,
             available=True,
             trend=current,
             triggers=tuple(t for t in found if t),
-            past_turns=len(turns),
+            past_turns=len(past_scores),
         )
 
     def keep(self, turn: TurnToKeep) -> bool:
@@ -185,10 +190,7 @@ class ConversationMemory:
         record = self.store.record_outcome(conversation_id, outcome)
         if outcome.resolved:
             conversation = self.store.get(conversation_id)
-            causes = Counter(
-                t.root_cause for t in (conversation.turns if conversation else []) if t.root_cause
-            )
-            cause = causes.most_common(1)[0][0] if causes else None
+            cause = main_root_cause(conversation.turns if conversation else [])
             self.store.schedule_follow_ups(
                 conversation_id, self.follow_ups(cause, outcome.at, purpose="check the fix held")
             )
@@ -230,6 +232,12 @@ class ConversationMemory:
                 starts.append(at)
             previous = at
         return starts[:-1]
+
+
+def main_root_cause(turns: Sequence[TurnRecord]) -> str | None:
+    """The cause named most often over the conversation ("other" is no cause)."""
+    causes = Counter(t.root_cause for t in turns if t.root_cause and t.root_cause != "other")
+    return causes.most_common(1)[0][0] if causes else None
 
 
 def _describe(hours: float) -> str:
