@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     inference_concurrency: int = Field(1, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
+    # Favour replies that resolved conversations (Thompson sampling over recorded outcomes).
+    learning: bool = True
+
     # Conversation memory. SQLite under data_dir unless database_url names another database
     # (postgresql+psycopg://... for several replicas).
     data_dir: Path = Path("data")

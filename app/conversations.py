@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from app.config import Settings
@@ -41,6 +41,7 @@ class ConversationContext:
     trend: Trend | None = None
     triggers: tuple[Trigger, ...] = ()
     past_turns: int = 0
+    offered: tuple[str, ...] = ()  # bank entries already suggested in this conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +132,11 @@ class ConversationMemory:
         resolved = bool(record and record.outcomes and record.outcomes[-1].resolved)
         if not resolved:
             contacts += self._contact_starts([t.at for t in turns], now)
-        return self._context(
+        context = self._context(
             conversation_id, [t.sentiment_score for t in turns], score, contacts, now
         )
+        offered = tuple(dict.fromkeys(i for t in turns for i in t.responses_suggested))
+        return replace(context, offered=offered)
 
     def _context(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 
 from app.bank import BankEntry, ResponseBank, fill
@@ -33,6 +33,9 @@ RELAX_ORDER = ("intensity", "channel", "root_causes", "customer_types", "trigger
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
 
 
+Ranker = Callable[[Step, tuple[BankEntry, ...]], tuple[BankEntry, ...]]
+
+
 def build_playbook(
     bank: ResponseBank,
     *,
@@ -44,8 +47,13 @@ def build_playbook(
     responses_per_step: int = 1,
     peak_anger_intensity: float = 0.7,
     secondary_type_score: float = 0.5,
+    exclude: Collection[str] = (),
+    rank: Ranker | None = None,
 ) -> Playbook:
     """Pick the steps for this customer, in order, each with its best-matching replies.
+
+    `exclude`: entry ids already offered in this conversation, skipped while others fit;
+    `rank`: reorders a step's candidates (the learning loop), best first.
 
     >>> build_playbook(bank, profile=profile, escalation=escalation, channel="chat")
     """
@@ -69,7 +77,12 @@ def build_playbook(
             fired=fired,
             channel=channel,
             root_causes=tuple(root_causes),
-        )[:responses_per_step]
+        )
+        # Saying the same line twice in one conversation sounds scripted.
+        entries = tuple(e for e in entries if e.id not in exclude) or entries
+        if rank is not None:
+            entries = rank(step, entries)
+        entries = entries[:responses_per_step]
         # A team's own bank may lack a step entirely; an empty step helps no agent.
         if entries:
             responses = tuple(PlaybookResponse(e.id, fill(e.text, values)) for e in entries)

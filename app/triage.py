@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from app.domain import (
     Sentiment,
 )
 from app.labels import ROOT_CAUSES, SENTIMENT_LABELS, Channel, Confidence
+from app.learning import StatsCache, ThompsonRanker
 from app.model_triggers import model_triggers
 from app.playbook import build_playbook
 from app.triggers import TriggerDetector
@@ -104,6 +106,10 @@ class TriageEngine:
         self.bank = bank
         self.memory = memory
         self.settings = settings
+        self.rng = random.Random()
+        self.outcomes = StatsCache(
+            lambda: memory.store.outcome_stats() if memory.store is not None else None
+        )
 
     @classmethod
     def from_settings(
@@ -194,6 +200,8 @@ class TriageEngine:
             root_causes=[root_cause.label] if root_cause and root_cause.label != "other" else [],
             peak_anger_intensity=thresholds.peak_intensity,
             secondary_type_score=thresholds.secondary_type_score,
+            exclude=context.offered if context else (),
+            rank=ThompsonRanker(self.outcomes.get(), self.rng) if self.settings.learning else None,
         )
         stored = False
         if context and context.available and item.conversation_id and item.store:

@@ -243,3 +243,13 @@ def test_a_database_that_is_down(tmp_path: Path) -> None:
         }
         assert client.get("/readyz").status_code == 503
         assert client.get("/v1/conversations/c-1").json()["code"] == "store_unavailable"
+
+
+def test_no_reply_is_offered_twice_in_a_conversation(scripted: TestClient) -> None:
+    conversation = new_id("norepeat")
+    text = "This is the worst, my order came broken!!"
+    first = say(scripted, text, conversation)
+    second = say(scripted, text, conversation)
+    ids = lambda body: {r["id"] for s in body["playbook"] for r in s["responses"]}  # noqa: E731
+    assert ids(first) and ids(second)
+    assert len(ids(first) & ids(second)) < len(ids(first))
