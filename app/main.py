@@ -85,12 +85,18 @@ def create_app(
 
 
 def _load_bank(settings: Settings) -> ResponseBank:
+    """The packaged bank, or the team's own, plus any extension files, in name order."""
+    extensions = sorted(settings.bank_extensions.glob("*.yaml")) if settings.bank_extensions else []
     try:
-        return (
-            ResponseBank.load(settings.bank_path) if settings.bank_path else ResponseBank.default()
-        )
+        if settings.bank_path:
+            bank = ResponseBank.load(settings.bank_path)
+        else:
+            bank = ResponseBank.default()
+        for path in extensions:
+            bank = bank.extended(ResponseBank.load(path), source=str(path))
     except BankError as exc:
         raise BankInvalidError(str(exc)) from exc
+    return bank
 
 
 def _load_model(
