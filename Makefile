@@ -8,7 +8,7 @@ PYTHON ?= python3
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint train evaluate bench trigger-report clean
+.PHONY: install serve test lint train evaluate bench lint-bank trigger-report clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench: install
 
 evaluate: install
 	$(BIN)/python scripts/evaluate.py --data $(DATA) --models models
+
+lint-bank: install
+	$(BIN)/python scripts/lint_bank.py
 
 trigger-report: install
 	$(BIN)/python scripts/trigger_report.py
