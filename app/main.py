@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.api import field_error, request_id_of, router
 from app.api_conversations import router as conversations_router
+from app.api_replies import router as replies_router
 from app.bank import BankError, ResponseBank
 from app.classifier import Classifier, MiniLMClassifier
 from app.config import Settings
@@ -80,6 +81,7 @@ def create_app(
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(router)
     app.include_router(conversations_router)
+    app.include_router(replies_router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 

@@ -287,3 +287,41 @@ class ConversationRecordOut(BaseModel):
     follow_ups: list[FollowUpOut]
     turns: list[TurnOut]
     request_id: str
+
+
+class ReviewRequest(Strict):
+    draft: str = Field(
+        ..., min_length=1, max_length=MAX_TEXT_CHARS, description="The agent's reply."
+    )
+    customer_text: str | None = Field(
+        None, min_length=1, max_length=MAX_TEXT_CHARS, description="The message it answers."
+    )
+    conversation_id: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS)
+    channel: Channel = "chat"
+    apology_warranted: bool | None = Field(
+        None, description="Whether the reply must apologise; inferred when left out."
+    )
+
+    @field_validator("draft")
+    @classmethod
+    def _draft_not_blank(cls, draft: str) -> str:
+        if not draft.strip():
+            raise ValueError("draft must contain something other than white space")
+        return draft
+
+
+class PhraseIssueOut(BaseModel):
+    phrase: str = Field(..., description="draft[start:end]")
+    start: int
+    end: int
+    category: str
+    rewrite: str = Field(..., description="A positive way to say it instead.")
+
+
+class ReviewResponse(BaseModel):
+    score: float = Field(..., ge=0, le=1, description="1 is a reply a team lead would send as is.")
+    issues: list[PhraseIssueOut]
+    missing: list[str] = Field(
+        ..., description="Elements the reply lacks: acknowledgement, apology, next_step."
+    )
+    request_id: str

@@ -1,0 +1,54 @@
+"""HTTP route for coaching: review an agent's draft reply before it is sent."""
+
+from __future__ import annotations
+
+import anyio
+from fastapi import APIRouter, Request
+
+from app.api import error_responses, request_id_of
+from app.review import review_reply
+from app.schemas import PhraseIssueOut, ReviewRequest, ReviewResponse
+from app.store import StoreUnavailableError
+
+router = APIRouter(prefix="/v1/replies", tags=["replies"])
+
+
+@router.post("/review", response_model=ReviewResponse, responses=error_responses(400, 413, 422))
+async def review(body: ReviewRequest, request: Request) -> ReviewResponse:
+    """Phrases that tend to inflame (with a positive rewrite each), missing elements, a score."""
+    apology_warranted = body.apology_warranted
+    if apology_warranted is None and body.customer_text is None and body.conversation_id:
+        apology_warranted = await anyio.to_thread.run_sync(
+            last_turn_was_negative, request, body.conversation_id
+        )
+    result = review_reply(
+        body.draft,
+        customer_text=body.customer_text,
+        channel=body.channel,
+        apology_warranted=apology_warranted,
+    )
+    return ReviewResponse(
+        score=result.score,
+        issues=[
+            PhraseIssueOut(
+                phrase=i.phrase, start=i.start, end=i.end, category=i.category, rewrite=i.rewrite
+            )
+            for i in result.issues
+        ],
+        missing=list(result.missing),
+        request_id=request_id_of(request),
+    )
+
+
+def last_turn_was_negative(request: Request, conversation_id: str) -> bool | None:
+    """Whether the customer's latest stored message was negative; None when unknown."""
+    store = request.app.state.store_keeper.store
+    if store is None:
+        return None
+    try:
+        record = store.get(conversation_id)
+    except StoreUnavailableError:
+        return None
+    if record is None or not record.turns:
+        return None
+    return record.turns[-1].sentiment_label == "negative"
