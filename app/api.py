@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from app.domain import Trigger
 from app.errors import ModelNotReadyError
 from app.schemas import (
     BatchItemError,
@@ -24,6 +25,8 @@ from app.schemas import (
     PlaybookStepOut,
     ResponseOut,
     RootCauseOut,
+    ScreenRequest,
+    ScreenResponse,
     SentimentOut,
     TriageRequest,
     TriageResponse,
@@ -101,6 +104,17 @@ def conversation_out(result: TriageResult) -> ConversationOut | None:
     )
 
 
+def trigger_out(trigger: Trigger) -> TriggerOut:
+    return TriggerOut(
+        type=trigger.type,
+        evidence=trigger.evidence,
+        start=trigger.start,
+        end=trigger.end,
+        source=trigger.source,
+        confidence=round(trigger.confidence, 4),
+    )
+
+
 def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> TriageResponse:
     s, c, e = result.sentiment, result.customer, result.escalation
     return TriageResponse(
@@ -123,17 +137,7 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
         escalation=EscalationOut(
             escalate=e.escalate,
             priority=e.priority,
-            triggers=[
-                TriggerOut(
-                    type=t.type,
-                    evidence=t.evidence,
-                    start=t.start,
-                    end=t.end,
-                    source=t.source,
-                    confidence=round(t.confidence, 4),
-                )
-                for t in e.triggers
-            ],
+            triggers=[trigger_out(t) for t in e.triggers],
         ),
         playbook=[
             PlaybookStepOut(
@@ -189,6 +193,21 @@ def field_error(error: Mapping[str, Any]) -> FieldError:
     # The offending input is left out: it may be the customer's message itself.
     return FieldError(
         loc=[str(p) if not isinstance(p, int) else p for p in error["loc"]], msg=error["msg"]
+    )
+
+
+@router.post("/v1/screen", response_model=ScreenResponse, responses=ERRORS, tags=["triage"])
+async def screen(body: ScreenRequest, request: Request, engine: EngineDep) -> ScreenResponse:
+    """Pre-screen one chat message: flagged or not, the triggers with evidence, type, sentiment."""
+    limiter: anyio.CapacityLimiter = request.app.state.inference_limiter
+    [result] = await anyio.to_thread.run_sync(engine.screen, [body.text], limiter=limiter)
+    return ScreenResponse(
+        flagged=result.escalation.escalate,
+        priority=result.escalation.priority,
+        triggers=[trigger_out(t) for t in result.escalation.triggers],
+        customer_type=result.customer.label,
+        sentiment=result.sentiment,
+        request_id=request_id_of(request),
     )
 
 

@@ -325,3 +325,26 @@ class ReviewResponse(BaseModel):
         ..., description="Elements the reply lacks: acknowledgement, apology, next_step."
     )
     request_id: str
+
+
+class ScreenRequest(Strict):
+    text: str = Field(..., min_length=1, max_length=MAX_TEXT_CHARS)
+    channel: Channel = "chat"
+
+    @field_validator("text")
+    @classmethod
+    def _screen_text_not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("text must contain something other than white space")
+        return text
+
+
+class ScreenResponse(BaseModel):
+    """A pre-screen for chat widgets: a boolean to act on and the evidence to show."""
+
+    flagged: bool = Field(..., description="A lead should step in now.")
+    priority: Priority
+    triggers: list[TriggerOut]
+    customer_type: CustomerType
+    sentiment: SentimentLabel
+    request_id: str

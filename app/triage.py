@@ -22,7 +22,7 @@ from app.domain import (
     Scores,
     Sentiment,
 )
-from app.labels import ROOT_CAUSES, SENTIMENT_LABELS, Channel, Confidence
+from app.labels import ROOT_CAUSES, SENTIMENT_LABELS, Channel, Confidence, SentimentLabel
 from app.learning import StatsCache, ThompsonRanker
 from app.model_triggers import model_triggers
 from app.playbook import build_playbook
@@ -44,6 +44,13 @@ class TriageInput:
     customer_id: str | None = None
     history: tuple[PastMessage, ...] | None = None  # stateless mode
     store: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    sentiment: SentimentLabel
+    customer: CustomerProfile
+    escalation: Escalation
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +162,43 @@ class TriageEngine:
             results.append(self._decide(item, scores, past_turns, now))
         return results
 
+    def screen(self, texts: Sequence[str]) -> list[Screening]:
+        """The cheapest path, for chat widgets: triggers, type and sentiment; no playbook."""
+        if not texts:
+            return []
+        results = []
+        for text, scores in zip(texts, self.classifier.predict(texts), strict=True):
+            customer, decision = self._assess(text, scores, None)
+            sentiment = sentiment_of(scores, self.settings.thresholds)
+            results.append(Screening(sentiment.label, customer, decision))
+        return results
+
+    def _assess(
+        self, text: str, scores: Scores, context: ConversationContext | None
+    ) -> tuple[CustomerProfile, Escalation]:
+        """Triggers from patterns, the model and history; the customer type; the escalation."""
+        thresholds = self.settings.thresholds
+        triggers = self.detector.detect(text)
+        triggers += model_triggers(
+            text,
+            scores,
+            already={t.type for t in triggers},
+            min_probability=thresholds.model_trigger_min_probability,
+            score_sentences=self.classifier.predict,
+        )
+        if context:
+            triggers += [t for t in context.triggers if t.type not in {x.type for x in triggers}]
+        customer = customer_type.profile(
+            scores, read_cues(text), thresholds, triggers=[t.type for t in triggers]
+        )
+        decision = escalation.decide(
+            triggers,
+            customer,
+            thresholds=thresholds,
+            trigger_priority=self.settings.trigger_priority,
+        )
+        return customer, decision
+
     def _context(
         self, item: TriageInput, score: float, past: list[PastTurn], now: datetime
     ) -> ConversationContext | None:
@@ -170,25 +214,8 @@ class TriageEngine:
         thresholds = self.settings.thresholds
         sentiment = sentiment_of(scores, thresholds)
         context = self._context(item, sentiment.score, past, now)
-        triggers = self.detector.detect(item.text)
-        triggers += model_triggers(
-            item.text,
-            scores,
-            already={t.type for t in triggers},
-            min_probability=thresholds.model_trigger_min_probability,
-            score_sentences=self.classifier.predict,
-        )
-        if context:
-            triggers += [t for t in context.triggers if t.type not in {x.type for x in triggers}]
-        customer = customer_type.profile(
-            scores, read_cues(item.text), thresholds, triggers=[t.type for t in triggers]
-        )
-        decision = escalation.decide(
-            triggers,
-            customer,
-            thresholds=thresholds,
-            trigger_priority=self.settings.trigger_priority,
-        )
+        customer, decision = self._assess(item.text, scores, context)
+        triggers = decision.triggers
         root_cause = root_cause_of(scores)
         playbook = build_playbook(
             self.bank,

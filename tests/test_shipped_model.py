@@ -103,3 +103,10 @@ def test_support_phrasing_set_beats_the_lexicon_tools() -> None:
     accuracy = sum(p == c["label"] for p, c in zip(predicted, cases, strict=True)) / len(cases)
     # VADER and TextBlob reach 0.38 and 0.40 on this set (scripts/evaluate.py).
     assert accuracy >= SUPPORT_PHRASING_FLOOR
+
+
+def test_screen_flags_the_newcomers_example(live: TestClient) -> None:
+    body = live.post("/v1/screen", json={"text": MANAGER}).json()
+    assert body["flagged"] is True
+    assert body["sentiment"] == "negative"
+    assert {"human_request", "repeated_contact"} <= {t["type"] for t in body["triggers"]}
