@@ -62,12 +62,9 @@ def request_id_of(request: Request) -> str:
     return str(request.state.request_id)
 
 
-async def run_triage(
-    request: Request, engine: TriageEngine, items: list[TriageInput]
-) -> list[TriageResult]:
-    # Torch releases the GIL, but a forward pass still takes milliseconds: keep it off the loop.
-    limiter: anyio.CapacityLimiter = request.app.state.inference_limiter
-    return await anyio.to_thread.run_sync(engine.triage, items, limiter=limiter)
+async def run_triage(request: Request, items: list[TriageInput]) -> list[TriageResult]:
+    # Concurrent requests share a forward pass, run in a worker thread off the event loop.
+    return await request.app.state.triage_batcher.submit(items)
 
 
 def to_input(body: TriageRequest) -> TriageInput:
@@ -157,7 +154,7 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
 @router.post("/v1/triage", response_model=TriageResponse, responses=ERRORS, tags=["triage"])
 async def triage(body: TriageRequest, request: Request, engine: EngineDep) -> TriageResponse:
     """Triage one customer message: sentiment, customer type, triggers and a playbook."""
-    [result] = await run_triage(request, engine, [to_input(body)])
+    [result] = await run_triage(request, [to_input(body)])
     return to_response(result, engine, request_id_of(request))
 
 
@@ -172,7 +169,7 @@ async def triage_batch(body: BatchRequest, request: Request, engine: EngineDep) 
             valid.append((index, TriageRequest.model_validate(raw)))
         except ValidationError as exc:
             results[index] = BatchItemError(index=index, error=item_error(exc, request_id))
-    triaged = await run_triage(request, engine, [to_input(item) for _, item in valid])
+    triaged = await run_triage(request, [to_input(item) for _, item in valid])
     for (index, _), result in zip(valid, triaged, strict=True):
         results[index] = to_response(result, engine, request_id)
     return BatchResponse(results=[r for r in results if r is not None], request_id=request_id)
@@ -199,8 +196,7 @@ def field_error(error: Mapping[str, Any]) -> FieldError:
 @router.post("/v1/screen", response_model=ScreenResponse, responses=ERRORS, tags=["triage"])
 async def screen(body: ScreenRequest, request: Request, engine: EngineDep) -> ScreenResponse:
     """Pre-screen one chat message: flagged or not, the triggers with evidence, type, sentiment."""
-    limiter: anyio.CapacityLimiter = request.app.state.inference_limiter
-    [result] = await anyio.to_thread.run_sync(engine.screen, [body.text], limiter=limiter)
+    [result] = await request.app.state.screen_batcher.submit([body.text])
     return ScreenResponse(
         flagged=result.escalation.escalate,
         priority=result.escalation.priority,

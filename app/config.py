@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     discount_limit: float = Field(20.0, ge=0)
     torch_threads: int = Field(0, ge=0)  # 0: let torch decide
     inference_concurrency: int = Field(1, ge=1)
+    # Dynamic batching: requests arriving within this many milliseconds share a forward pass.
+    batch_max_wait_ms: float = Field(2.0, ge=0, le=1000)
+    batch_max_size: int = Field(32, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     # Favour replies that resolved conversations (Thompson sampling over recorded outcomes).

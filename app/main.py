@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 
@@ -20,6 +20,7 @@ from app.api import field_error, request_id_of, router
 from app.api_conversations import router as conversations_router
 from app.api_replies import router as replies_router
 from app.bank import BankError, ResponseBank
+from app.batcher import MicroBatcher
 from app.classifier import Classifier, MiniLMClassifier
 from app.config import Settings
 from app.conversations import ConversationMemory
@@ -65,7 +66,11 @@ def create_app(
             threading.Thread(
                 target=_load_model, args=(app, settings, bank, memory), daemon=True
             ).start()
+        app.state.triage_batcher = start_batcher(app, settings, lambda e: e.triage)
+        app.state.screen_batcher = start_batcher(app, settings, lambda e: e.screen)
         yield
+        await app.state.triage_batcher.stop()
+        await app.state.screen_batcher.stop()
         keeper.stop()
 
     app = FastAPI(
@@ -84,6 +89,20 @@ def create_app(
     app.include_router(replies_router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
+
+
+def start_batcher(
+    app: FastAPI, settings: Settings, method: Callable[[TriageEngine], Callable[[list], list]]
+) -> MicroBatcher:
+    # Routes check readiness first, so the engine exists whenever a batch runs.
+    batcher: MicroBatcher = MicroBatcher(
+        lambda items: method(app.state.engine)(items),
+        max_size=settings.batch_max_size,
+        max_wait=settings.batch_max_wait_ms / 1000,
+        limiter=app.state.inference_limiter,
+    )
+    batcher.start()
+    return batcher
 
 
 def _load_bank(settings: Settings) -> ResponseBank:

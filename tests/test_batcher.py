@@ -1,0 +1,102 @@
+"""Dynamic batching: concurrent requests share one call, each gets its own answers back."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Sequence
+
+import anyio
+import pytest
+from fastapi.testclient import TestClient
+
+from app.batcher import MicroBatcher
+from app.config import Settings
+from app.domain import Scores
+from app.main import create_app
+from tests.conftest import FakeClassifier
+
+
+def make(run, *, max_size: int = 8, max_wait: float = 0.05) -> MicroBatcher:
+    return MicroBatcher(run, max_size=max_size, max_wait=max_wait, limiter=anyio.CapacityLimiter(1))
+
+
+def test_concurrent_submissions_share_calls_and_get_their_own_results() -> None:
+    calls: list[list[int]] = []
+
+    def double(items: list[int]) -> list[int]:
+        calls.append(list(items))
+        return [2 * i for i in items]
+
+    async def scenario() -> list[list[int]]:
+        batcher = make(double)
+        batcher.start()
+        results = await asyncio.gather(*(batcher.submit([i, i + 100]) for i in range(10)))
+        await batcher.stop()
+        return results
+
+    results = asyncio.run(scenario())
+    assert results == [[2 * i, 2 * (i + 100)] for i in range(10)]
+    assert len(calls) < 10
+    assert max(len(c) for c in calls) <= 8 + 2  # fills up to max_size, never far past it
+
+
+def test_a_lone_request_runs_alone() -> None:
+    async def scenario() -> tuple[list[str], list[int]]:
+        batcher = make(lambda items: [s.upper() for s in items], max_wait=0.001)
+        batcher.start()
+        result = await batcher.submit(["hi"])
+        await batcher.stop()
+        return result, batcher.batch_sizes
+
+    assert asyncio.run(scenario()) == (["HI"], [1])
+
+
+def test_a_failing_batch_fails_each_caller_and_the_batcher_carries_on() -> None:
+    def fragile(items: list[str]) -> list[str]:
+        if "boom" in items:
+            raise RuntimeError("model crashed")
+        return items
+
+    async def scenario() -> list[str]:
+        batcher = make(fragile)
+        batcher.start()
+        outcomes = await asyncio.gather(
+            batcher.submit(["boom"]), batcher.submit(["fine"]), return_exceptions=True
+        )
+        assert all(isinstance(o, RuntimeError) for o in outcomes)
+        after = await batcher.submit(["fine"])
+        await batcher.stop()
+        return after
+
+    assert asyncio.run(scenario()) == ["fine"]
+
+
+class SlowClassifier(FakeClassifier):
+    """Takes long enough per forward pass for concurrent requests to queue behind it."""
+
+    def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Scores]:
+        time.sleep(0.05)
+        return super().predict(texts, batch_size=batch_size)
+
+
+@pytest.mark.parametrize("route", ["/v1/triage", "/v1/screen"])
+def test_concurrent_http_requests_are_batched(tmp_path, route: str) -> None:
+    model = SlowClassifier()
+    app = create_app(Settings(data_dir=tmp_path, batch_max_wait_ms=20), classifier=model)
+    texts = [f"Where is order {i}?" for i in range(12)]
+    answers: dict[str, int] = {}
+    with TestClient(app) as client:
+
+        def post(text: str) -> None:
+            answers[text] = client.post(route, json={"text": text}).status_code
+
+        threads = [threading.Thread(target=post, args=(t,)) for t in texts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert answers == {t: 200 for t in texts}
+    assert max(len(batch) for batch in model.batches) > 1
+    assert sorted(t for batch in model.batches for t in batch) == sorted(texts)
