@@ -61,6 +61,16 @@ class MiniLMClassifier:
         self.heads = heads
         self.model_version = str(heads.meta.get("version", "unversioned"))
 
+    def with_onnx(self, cache_dir: Path, *, int8: bool, threads: int = 0) -> MiniLMClassifier:
+        """The same model, its encoder run by ONNX Runtime (exported once into cache_dir)."""
+        from app.onnx_encoder import OnnxEncoder, export
+
+        name = f"{self.model_version}{'-int8' if int8 else ''}.onnx"
+        path = cache_dir / name
+        if not path.exists():
+            export(self.encoder, path, int8=int8)
+        return MiniLMClassifier(OnnxEncoder(self.encoder, path, threads=threads), self.heads)
+
     @classmethod
     def load(cls, models_dir: Path, *, encoder_dir: Path | None = None) -> MiniLMClassifier:
         heads = Heads.load(models_dir)

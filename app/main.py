@@ -125,6 +125,12 @@ def _load_model(
 ) -> None:
     try:
         model = MiniLMClassifier.load(settings.models_dir, encoder_dir=settings.encoder_dir)
+        if settings.runtime != "torch":
+            model = model.with_onnx(
+                settings.data_dir / "onnx",
+                int8=settings.runtime == "onnx-int8",
+                threads=settings.torch_threads,
+            )
         model.predict(["warm-up"])  # the first forward pass allocates; pay for it before ready
         app.state.engine = TriageEngine.from_settings(model, settings, bank=bank, memory=memory)
         log.info("model loaded", extra={"model_version": model.model_version})

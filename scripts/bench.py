@@ -53,9 +53,12 @@ def main() -> None:
     )
     parser.add_argument("--models", type=Path, default=Path("models"))
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--runtime", choices=["torch", "onnx", "onnx-int8"], default="torch")
     args = parser.parse_args()
 
     model = MiniLMClassifier.load(args.models)
+    if args.runtime != "torch":
+        model = model.with_onnx(Path(".cache/onnx"), int8=args.runtime == "onnx-int8")
     settings = Settings()
     engine = TriageEngine.from_settings(
         model,
@@ -88,7 +91,7 @@ def main() -> None:
     engine.triage(batch)
     throughput = len(batch) / (time.perf_counter() - started)
 
-    print(f"model {model.model_version}")
+    print(f"model {model.model_version}, runtime {args.runtime}")
     print("| path | p50 ms | p99 ms |")
     print("| --- | ---: | ---: |")
     for name, p50, p99 in rows:
