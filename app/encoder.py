@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from app.errors import ModelLoadError
@@ -84,21 +85,29 @@ class SentenceEncoder:
     def embed_windows(self, windows: Sequence[list[int]], *, batch_size: int = 32) -> torch.Tensor:
         """Embed token-id windows, batching windows of similar length to limit padding."""
         out = torch.empty(len(windows), self.dim)
+        for idx, input_ids, mask in self.padded_batches(windows, batch_size):
+            ids, attention = torch.from_numpy(input_ids), torch.from_numpy(mask)
+            hidden = self.model(input_ids=ids, attention_mask=attention).last_hidden_state
+            weights = attention.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+            out[idx] = torch.nn.functional.normalize(pooled, dim=-1)
+        return out
+
+    def padded_batches(
+        self, windows: Sequence[list[int]], batch_size: int
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+        """Windows sorted by length into padded batches: (positions, token ids, mask)."""
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
         pad_id = self.tokenizer.pad_token_id or 0
         for begin in range(0, len(order), batch_size):
             idx = order[begin : begin + batch_size]
             width = max(len(windows[i]) for i in idx)
-            input_ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-            mask = torch.zeros((len(idx), width), dtype=torch.long)
+            input_ids = np.full((len(idx), width), pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, i in enumerate(idx):
-                input_ids[row, : len(windows[i])] = torch.tensor(windows[i])
+                input_ids[row, : len(windows[i])] = windows[i]
                 mask[row, : len(windows[i])] = 1
-            hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
-            weights = mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            out[idx] = torch.nn.functional.normalize(pooled, dim=-1)
-        return out
+            yield idx, input_ids, mask
 
     def embed(
         self, texts: Sequence[str], *, batch_size: int = 32

@@ -92,16 +92,7 @@ class OnnxEncoder(SentenceEncoder):
 
     def embed_windows(self, windows: Sequence[list[int]], *, batch_size: int = 32) -> torch.Tensor:
         out = np.empty((len(windows), self.dim), dtype=np.float32)
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
-        pad_id = self.tokenizer.pad_token_id or 0
-        for begin in range(0, len(order), batch_size):
-            idx = order[begin : begin + batch_size]
-            width = max(len(windows[i]) for i in idx)
-            input_ids = np.full((len(idx), width), pad_id, dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, i in enumerate(idx):
-                input_ids[row, : len(windows[i])] = windows[i]
-                mask[row, : len(windows[i])] = 1
+        for idx, input_ids, mask in self.padded_batches(windows, batch_size):
             [embedding] = self.session.run(None, {"input_ids": input_ids, "attention_mask": mask})
             out[idx] = embedding
         return torch.from_numpy(out)
