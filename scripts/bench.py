@@ -10,6 +10,7 @@ the same messages for scale. Wall time is noisy on a shared machine: compare rat
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -56,9 +57,12 @@ def main() -> None:
     parser.add_argument("--runtime", choices=["torch", "onnx", "onnx-int8"], default="torch")
     args = parser.parse_args()
 
+    started = time.perf_counter()
     model = MiniLMClassifier.load(args.models)
     if args.runtime != "torch":
         model = model.with_onnx(Path(".cache/onnx"), int8=args.runtime == "onnx-int8")
+    model.predict(["warm-up"])
+    cold_start = time.perf_counter() - started
     settings = Settings()
     engine = TriageEngine.from_settings(
         model,
@@ -97,6 +101,12 @@ def main() -> None:
     for name, p50, p99 in rows:
         print(f"| {name} | {p50:.2f} | {p99:.2f} |")
     print(f"batched throughput, whole engine: {throughput:.0f} messages/s (batch of {len(batch)})")
+    cached = " (ONNX file cached by an earlier run)" if args.runtime != "torch" else ""
+    print(f"model load to first answer: {cold_start:.1f} s{cached}")
+    # ru_maxrss is in kilobytes on Linux.
+    print(
+        f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":
