@@ -5,6 +5,7 @@ import pytest
 from app.config import Thresholds
 from app.cues import read_cues
 from app.customer_type import profile, type_scores
+from app.labels import CUSTOMER_TYPES
 from tests.conftest import make_scores
 
 ANGRY = make_scores(negative=0.9, positive=0.02, anger=0.8, annoyance=0.7)
@@ -90,18 +91,7 @@ def test_the_model_head_is_blended_with_the_cues_when_present() -> None:
     from dataclasses import replace
 
     text = "What time do you open on Sunday?"
-    head = {
-        t: 0.0
-        for t in (
-            "angry",
-            "dissatisfied",
-            "demanding",
-            "indecisive",
-            "confused",
-            "satisfied",
-            "neutral",
-        )
-    }
+    head = dict.fromkeys(CUSTOMER_TYPES, 0.0)
     with_head = replace(CALM, customer_types={**head, "confused": 1.0})
     assert type_scores(CALM, read_cues(text), model_weight=0.6)["confused"] < 0.2
     assert type_scores(with_head, read_cues(text), model_weight=0.6)["confused"] >= 0.6
