@@ -68,6 +68,8 @@ class ConversationRow(Base):
     __tablename__ = "conversations"
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    # The team the conversation belongs to; every read and write is filtered on it.
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True, server_default="default")
     customer_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
