@@ -46,16 +46,40 @@ def export(encoder: SentenceEncoder, path: Path, *, int8: bool) -> Path:
         # and tracing warns about shape-dependent branches that the tests show do no harm.
         warnings.simplefilter("ignore")
         _export(clone, sample, fp32)
+    _fuse(fp32, heads=clone.config.num_attention_heads, hidden=clone.config.hidden_size)
     if int8:
+        from onnx import TensorProto
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        # Per-channel weights keep far more decisions than per-tensor ones.
-        quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8, per_channel=True)
+        # Per-channel weights keep far more decisions than per-tensor ones. The fused
+        # operators carry no type information, hence the default tensor type.
+        quantize_dynamic(
+            str(fp32),
+            str(final),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            extra_options={"DefaultTensorType": TensorProto.FLOAT},
+        )
         fp32.unlink()
     else:
         fp32.replace(final)
     final.replace(path)
     return path
+
+
+def _fuse(path: Path, *, heads: int, hidden: int) -> None:
+    """Fuse attention, GELU and layer norms into ORT's BERT kernels, in place.
+
+    ORT's session-level optimiser does not find these patterns in an exported graph; the
+    fused graph is about a quarter faster in fp32 and quantises to the same int8 kernels.
+    """
+    import logging
+
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    logging.getLogger("onnxruntime.transformers").setLevel(logging.WARNING)
+    fused = optimize_model(str(path), model_type="bert", num_heads=heads, hidden_size=hidden)
+    fused.save_model_to_file(str(path))
 
 
 def _export(model: torch.nn.Module, sample: torch.Tensor, path: Path) -> None:
@@ -81,11 +105,16 @@ class OnnxEncoder(SentenceEncoder):
     def __init__(self, torch_encoder: SentenceEncoder, model_path: Path, *, threads: int) -> None:
         import onnxruntime as ort
 
-        self.__dict__.update(torch_encoder.__dict__)
+        # Everything but the torch model: tokenizer, ids and sizes. Dropping the model's
+        # reference lets its ~90 MB of fp32 weights go once the caller lets go of it too.
+        self.__dict__.update({k: v for k, v in torch_encoder.__dict__.items() if k != "model"})
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads:
             options.intra_op_num_threads = threads
+        # Spinning ORT threads starve the torch heads and the event loop that run between two
+        # forward passes: with it on, one message took 6 ms instead of 2 on this 2-core machine.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )

@@ -1,29 +1,45 @@
-"""In-process latency and throughput of the shipped model and of the whole triage engine.
+"""How fast the service is, beside what people would otherwise run, and beside the hardware.
 
-    python scripts/bench.py [--models models] [--repeat 200]
+    python scripts/bench.py [--out docs/bench] [--quick]
 
-Prints p50/p99 for one message through the classifier alone and through the whole engine
-(patterns, decisions, playbook), batched throughput, and a 10,000-character email; VADER on
-the same messages for scale. Wall time is noisy on a shared machine: compare ratios.
+One run measures, on this machine:
+- in-process, one message: the classifier and the whole engine (torch and ONNX int8), the
+  plain `transformers` pipeline (fp32) and VADER; and a 10,000-character email;
+- over HTTP on loopback, at concurrency 1, 8, 32 and 64: the service's /v1/screen and
+  /v1/triage (one uvicorn worker), and the same messages through a plain pipeline server
+  (one request at a time) and a VADER server; p50, p99 and throughput of each;
+- cold start to ready, and the resident memory of each served worker;
+- the floor: the model's arithmetic per message over the matrix-multiply rate measured here.
+It prints one table, writes the figures as JSON and draws latency and throughput against
+concurrency into a PNG. Wall time is noisy on a shared machine: compare the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
+import platform
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from app.bank import ResponseBank
-from app.classifier import MiniLMClassifier
-from app.config import Settings
-from app.conversations import ConversationMemory
-from app.triage import TriageEngine, TriageInput
+from scripts.bench_floor import Floor, measure_floor  # noqa: E402
+from scripts.bench_http import LoadResult, load, quantile  # noqa: E402
 
+# Chat lines and ticket openings of the lengths the service sees: 8 to 60 words.
 MESSAGES = [
     "I want to speak to your manager, this is the third time I'm writing!",
     "Where is my parcel? It was due on Monday.",
@@ -31,82 +47,351 @@ MESSAGES = [
     "I've been charged twice for the same order and nobody is helping me.",
     "Not sure whether the basic or the pro plan suits a team of five, what would you suggest?",
     "Great, another week of waiting. Really impressive.",
+    "Hi, can you tell me how to change the delivery address on an order I placed yesterday?",
+    "This is absolutely unacceptable. I was promised a refund two weeks ago and still nothing.",
+    "I don't understand the invoice, what is the 'service adjustment' line for?",
+    "If this isn't fixed by Friday I'm cancelling and telling everyone I know.",
+    "The app keeps logging me out every few minutes since the last update, on two phones.",
+    "Could you send me the exact steps again? I tried what you said and I'm lost.",
+    "I need this sorted today, no excuses. Send a replacement by express, at your cost.",
+    "Maybe the blue one, or actually the grey... I really can't decide, both look nice.",
+    "Hello, I ordered a desk three weeks ago. The tracking page has said 'preparing' since "
+    "then and nobody answers the phone. I have taken two days off work to wait for it. "
+    "Please tell me what is going on and when it will actually arrive.",
+    "Your technician was great, very polite, and the internet has been fast all week.",
 ]
+EMAIL = ("Hello, I am writing about my order and the several calls I have made since. " * 140)[
+    :10_000
+]
+LEVELS = (1, 8, 32, 64)
 
 
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+@dataclass
+class Server:
+    name: str
+    path: str
+    cold_start_s: float = 0.0
+    rss_mb: float = 0.0
+    peak_rss_mb: float = 0.0
+    levels: list[LoadResult] = field(default_factory=list)
 
 
-def time_calls(call, repeat: int) -> list[float]:
+def timed(call: Callable[[str], object], texts: Sequence[str], repeat: int) -> list[float]:
     samples = []
     for i in range(repeat):
         started = time.perf_counter()
-        call(MESSAGES[i % len(MESSAGES)])
+        call(texts[i % len(texts)])
         samples.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(port: int, process: subprocess.Popen, timeout: float = 300) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
+                if r.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError("the server did not become ready")
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory of a process, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        fields[name] = value.split()
+    return int(fields["VmRSS"][0]) / 1024, int(fields["VmHWM"][0]) / 1024
+
+
+@contextmanager
+def serving(
+    target: list[str], env: dict[str, str]
+) -> Iterator[tuple[int, subprocess.Popen, float]]:
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", *target, "--port", str(port)]
+    command += ["--no-access-log", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    try:
+        yield port, process, wait_ready(port, process)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def load_levels(server: Server, port: int, payloads: list[dict], seconds: float) -> None:
+    load("127.0.0.1", port, server.path, payloads, concurrency=4, total=40)  # warm-up
+    rate = 50.0
+    for concurrency in LEVELS:
+        # Enough requests for about `seconds` at the last level's rate, at least 5 each.
+        total = int(min(max(rate * seconds, concurrency * 5), 4000))
+        total -= total % concurrency
+        result = load(
+            "127.0.0.1", port, server.path, payloads, concurrency=concurrency, total=total
+        )
+        rate = max(result.throughput, 1.0)
+        server.levels.append(result)
+        print(
+            f"  {server.name} c={concurrency}: {result.throughput:.0f}/s, "
+            f"p50 {result.p50:.1f} ms, p99 {result.p99:.1f} ms, errors {result.errors}",
+            file=sys.stderr,
+        )
+
+
+def http_servers(onnx_cache: Path, seconds: float) -> list[Server]:
+    payloads = [{"text": t} for t in MESSAGES]
+    servers = []
+    with tempfile.TemporaryDirectory() as data_dir:
+        # The ONNX files exported by the in-process part: the cold start is the worker's own.
+        shutil.copytree(onnx_cache, Path(data_dir) / "onnx")
+        ours_env = {
+            "TRIAGE_RUNTIME": "onnx-int8",
+            "TRIAGE_DATA_DIR": data_dir,
+            "TRIAGE_LOG_LEVEL": "WARNING",
+            "TRIAGE_RATE_LIMIT_PER_MINUTE": "0",  # one client sends everything here
+            "HF_HUB_OFFLINE": "1",
+        }
+        with serving(["app.main:app"], ours_env) as (port, process, cold):
+            for path in ("/v1/screen", "/v1/triage"):
+                server = Server(f"ours {path}", path, cold_start_s=cold)
+                load_levels(server, port, payloads, seconds)
+                server.rss_mb, server.peak_rss_mb = memory_mb(process.pid)
+                servers.append(server)
+    for peer in ("pipeline", "vader"):
+        target = ["--factory", "scripts.bench_peers:create_app"]
+        with serving(target, {"BENCH_PEER": peer, "HF_HUB_OFFLINE": "1"}) as (port, process, cold):
+            server = Server(f"plain {peer}", "/score", cold_start_s=cold)
+            load_levels(server, port, payloads, seconds)
+            server.rss_mb, server.peak_rss_mb = memory_mb(process.pid)
+            servers.append(server)
+    return servers
+
+
+def in_process(repeat: int, onnx_cache: Path) -> tuple[list[tuple[str, float, float]], dict]:
+    import torch
+
+    from app.bank import ResponseBank
+    from app.classifier import MiniLMClassifier
+    from app.config import Settings
+    from app.conversations import ConversationMemory
+    from app.triage import TriageEngine, TriageInput
+    from scripts.bench_peers import pipeline_scorer, vader_scorer
+
+    started = time.perf_counter()
+    reference = MiniLMClassifier.load(ROOT / "models")
+    reference.predict(["warm-up"])
+    facts: dict = {"torch_load_s": time.perf_counter() - started}
+    started = time.perf_counter()
+    fast = reference.with_onnx(onnx_cache, int8=True)
+    facts["onnx_int8_ready_s"] = time.perf_counter() - started
+    settings = Settings()
+
+    def engine_of(model: MiniLMClassifier) -> TriageEngine:
+        memory = ConversationMemory.from_settings(settings)
+        return TriageEngine.from_settings(
+            model, settings, bank=ResponseBank.default(), memory=memory
+        )
+
+    rows = []
+    for name, model, threads in (("torch fp32", reference, 0), ("ONNX int8", fast, 1)):
+        torch.set_num_threads(threads or os.cpu_count() or 1)
+        engine = engine_of(model)
+        for text in MESSAGES:
+            engine.triage([TriageInput(text)])  # warm-up
+        for label, call in (
+            (f"classifier, {name}", lambda t, m=model: m.predict([t])),
+            (f"engine, screen, {name}", lambda t, e=engine: e.screen([t])),
+            (f"engine, triage, {name}", lambda t, e=engine: e.triage([TriageInput(t)])),
+        ):
+            samples = timed(call, MESSAGES, repeat)
+            rows.append((label, statistics.median(samples), quantile(samples, 0.99)))
+        samples = timed(lambda t, e=engine: e.triage([TriageInput(t)]), [EMAIL], 20)
+        rows.append(
+            (
+                f"10,000-char email, triage, {name}",
+                statistics.median(samples),
+                quantile(samples, 0.99),
+            )
+        )
+        batch = [TriageInput(MESSAGES[i % len(MESSAGES)]) for i in range(512)]
+        started = time.perf_counter()
+        engine.screen([b.text for b in batch])
+        facts[f"batched_screen_per_s_{name}"] = len(batch) / (time.perf_counter() - started)
+    torch.set_num_threads(os.cpu_count() or 1)
+    for label, scorer in (("plain pipeline, fp32", pipeline_scorer()), ("VADER", vader_scorer())):
+        scorer("warm-up")
+        samples = timed(scorer, MESSAGES, repeat)
+        rows.append((label, statistics.median(samples), quantile(samples, 0.99)))
+        if label.startswith("plain"):
+            samples = timed(scorer, [EMAIL], 20)
+            rows.append(
+                (
+                    "10,000-char email, plain pipeline (reads 512 tokens)",
+                    statistics.median(samples),
+                    quantile(samples, 0.99),
+                )
+            )
+    facts["tokens"] = [len(w) for t in MESSAGES for w in reference.encoder.windows([t])[0]]
+    facts["encoder"] = reference.encoder.model
+    return rows, facts
+
+
+def plot(servers: list[Server], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (latency, rate) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for server in servers:
+        x = [r.concurrency for r in server.levels]
+        (line,) = latency.plot(
+            x, [r.p50 for r in server.levels], marker="o", label=f"{server.name} p50"
+        )
+        latency.plot(
+            x,
+            [r.p99 for r in server.levels],
+            marker="x",
+            linestyle="--",
+            color=line.get_color(),
+            label=f"{server.name} p99",
+        )
+        rate.plot(x, [r.throughput for r in server.levels], marker="o", label=server.name)
+    for axis, title, unit in ((latency, "latency", "ms"), (rate, "throughput", "requests/s")):
+        axis.set_xscale("log", base=2)
+        axis.set_yscale("log")
+        axis.set_xticks(LEVELS, [str(c) for c in LEVELS])
+        axis.set_xlabel("concurrent connections")
+        axis.set_ylabel(unit)
+        axis.set_title(f"HTTP {title} on loopback, {os.cpu_count()} cores")
+        axis.grid(True, which="both", alpha=0.3)
+    latency.legend(fontsize=7)
+    rate.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def report(rows: list, servers: list[Server], floor: Floor, facts: dict) -> list[str]:
+    out = [
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"model load {facts['torch_load_s']:.1f} s, "
+        f"ONNX int8 ready {facts['onnx_int8_ready_s']:.1f} s",
+        "",
+        "| in-process, one message | p50 ms | p99 ms |",
+        "| --- | ---: | ---: |",
+    ]
+    out += [f"| {name} | {p50:.2f} | {p99:.2f} |" for name, p50, p99 in rows]
+    for key, value in facts.items():
+        if key.startswith("batched"):
+            out.append(
+                f"| batched /v1/screen engine work, {key.split('_')[-1]} | {value:.0f} msg/s | |"
+            )
+    out += [
+        "",
+        "| over HTTP | concurrency | throughput /s | p50 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for server in servers:
+        for r in server.levels:
+            out.append(
+                f"| {server.name} | {r.concurrency} | {r.throughput:.0f} | {r.p50:.1f} "
+                f"| {r.p99:.1f} | {r.errors} |"
+            )
+    out += [
+        "",
+        "| served worker | cold start to ready s | resident MB | peak MB |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    seen = set()
+    for server in servers:
+        worker = server.name.split(" /")[0]
+        if worker not in seen:
+            seen.add(worker)
+            out.append(
+                f"| {worker} | {server.cold_start_s:.1f} | {server.rss_mb:.0f} "
+                f"| {server.peak_rss_mb:.0f} |"
+            )
+    out += ["", floor.describe()]
+    by_name = {s.name: s for s in servers}
+    ours, plain = by_name["ours /v1/screen"], by_name["plain pipeline"]
+    c32 = {s.name: next(r for r in s.levels if r.concurrency == 32) for s in servers}
+    c1 = next(r for r in ours.levels if r.concurrency == 1)
+    ratio = c32[ours.name].throughput / c32[plain.name].throughput
+    of_floor = c32[ours.name].throughput / floor.messages_per_s
+    out += [
+        "",
+        "ratios and targets (issue 6):",
+        f"- /v1/screen at c=1: p50 {c1.p50:.1f} ms (target <= 8), p99 {c1.p99:.1f} ms (<= 20)",
+        f"- /v1/screen at c=32: {ratio:.1f}x the plain pipeline's throughput (target >= 4x), "
+        f"p99 {c32[ours.name].p99:.0f} ms (<= 300), {of_floor:.2f} of the int8 floor "
+        f"(target >= 0.5)",
+        f"- served worker: {ours.rss_mb:.0f} MB resident (target < 600)",
+    ]
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--models", type=Path, default=Path("models"))
-    parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--runtime", choices=["torch", "onnx", "onnx-int8"], default="torch")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "bench")
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=6.0, help="per concurrency level")
+    parser.add_argument("--quick", action="store_true", help="fewer samples, to try it out")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat, args.seconds = 40, 1.0
+    onnx_cache = ROOT / ".cache" / "onnx"
 
-    started = time.perf_counter()
-    model = MiniLMClassifier.load(args.models)
-    if args.runtime != "torch":
-        model = model.with_onnx(Path(".cache/onnx"), int8=args.runtime == "onnx-int8")
-    model.predict(["warm-up"])
-    cold_start = time.perf_counter() - started
-    settings = Settings()
-    engine = TriageEngine.from_settings(
-        model,
-        settings,
-        bank=ResponseBank.default(),
-        memory=ConversationMemory.from_settings(settings),
-    )
-    for text in MESSAGES:  # warm-up
-        engine.triage([TriageInput(text)])
-
-    rows = []
-    p50, p99 = percentiles(time_calls(lambda t: model.predict([t]), args.repeat))
-    rows.append(("classifier, one message", p50, p99))
-    p50, p99 = percentiles(time_calls(lambda t: engine.triage([TriageInput(t)]), args.repeat))
-    rows.append(("whole engine, one message", p50, p99))
-    email = ("Hello, I am writing about my order. " * 300)[:10_000]
-    p50, p99 = percentiles(
-        [time_calls(lambda _: engine.triage([TriageInput(email)]), 1)[0] for _ in range(10)]
-    )
-    rows.append(("whole engine, 10,000-character email", p50, p99))
-
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    vader = SentimentIntensityAnalyzer()
-    p50, p99 = percentiles(time_calls(vader.polarity_scores, args.repeat))
-    rows.append(("VADER, one message (for scale)", p50, p99))
-
-    batch = [TriageInput(MESSAGES[i % len(MESSAGES)]) for i in range(256)]
-    started = time.perf_counter()
-    engine.triage(batch)
-    throughput = len(batch) / (time.perf_counter() - started)
-
-    print(f"model {model.model_version}, runtime {args.runtime}")
-    print("| path | p50 ms | p99 ms |")
-    print("| --- | ---: | ---: |")
-    for name, p50, p99 in rows:
-        print(f"| {name} | {p50:.2f} | {p99:.2f} |")
-    print(f"batched throughput, whole engine: {throughput:.0f} messages/s (batch of {len(batch)})")
-    cached = " (ONNX file cached by an earlier run)" if args.runtime != "torch" else ""
-    print(f"model load to first answer: {cold_start:.1f} s{cached}")
-    # ru_maxrss is in kilobytes on Linux.
-    print(
-        f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    print("in-process ...", file=sys.stderr)
+    rows, facts = in_process(args.repeat, onnx_cache)
+    print("floor ...", file=sys.stderr)
+    floor = measure_floor(facts.pop("encoder"), facts.pop("tokens"), onnx_cache)
+    print("HTTP ...", file=sys.stderr)
+    servers = http_servers(onnx_cache, args.seconds)
+    lines = report(rows, servers, floor, facts)
+    print("\n".join(lines))
+    args.out.mkdir(parents=True, exist_ok=True)
+    plot(servers, args.out / "latency.png")
+    (args.out / "results.md").write_text("\n".join(lines) + "\n")
+    results = {
+        "in_process": [{"name": n, "p50_ms": a, "p99_ms": b} for n, a, b in rows],
+        "facts": facts,
+        "floor": floor.as_dict(),
+        "http": [
+            {
+                "server": s.name,
+                "cold_start_s": s.cold_start_s,
+                "rss_mb": s.rss_mb,
+                "levels": [
+                    {
+                        "concurrency": r.concurrency,
+                        "throughput": r.throughput,
+                        "p50_ms": r.p50,
+                        "p99_ms": r.p99,
+                        "errors": r.errors,
+                        "requests": r.requests,
+                    }
+                    for r in s.levels
+                ],
+            }
+            for s in servers
+        ],
+    }
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwrote {args.out / 'latency.png'}, results.md and results.json")
 
 
 if __name__ == "__main__":

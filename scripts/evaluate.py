@@ -148,6 +148,53 @@ def tweeteval_emotion_row(model: MiniLMClassifier, data: Path) -> dict:
     }
 
 
+def runtime_rows(
+    reference: MiniLMClassifier, fast: MiniLMClassifier, runtime: str, tests: dict[str, tuple]
+) -> list[dict]:
+    """What the fast runtime costs: its metric beside the reference's, and label agreement.
+
+    `tests` maps a name to (texts, gold labels, head); sentiment and customer type are the
+    heads whose labels the service acts on.
+    """
+    rows = []
+    for name, (texts, y, head) in tests.items():
+        ref, got = probabilities(reference, texts, head), probabilities(fast, texts, head)
+        if head in MULTILABEL_HEADS:
+            cut = np.array(reference.heads.thresholds[head])
+            before, after = macro_f1(y, ref >= cut), macro_f1(y, got >= cut)
+            agree, metric = ((ref >= cut) == (got >= cut)).all(1).mean(), "macro F1"
+        else:
+            labels = len(HEAD_LABELS[head])
+            before = macro_recall(y, ref.argmax(1), labels)
+            after = macro_recall(y, got.argmax(1), labels)
+            agree, metric = (ref.argmax(1) == got.argmax(1)).mean(), "macro recall"
+        rows.append(
+            {
+                "test": f"{head}: {name} (n={len(texts)})",
+                "runtime": runtime,
+                "metric": metric,
+                "torch": round(before * 100, 1),
+                "fast": round(after * 100, 1),
+                "loss": round((before - after) * 100, 1),
+                "agreement": round(float(agree) * 100, 1),
+                "p99_abs_diff": round(float(np.quantile(np.abs(ref - got), 0.99)), 4),
+            }
+        )
+    return rows
+
+
+def print_runtime_rows(rows: list[dict]) -> None:
+    print()
+    print("fast runtimes against the torch reference (x100; agreement: same label(s))")
+    print("| test | runtime | metric | torch | fast | loss | agreement % | p99 abs prob diff |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        print(
+            f"| {r['test']} | {r['runtime']} | {r['metric']} | {r['torch']} | {r['fast']} "
+            f"| {r['loss']} | {r['agreement']} | {r['p99_abs_diff']} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -156,6 +203,14 @@ def main() -> None:
     parser.add_argument("--models", type=Path, default=Path("models"))
     parser.add_argument("--project-data", type=Path, default=datasets.PROJECT_DATA)
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument(
+        "--runtimes",
+        nargs="*",
+        default=["onnx-int8"],
+        choices=["onnx", "onnx-int8"],
+        help="fast runtimes to compare with the torch reference (none: skip)",
+    )
+    parser.add_argument("--onnx-cache", type=Path, default=Path(".cache/onnx"))
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -205,9 +260,36 @@ def main() -> None:
         "TweetEval sentiment: our train split is rebuilt from the SemEval sources (the official "
         "file could not be obtained); dev and test are the official ones."
     )
+    fast_rows = []
+    tests = {
+        "TweetEval test": (
+            [e.text for e in sources["tweeteval_sentiment"].splits["test"]],
+            np.array(
+                [e.targets["sentiment"] for e in sources["tweeteval_sentiment"].splits["test"]]
+            ),
+            "sentiment",
+        ),
+        "support phrasing hard cases": (
+            [r["text"] for r in phrasing],
+            np.array([SENTIMENT_LABELS.index(r["label"]) for r in phrasing]),
+            "sentiment",
+        ),
+        "support messages, held-out fifth": (
+            [e.text for e in sources["support_messages"].splits["test"]],
+            np.array(
+                [e.targets["customer_type"] for e in sources["support_messages"].splits["test"]]
+            ),
+            "customer_type",
+        ),
+    }
+    for runtime in args.runtimes:
+        fast = model.with_onnx(args.onnx_cache, int8=runtime == "onnx-int8")
+        fast_rows.extend(runtime_rows(model, fast, runtime, tests))
+    if fast_rows:
+        print_runtime_rows(fast_rows)
     print(f"evaluated in {time.perf_counter() - started:.0f} s")
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+        args.json.write_text(json.dumps({"heads": rows, "runtimes": fast_rows}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ MANAGER = "I want to speak to your manager, this is the third time I'm writing!"
 
 @pytest.fixture(scope="module")
 def live() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings())) as client:
+    with TestClient(create_app(Settings(runtime="torch"))) as client:
         deadline = time.monotonic() + 120
         while client.get("/readyz").status_code != 200:
             assert time.monotonic() < deadline, client.get("/readyz").json()
@@ -113,8 +113,10 @@ def test_screen_flags_the_newcomers_example(live: TestClient) -> None:
 
 
 def test_the_int8_fast_path_agrees_with_torch(tmp_path) -> None:
-    """ONNX Runtime int8 keeps the reference path's sentiment labels on the hard cases."""
+    """ONNX Runtime int8 keeps the reference path's labels, probabilities within a tolerance."""
     from pathlib import Path
+
+    import numpy as np
 
     from app.classifier import MiniLMClassifier
 
@@ -125,13 +127,15 @@ def test_the_int8_fast_path_agrees_with_torch(tmp_path) -> None:
     reference = MiniLMClassifier.load(Settings().models_dir)
     fast = reference.with_onnx(tmp_path, int8=True)
 
-    def labels(model: MiniLMClassifier) -> list[str]:
-        return [max(s.sentiment, key=s.sentiment.__getitem__) for s in model.predict(texts)]
+    def sentiment(model: MiniLMClassifier) -> np.ndarray:
+        return np.array([list(s.sentiment.values()) for s in model.predict(texts)])
 
-    agreement = sum(a == b for a, b in zip(labels(reference), labels(fast), strict=True)) / len(
-        texts
-    )
-    assert agreement >= 0.93  # measured 0.97 on this set and 800 TweetEval test tweets
+    expected, got = sentiment(reference), sentiment(fast)
+    agreement = (expected.argmax(1) == got.argmax(1)).mean()
+    # Measured with scripts/evaluate.py: 97.6% here and 97.2% on TweetEval's 12,284 tweets;
+    # p99 absolute difference 0.135 here, 0.078 on TweetEval.
+    assert agreement >= 0.95
+    assert np.quantile(np.abs(expected - got), 0.99) <= 0.2
 
 
 def test_the_service_runs_on_the_int8_runtime(tmp_path) -> None:
