@@ -53,6 +53,18 @@ def test_a_lone_request_runs_alone() -> None:
     assert asyncio.run(scenario()) == (["HI"], [1])
 
 
+def test_a_lone_request_at_a_quiet_time_does_not_sit_out_the_wait() -> None:
+    async def scenario() -> list[str]:
+        batcher = make(lambda items: [s.upper() for s in items], max_wait=60)
+        batcher.start()
+        # Were it to wait for company, it would wait a minute: the 5 s bound would trip.
+        result = await asyncio.wait_for(batcher.submit(["hi"]), timeout=5)
+        await batcher.stop()
+        return result
+
+    assert asyncio.run(scenario()) == ["HI"]
+
+
 def test_a_failing_batch_fails_each_caller_and_the_batcher_carries_on() -> None:
     def fragile(items: list[str]) -> list[str]:
         if "boom" in items:
