@@ -20,6 +20,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     TRANSFORMERS_OFFLINE=1 \
     TRIAGE_MODELS_DIR=/srv/models \
     TRIAGE_DATA_DIR=/srv/data \
+    TRIAGE_AUTH=true \
     PORT=8000
 RUN useradd --system --uid 10001 --home-dir /srv triage \
     && mkdir -p /srv/data && chown triage:triage /srv/data
@@ -27,7 +28,9 @@ COPY --from=build /opt/venv /opt/venv
 COPY --chown=triage:triage models /srv/models
 USER triage
 WORKDIR /srv
-# The embedded SQLite conversation store lives here; mount a volume to keep it.
+# The embedded SQLite conversation store (and the API keys) lives here; mount a volume to
+# keep it. Every /v1 route needs a key: `docker exec <container> triage keys create
+# --tenant <name> --role admin` prints the first one.
 VOLUME /srv/data
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \

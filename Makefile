@@ -8,7 +8,7 @@ PYTHON ?= python3
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint train evaluate bench lint-bank trigger-report clean
+.PHONY: install serve test lint train evaluate bench lint-bank trigger-report clean demo browser-deps load
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,14 @@ install: $(VENV)/.installed
 serve: install
 	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --workers 1 --no-access-log
 
-test: install
+# The browser tests drive Debian's chromium; installed here when missing and we are root,
+# otherwise those tests skip and say why.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+test: install browser-deps
 	$(BIN)/ruff check app tests scripts
 	$(BIN)/pytest
 
@@ -35,8 +42,19 @@ lint: install
 train: install
 	$(BIN)/python scripts/train.py --data $(DATA) --out models
 
+# Seeds demo conversations through the engine, then serves: open /demo and /dashboard.
+demo: install
+	$(BIN)/python scripts/demo_data.py
+	@echo "open http://127.0.0.1:$(PORT)/demo and http://127.0.0.1:$(PORT)/dashboard"
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port $(PORT) --workers 1 --no-access-log
+
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# 30 s of mixed load against a server already running on $(PORT) (make serve, in another shell).
+load: install
+	@mkdir -p data
+	$(BIN)/python scripts/load_test.py --url http://127.0.0.1:$(PORT) --out data/load.json --markdown data/load.md
 
 evaluate: install
 	$(BIN)/python scripts/evaluate.py --data $(DATA) --models models

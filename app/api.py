@@ -6,12 +6,16 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from app.auth import DEFAULT_TENANT, ScreenDep, ServiceDep, service_only
 from app.domain import Trigger
 from app.errors import ModelNotReadyError
+from app.idempotency import IDEMPOTENCY_STATUSES, IDEMPOTENT
+from app.labels import Channel
+from app.playbook import build_playbook
 from app.schemas import (
     BatchItemError,
     BatchRequest,
@@ -28,24 +32,41 @@ from app.schemas import (
     ScreenRequest,
     ScreenResponse,
     SentimentOut,
+    SuggestionOut,
     TriageRequest,
     TriageResponse,
     TriggerOut,
 )
-from app.triage import PastMessage, TriageEngine, TriageInput, TriageResult
+from app.screen_cors import cors_headers
+from app.triage import (
+    PastMessage,
+    Screening,
+    ScreenInput,
+    TriageEngine,
+    TriageInput,
+    TriageResult,
+)
 
 router = APIRouter()
+
+
+# Any route can answer these: a body that is not JSON or a key put in the URL (400), the
+# rate limit (429) and the request timeout (503).
+ALWAYS_POSSIBLE = (400, 429, 503)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error statuses a route can answer, all in the one error body."""
     return {
         status: {"model": ErrorBody, "content": {"application/problem+json": {}}}
-        for status in statuses
+        for status in sorted({*statuses, *ALWAYS_POSSIBLE})
     }
 
 
-ERRORS = error_responses(400, 413, 422, 503)
+ERRORS = error_responses(400, 401, 403, 413, 422, 503)
+KEYED_ERRORS = error_responses(400, 401, 403, 413, 422, 503, *IDEMPOTENCY_STATUSES)
+# The role check comes first, so a key that may not triage claims no idempotency key.
+SERVICE_ONLY = Depends(service_only)
 
 
 def get_engine(request: Request) -> TriageEngine:
@@ -64,10 +85,12 @@ def request_id_of(request: Request) -> str:
 
 async def run_triage(request: Request, items: list[TriageInput]) -> list[TriageResult]:
     # Concurrent requests share a forward pass, run in a worker thread off the event loop.
-    return await request.app.state.triage_batcher.submit(items)
+    results: list[TriageResult] = await request.app.state.triage_batcher.submit(items)
+    request.app.state.metrics.count_triggers(t for r in results for t in r.escalation.triggers)
+    return results
 
 
-def to_input(body: TriageRequest) -> TriageInput:
+def to_input(body: TriageRequest, *, tenant_id: str = DEFAULT_TENANT) -> TriageInput:
     values = {k: v for k, v in body.context.model_dump().items() if v}
     history = (
         tuple(PastMessage(text=h.text, at=h.at) for h in body.history)
@@ -82,6 +105,7 @@ def to_input(body: TriageRequest) -> TriageInput:
         customer_id=body.customer_id,
         history=history,
         store=body.store,
+        tenant_id=tenant_id,
     )
 
 
@@ -146,20 +170,36 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
         avoid=list(result.playbook.avoid),
         conversation=conversation_out(result),
         model_version=engine.model_version,
-        bank_version=engine.bank.version,
+        bank_version=result.bank_version or engine.bank.version,
         request_id=request_id,
     )
 
 
-@router.post("/v1/triage", response_model=TriageResponse, responses=ERRORS, tags=["triage"])
-async def triage(body: TriageRequest, request: Request, engine: EngineDep) -> TriageResponse:
+@router.post(
+    "/v1/triage",
+    response_model=TriageResponse,
+    responses=KEYED_ERRORS,
+    dependencies=[SERVICE_ONLY, IDEMPOTENT],
+    tags=["triage"],
+)
+async def triage(
+    body: TriageRequest, request: Request, engine: EngineDep, principal: ServiceDep
+) -> TriageResponse:
     """Triage one customer message: sentiment, customer type, triggers and a playbook."""
-    [result] = await run_triage(request, [to_input(body)])
+    [result] = await run_triage(request, [to_input(body, tenant_id=principal.tenant_id)])
     return to_response(result, engine, request_id_of(request))
 
 
-@router.post("/v1/triage/batch", response_model=BatchResponse, responses=ERRORS, tags=["triage"])
-async def triage_batch(body: BatchRequest, request: Request, engine: EngineDep) -> BatchResponse:
+@router.post(
+    "/v1/triage/batch",
+    response_model=BatchResponse,
+    responses=KEYED_ERRORS,
+    dependencies=[SERVICE_ONLY, IDEMPOTENT],
+    tags=["triage"],
+)
+async def triage_batch(
+    body: BatchRequest, request: Request, engine: EngineDep, principal: ServiceDep
+) -> BatchResponse:
     """Triage up to 64 messages in one call; a bad item gets its own error, in its place."""
     request_id = request_id_of(request)
     results: list[TriageResponse | BatchItemError | None] = [None] * len(body.items)
@@ -169,7 +209,8 @@ async def triage_batch(body: BatchRequest, request: Request, engine: EngineDep) 
             valid.append((index, TriageRequest.model_validate(raw)))
         except ValidationError as exc:
             results[index] = BatchItemError(index=index, error=item_error(exc, request_id))
-    triaged = await run_triage(request, [to_input(item) for _, item in valid])
+    tenant_id = principal.tenant_id
+    triaged = await run_triage(request, [to_input(item, tenant_id=tenant_id) for _, item in valid])
     for (index, _), result in zip(valid, triaged, strict=True):
         results[index] = to_response(result, engine, request_id)
     return BatchResponse(results=[r for r in results if r is not None], request_id=request_id)
@@ -193,18 +234,60 @@ def field_error(error: Mapping[str, Any]) -> FieldError:
     )
 
 
-@router.post("/v1/screen", response_model=ScreenResponse, responses=ERRORS, tags=["triage"])
-async def screen(body: ScreenRequest, request: Request, engine: EngineDep) -> ScreenResponse:
-    """Pre-screen one chat message: flagged or not, the triggers with evidence, type, sentiment."""
-    [result] = await request.app.state.screen_batcher.submit([body.text])
+@router.post(
+    "/v1/screen",
+    response_model=ScreenResponse,
+    response_model_exclude_none=True,  # the default answer stays as small as it was
+    responses=ERRORS,
+    tags=["triage"],
+)
+async def screen(
+    body: ScreenRequest,
+    request: Request,
+    response: Response,
+    engine: EngineDep,
+    principal: ScreenDep,
+) -> ScreenResponse:
+    """Pre-screen one chat message: flagged or not, the triggers with evidence, type, sentiment.
+
+    The one route a widget key may call, from its allowed origins (CORS: app.screen_cors).
+    """
+    response.headers.update(cors_headers(request, principal))
+    engine = engine.for_tenant(principal.tenant_id)
+    item = ScreenInput(body.text, tenant_id=principal.tenant_id)
+    [result] = await request.app.state.screen_batcher.submit([item])
+    request.app.state.metrics.count_triggers(result.escalation.triggers)
     return ScreenResponse(
         flagged=result.escalation.escalate,
         priority=result.escalation.priority,
         triggers=[trigger_out(t) for t in result.escalation.triggers],
         customer_type=result.customer.label,
         sentiment=result.sentiment,
+        suggestions=suggestions(engine, result, body.channel) if body.suggest else None,
         request_id=request_id_of(request),
     )
+
+
+MAX_SUGGESTIONS = 3
+
+
+def suggestions(engine: TriageEngine, result: Screening, channel: Channel) -> list[SuggestionOut]:
+    """The first replies of the playbook, for a widget to offer; no model call, no store read."""
+    thresholds = engine.settings.thresholds
+    playbook = build_playbook(
+        engine.bank,
+        profile=result.customer,
+        escalation=result.escalation,
+        channel=channel,
+        peak_anger_intensity=thresholds.peak_intensity,
+        secondary_type_score=thresholds.secondary_type_score,
+    )
+    replies = [
+        SuggestionOut(id=r.id, step=step.step, text=r.text)
+        for step in playbook.steps
+        for r in step.responses
+    ]
+    return replies[:MAX_SUGGESTIONS]
 
 
 @router.get("/livez", response_model=Health, tags=["health"])
@@ -215,10 +298,15 @@ async def livez() -> Health:
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}}, tags=["health"])
 async def readyz(request: Request) -> Health | JSONResponse:
-    """Ready once the model is loaded and the conversation store answers; 503 otherwise."""
+    """Ready once the model is loaded and the conversation store answers; 503 otherwise.
+
+    Also 503 from SIGTERM on, while the requests in flight finish (app.draining).
+    """
     engine: TriageEngine | None = request.app.state.engine
     detail = None
-    if engine is None:
+    if getattr(request.app.state, "draining", False):
+        detail = "shutting down"
+    elif engine is None:
         detail = request.app.state.load_error or "loading the model"
     elif not await anyio.to_thread.run_sync(request.app.state.store_keeper.healthy):
         detail = "conversation store unavailable"

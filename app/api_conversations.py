@@ -10,7 +10,9 @@ import anyio
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from app.api import error_responses, request_id_of
+from app.auth import ServiceDep, service_only
 from app.conversations import main_root_cause
+from app.idempotency import IDEMPOTENCY_STATUSES, IDEMPOTENT
 from app.schemas import (
     ConversationRecordOut,
     FollowUpOut,
@@ -31,8 +33,11 @@ from app.store import (
     StoreUnavailableError,
 )
 
-router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
-ERRORS = error_responses(404, 422, 503)
+# Every route reads or writes only the caller's tenant: another tenant's id is a 404.
+router = APIRouter(
+    prefix="/v1/conversations", tags=["conversations"], dependencies=[Depends(service_only)]
+)
+ERRORS = error_responses(400, 401, 403, 404, 422, 503)
 ConversationId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
@@ -48,28 +53,43 @@ StoreDep = Annotated[ConversationStore, Depends(get_store)]
 
 @router.get("/{conversation_id}", response_model=ConversationRecordOut, responses=ERRORS)
 async def read_conversation(
-    conversation_id: ConversationId, request: Request, store: StoreDep
+    conversation_id: ConversationId, request: Request, store: StoreDep, principal: ServiceDep
 ) -> ConversationRecordOut:
     """The interaction record: issue, sentiment over time, triggers, commitments, follow-ups."""
-    record = await anyio.to_thread.run_sync(store.get, conversation_id)
+    record = await anyio.to_thread.run_sync(
+        lambda: store.get(conversation_id, tenant_id=principal.tenant_id)
+    )
     if record is None:
         raise ConversationNotFoundError(f"no conversation {conversation_id!r}")
     return interaction_record(record, request_id_of(request))
 
 
 @router.delete("/{conversation_id}", status_code=204, responses=ERRORS)
-async def delete_conversation(conversation_id: ConversationId, store: StoreDep) -> Response:
+async def delete_conversation(
+    conversation_id: ConversationId, store: StoreDep, principal: ServiceDep
+) -> Response:
     """Remove the conversation and everything derived from it."""
-    if not await anyio.to_thread.run_sync(store.delete, conversation_id):
+    deleted = await anyio.to_thread.run_sync(
+        lambda: store.delete(conversation_id, tenant_id=principal.tenant_id)
+    )
+    if not deleted:
         raise ConversationNotFoundError(f"no conversation {conversation_id!r}")
     return Response(status_code=204)
 
 
 @router.post(
-    "/{conversation_id}/outcome", response_model=OutcomeOut, status_code=201, responses=ERRORS
+    "/{conversation_id}/outcome",
+    response_model=OutcomeOut,
+    status_code=201,
+    responses={**ERRORS, **error_responses(*IDEMPOTENCY_STATUSES)},
+    dependencies=[IDEMPOTENT],  # a helpdesk retrying a webhook records the outcome once
 )
 async def record_outcome(
-    conversation_id: ConversationId, body: OutcomeRequest, request: Request, store: StoreDep
+    conversation_id: ConversationId,
+    body: OutcomeRequest,
+    request: Request,
+    store: StoreDep,
+    principal: ServiceDep,
 ) -> OutcomeOut:
     """How it ended: resolved or not, satisfaction, which suggested replies the agent used.
 
@@ -77,7 +97,9 @@ async def record_outcome(
     """
     outcome = NewOutcome(at=datetime.now(UTC), **body.model_dump())
     memory = request.app.state.store_keeper.memory
-    record = await anyio.to_thread.run_sync(memory.record_outcome, conversation_id, outcome)
+    record = await anyio.to_thread.run_sync(
+        lambda: memory.record_outcome(conversation_id, outcome, tenant_id=principal.tenant_id)
+    )
     return outcome_out(record)
 
 

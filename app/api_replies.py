@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from app.api import error_responses, request_id_of
+from app.auth import ServiceDep, service_only
 from app.review import review_reply
 from app.schemas import PhraseIssueOut, ReviewRequest, ReviewResponse
 from app.store import StoreUnavailableError
 
-router = APIRouter(prefix="/v1/replies", tags=["replies"])
+router = APIRouter(prefix="/v1/replies", tags=["replies"], dependencies=[Depends(service_only)])
+ERRORS = error_responses(400, 401, 403, 413, 422)
 
 
-@router.post("/review", response_model=ReviewResponse, responses=error_responses(400, 413, 422))
-async def review(body: ReviewRequest, request: Request) -> ReviewResponse:
+@router.post("/review", response_model=ReviewResponse, responses=ERRORS)
+async def review(body: ReviewRequest, request: Request, principal: ServiceDep) -> ReviewResponse:
     """Phrases that tend to inflame (with a positive rewrite each), missing elements, a score."""
     apology_warranted = body.apology_warranted
     if apology_warranted is None and body.customer_text is None and body.conversation_id:
         apology_warranted = await anyio.to_thread.run_sync(
-            last_turn_was_negative, request, body.conversation_id
+            last_turn_was_negative, request, principal.tenant_id, body.conversation_id
         )
     result = review_reply(
         body.draft,
@@ -40,13 +42,13 @@ async def review(body: ReviewRequest, request: Request) -> ReviewResponse:
     )
 
 
-def last_turn_was_negative(request: Request, conversation_id: str) -> bool | None:
+def last_turn_was_negative(request: Request, tenant_id: str, conversation_id: str) -> bool | None:
     """Whether the customer's latest stored message was negative; None when unknown."""
     store = request.app.state.store_keeper.store
     if store is None:
         return None
     try:
-        record = store.get(conversation_id)
+        record = store.get(conversation_id, tenant_id=tenant_id)
     except StoreUnavailableError:
         return None
     if record is None or not record.turns:

@@ -20,6 +20,7 @@ from app.store import (
     StoreUnavailableError,
     TurnRecord,
 )
+from app.store_models import DEFAULT_TENANT
 
 log = logging.getLogger("triage.conversations")
 
@@ -61,6 +62,7 @@ class TurnToKeep:
     triggers: Sequence[Trigger]
     responses: Sequence[str] = field(default_factory=tuple)
     difficult: bool = False
+    tenant_id: str = DEFAULT_TENANT
 
 
 class ConversationMemory:
@@ -106,16 +108,26 @@ class ConversationMemory:
         return self._context(None, [p.score for p in past], score, contacts, now)
 
     def from_store(
-        self, conversation_id: str, customer_id: str | None, score: float, now: datetime
+        self,
+        conversation_id: str,
+        customer_id: str | None,
+        score: float,
+        now: datetime,
+        *,
+        tenant_id: str = DEFAULT_TENANT,
     ) -> ConversationContext:
-        """Stateful mode: read the conversation and the customer's other recent ones."""
+        """Stateful mode: read the conversation and the customer's other recent ones.
+
+        Only the tenant's own conversations count: another team's customer with the same id
+        is somebody else.
+        """
         if self.store is None:
             return ConversationContext(id=conversation_id, available=False)
         try:
-            record = self.store.get(conversation_id)
+            record = self.store.get(conversation_id, tenant_id=tenant_id)
             others = (
                 self.store.customer_conversations(
-                    customer_id, since=now - self.rules.repeated_window
+                    customer_id, since=now - self.rules.repeated_window, tenant_id=tenant_id
                 )
                 if customer_id
                 else []
@@ -163,6 +175,7 @@ class ConversationMemory:
         try:
             self.store.append_turn(
                 NewTurn(
+                    tenant_id=turn.tenant_id,
                     conversation_id=turn.conversation_id,
                     customer_id=turn.customer_id,
                     at=turn.at,
@@ -179,23 +192,29 @@ class ConversationMemory:
             )
             if turn.difficult:
                 self.store.schedule_follow_ups(
-                    turn.conversation_id, self.follow_ups(turn.root_cause, turn.at)
+                    turn.conversation_id,
+                    self.follow_ups(turn.root_cause, turn.at),
+                    tenant_id=turn.tenant_id,
                 )
         except StoreUnavailableError:
             log.warning("conversation store unavailable; turn not kept")
             return False
         return True
 
-    def record_outcome(self, conversation_id: str, outcome: NewOutcome) -> OutcomeRecord:
+    def record_outcome(
+        self, conversation_id: str, outcome: NewOutcome, *, tenant_id: str = DEFAULT_TENANT
+    ) -> OutcomeRecord:
         """Keep the outcome; once resolved, schedule the checks that the fix held."""
         if self.store is None:
             raise StoreUnavailableError("the conversation store is unavailable; retry shortly")
-        record = self.store.record_outcome(conversation_id, outcome)
+        record = self.store.record_outcome(conversation_id, outcome, tenant_id=tenant_id)
         if outcome.resolved:
-            conversation = self.store.get(conversation_id)
+            conversation = self.store.get(conversation_id, tenant_id=tenant_id)
             cause = main_root_cause(conversation.turns if conversation else [])
             self.store.schedule_follow_ups(
-                conversation_id, self.follow_ups(cause, outcome.at, purpose="check the fix held")
+                conversation_id,
+                self.follow_ups(cause, outcome.at, purpose="check the fix held"),
+                tenant_id=tenant_id,
             )
         return record
 

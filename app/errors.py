@@ -6,7 +6,10 @@
     ├── ModelNotReadyError    503  model_not_ready
     ├── InvalidRequestError   422  invalid_request
     ├── PayloadTooLargeError  413  payload_too_large
-    └── NotFoundError         404  not_found
+    ├── NotFoundError         404  not_found
+    ├── CredentialsInQueryError 400 credentials_in_query
+    ├── UnauthorizedError     401  unauthorized        (with WWW-Authenticate)
+    └── ForbiddenError        403  forbidden
 
 Domain code raises these; one handler in app.main turns them into the error body.
 """
@@ -21,6 +24,11 @@ class TriageError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers the status needs (WWW-Authenticate with a 401)."""
+        return {}
 
 
 class ModelLoadError(TriageError):
@@ -49,3 +57,31 @@ class PayloadTooLargeError(TriageError):
 class NotFoundError(TriageError):
     status = 404
     code = "not_found"
+
+
+class CredentialsInQueryError(TriageError):
+    """An API key in the URL: it would end up in proxy and browser logs, so it is refused."""
+
+    status = 400
+    code = "credentials_in_query"
+
+
+class UnauthorizedError(TriageError):
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str, *, invalid_key: bool = False) -> None:
+        super().__init__(message)
+        self.invalid_key = invalid_key
+
+    @property
+    def headers(self) -> dict[str, str]:
+        challenge = 'Bearer realm="sentiment-triage"'
+        if self.invalid_key:
+            challenge += ', error="invalid_token"'
+        return {"WWW-Authenticate": challenge}
+
+
+class ForbiddenError(TriageError):
+    status = 403
+    code = "forbidden"

@@ -7,7 +7,8 @@ import logging
 import time
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is logged.
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# uvicorn's color_message repeats the message with terminal colours.
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -34,3 +35,11 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     root.propagate = False
+    # The server's own lines too, so that every line of the process's output is one JSON
+    # object ("uvicorn.error" reaches the handler through "uvicorn"). A logger uvicorn left
+    # without handlers stays so: that is how `--no-access-log` turns the access log off.
+    for name in ("uvicorn", "uvicorn.access"):
+        server = logging.getLogger(name)
+        if server.handlers:
+            server.handlers[:] = [handler]
+            server.propagate = False

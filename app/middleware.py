@@ -1,4 +1,4 @@
-"""Request ids, the body-size limit and the access log, as one pure ASGI middleware."""
+"""Request ids, the body-size limit, the access log and the request timeout: pure ASGI."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable, Sequence
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PayloadTooLargeError
@@ -16,6 +18,7 @@ from app.schemas import ErrorBody
 log = logging.getLogger("triage.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 REQUEST_ID_HEADER = "x-request-id"
+TIMEOUT = "timeout"
 
 
 def problem(error_status: int, code: str, message: str, request_id: str, **extra: object) -> dict:
@@ -29,6 +32,31 @@ def problem(error_status: int, code: str, message: str, request_id: str, **extra
         request_id=request_id,
         **extra,  # type: ignore[arg-type]
     ).model_dump()
+
+
+async def send_problem(
+    send: Send,
+    error_status: int,
+    code: str,
+    message: str,
+    request_id: str,
+    *,
+    headers: Sequence[tuple[bytes, bytes]] = (),
+) -> None:
+    """Answer with the one error body, from a middleware (outside the app's error handlers)."""
+    body = json.dumps(problem(error_status, code, message, request_id)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error_status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class RequestContextMiddleware:
@@ -96,22 +124,52 @@ class RequestContextMiddleware:
         return receive_limited
 
     async def _refuse(self, send: Send, request_id: str) -> None:
-        body = json.dumps(
-            problem(
-                413,
-                PayloadTooLargeError.code,
-                f"request body is larger than {self.max_body_bytes} bytes",
-                request_id,
-            )
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+        await send_problem(
+            send,
+            413,
+            PayloadTooLargeError.code,
+            f"request body is larger than {self.max_body_bytes} bytes",
+            request_id,
         )
-        await send({"type": "http.response.body", "body": body})
+
+
+class TimeoutMiddleware:
+    """Cuts a request off after `seconds`: a 503 `timeout` problem instead of a hang.
+
+    The request is cancelled at its next await: a triage waiting for its batch stops at
+    once (the batch itself finishes for the others in it); a database call in a worker
+    thread is waited for, and bounded by the database's own timeouts.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, seconds: float, on_timeout: Callable[[], object] | None = None
+    ) -> None:
+        self.app = app
+        self.seconds = seconds
+        self.on_timeout = on_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        with anyio.move_on_after(self.seconds) as deadline:
+            await self.app(scope, receive, send_tracked)
+        if not deadline.cancelled_caught:
+            return
+        if self.on_timeout is not None:
+            self.on_timeout()
+        if not started:  # once the status line is out, the connection can only be cut
+            await send_problem(
+                send,
+                503,
+                TIMEOUT,
+                f"the request took longer than {self.seconds:g} s",
+                scope.get("state", {}).get("request_id", ""),
+            )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -330,6 +330,9 @@ class ReviewResponse(BaseModel):
 class ScreenRequest(Strict):
     text: str = Field(..., min_length=1, max_length=MAX_TEXT_CHARS)
     channel: Channel = "chat"
+    suggest: bool = Field(
+        False, description="Also return up to 3 replies from the playbook (the chat widget does)."
+    )
 
     @field_validator("text")
     @classmethod
@@ -337,6 +340,12 @@ class ScreenRequest(Strict):
         if not text.strip():
             raise ValueError("text must contain something other than white space")
         return text
+
+
+class SuggestionOut(BaseModel):
+    id: str = Field(..., description="The bank entry: report it in the outcome's responses_used.")
+    step: Step
+    text: str
 
 
 class ScreenResponse(BaseModel):
@@ -347,4 +356,168 @@ class ScreenResponse(BaseModel):
     triggers: list[TriggerOut]
     customer_type: CustomerType
     sentiment: SentimentLabel
+    suggestions: list[SuggestionOut] | None = Field(
+        None, description="Replies to offer the agent, in playbook order; only when suggest=true."
+    )
     request_id: str
+
+
+class PeriodOut(BaseModel):
+    start: date = Field(..., description="The first day (UTC), as `from` asked.")
+    end: date = Field(..., description="The last day (UTC), included.")
+    bucket: Literal["day", "week"] = Field(..., description="Weeks start on Monday (ISO).")
+    days: int
+
+
+class InsightsTotalsOut(BaseModel):
+    turns: int = Field(..., description="Customer messages kept in the period.")
+    conversations: int = Field(..., description="Conversations with a message in the period.")
+    flagged_turns: int = Field(..., description="Messages that raised at least one trigger.")
+    flagged_conversations: int
+    mean_sentiment: float | None = Field(..., description="Mean score, -1 ... 1; null if none.")
+
+
+class EscalationRateOut(BaseModel):
+    turns: float | None = Field(..., description="Share of messages that raised a trigger.")
+    conversations: float | None = Field(..., description="Share of conversations that did.")
+
+
+class InsightsBucketOut(BaseModel):
+    start: date = Field(..., description="The bucket's first day.")
+    turns: int
+    conversations: int
+    flagged_turns: int
+    mean_sentiment: float | None = Field(..., description="null for a bucket without messages")
+
+
+class ProblemOut(BaseModel):
+    root_cause: str = Field(..., description='"unknown" when the model named none.')
+    trigger: str
+    conversations: int = Field(..., description="Conversations where this cause led to it.")
+
+
+class ResponseStatsOut(BaseModel):
+    id: str
+    step: Step | None = Field(..., description="null when the bank no longer has the entry")
+    text: str | None = Field(..., description="The reply as the current bank words it.")
+    used: int = Field(..., description="Conversations with an outcome that used it.")
+    resolved: int = Field(..., description="Of those, resolved by their latest outcome.")
+    resolution_rate: float
+
+
+class OutcomeSummaryOut(BaseModel):
+    conversations: int = Field(..., description="Conversations with an outcome in the period.")
+    resolved: int
+    resolution_rate: float | None
+    mean_satisfaction: float | None = Field(..., description="1 ... 5; null if none was given.")
+
+
+class InsightsResponse(BaseModel):
+    """What happened over a period: the feedback loop for team leads."""
+
+    period: PeriodOut
+    totals: InsightsTotalsOut
+    escalation_rate: EscalationRateOut
+    series: list[InsightsBucketOut] = Field(..., description="One per bucket, empty ones too.")
+    customer_types: dict[str, int] = Field(..., description="Messages by customer type.")
+    triggers: dict[str, int] = Field(..., description="Triggers raised, by type.")
+    root_causes: dict[str, int] = Field(..., description="Messages by root cause.")
+    problems: list[ProblemOut] = Field(
+        ..., description="The recurring problems: cause and trigger pairs, most frequent first."
+    )
+    responses: list[ResponseStatsOut] = Field(
+        ..., description="Replies used, ranked by how often their conversations were resolved."
+    )
+    outcomes: OutcomeSummaryOut
+    request_id: str
+
+
+# --- /v1/admin: keys, origins, and each tenant's bank and settings versions ----------------
+
+
+class KeyCreateRequest(Strict):
+    role: Literal["admin", "service", "widget"]
+    name: str | None = Field(
+        None, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$", description="What the key is for."
+    )
+    origins: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Widget keys only: pages (scheme://host[:port]) that may use the key, "
+        "besides the tenant's own allowed origins.",
+    )
+
+
+class KeyOut(BaseModel):
+    id: str
+    tenant_id: str
+    role: Literal["admin", "service", "widget"]
+    name: str | None
+    prefix: str = Field(..., description="The key's first characters, to recognise it.")
+    origins: list[str]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyCreated(KeyOut):
+    key: str = Field(..., description="The key itself: shown this once; only its hash is kept.")
+
+
+class KeyList(BaseModel):
+    keys: list[KeyOut]
+
+
+class OriginsBody(Strict):
+    origins: list[str] = Field(
+        ..., max_length=50, description="Pages (scheme://host[:port]) for the widget keys."
+    )
+
+
+class RollbackRequest(Strict):
+    version: int = Field(
+        ...,
+        ge=0,
+        le=2**31 - 1,  # a database INTEGER: a larger one is a 422, not a driver overflow
+        description="The version to restore; 0 is the deployment's.",
+    )
+
+
+class VersionOut(BaseModel):
+    version: int = Field(..., description="0 is the deployment's own, never stored.")
+    restored_from: int | None = Field(..., description="Set when a rollback made this version.")
+    created_at: datetime | None
+    current: bool
+
+
+class VersionList(BaseModel):
+    versions: list[VersionOut] = Field(..., description="Newest first.")
+
+
+class TenantBankOut(BaseModel):
+    version: int = Field(..., description="The tenant's bank version; 0 is the deployment's.")
+    restored_from: int | None
+    created_at: datetime | None
+    bank_version: str = Field(..., description="The version the bank document names.")
+    entries: int
+    bank: dict[str, Any]
+
+
+class BankCheck(BaseModel):
+    valid: bool
+    bank_version: str
+    entries: int
+
+
+class EffectiveSettingsOut(BaseModel):
+    thresholds: dict[str, Any]
+    refund_limit: float
+    discount_limit: float
+    trigger_priority: dict[TriggerType, Priority]
+
+
+class TenantSettingsOut(BaseModel):
+    version: int = Field(..., description="The tenant's settings version; 0: no overrides.")
+    restored_from: int | None
+    created_at: datetime | None
+    overrides: dict[str, Any]
+    effective: EffectiveSettingsOut = Field(..., description="The deployment's, overridden.")

@@ -30,7 +30,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from app.errors import NotFoundError, TriageError
 from app.labels import Channel, CustomerType, SentimentLabel
 from app.store_models import (
+    DEFAULT_TENANT,
     ID_LENGTH,
+    TENANT_ID_LENGTH,
     ConversationRow,
     FollowUpRow,
     OutcomeRow,
@@ -76,6 +78,7 @@ class NewTurn:
     at: datetime
     channel: Channel
     text: str | None  # already redacted, or None to keep no text at all
+    tenant_id: str = DEFAULT_TENANT
     sentiment_label: SentimentLabel
     sentiment_score: float
     customer_type: CustomerType
@@ -91,6 +94,8 @@ class NewTurn:
             value = getattr(self, name)
             if value is not None and not 0 < len(value) <= ID_LENGTH:
                 raise ValueError(f"{name} must have 1 to {ID_LENGTH} characters")
+        if not 0 < len(self.tenant_id) <= TENANT_ID_LENGTH:
+            raise ValueError(f"tenant_id must have 1 to {TENANT_ID_LENGTH} characters")
         object.__setattr__(self, "at", _utc(self.at, "at"))
 
 
@@ -177,6 +182,10 @@ class ConversationStore:
     def close(self) -> None:
         self._engine.dispose()
 
+    def transaction(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+        """Run `work(conn)` in one transaction, with the store's retries (keys and tenants)."""
+        return self._transaction(work, write=write)
+
     def ping(self) -> None:
         """Raise StoreUnavailableError unless the database answers."""
         self._transaction(lambda conn: conn.execute(text("SELECT 1")))
@@ -186,14 +195,14 @@ class ConversationStore:
         return self._transaction(lambda conn: _append_turn(conn, turn), write=True)
 
     def customer_conversations(
-        self, customer_id: str, *, since: datetime
+        self, customer_id: str, *, since: datetime, tenant_id: str = DEFAULT_TENANT
     ) -> list[ConversationSummary]:
         """The customer's conversations with a turn at or after `since`, oldest activity first."""
         since = _utc(since, "since")
         last = func.max(TurnRow.at)
         resolved = (
             select(OutcomeRow.resolved)
-            .where(OutcomeRow.conversation_id == ConversationRow.id)
+            .where(_of(OutcomeRow, ConversationRow.tenant_id, ConversationRow.id))
             .order_by(OutcomeRow.at.desc(), OutcomeRow.id.desc())
             .limit(1)
             .correlate(ConversationRow)
@@ -201,60 +210,76 @@ class ConversationStore:
         )
         query = (
             select(ConversationRow.id, func.min(TurnRow.at), last, func.count(TurnRow.id), resolved)
-            .join(TurnRow, TurnRow.conversation_id == ConversationRow.id)
+            .join(TurnRow, _of(TurnRow, ConversationRow.tenant_id, ConversationRow.id))
+            .where(ConversationRow.tenant_id == tenant_id)
             .where(ConversationRow.customer_id == customer_id)
-            .group_by(ConversationRow.id)
+            .group_by(ConversationRow.tenant_id, ConversationRow.id)
             .having(last >= since)
             .order_by(last, ConversationRow.id)
         )
         rows = self._transaction(lambda conn: conn.execute(query).all())
         return [ConversationSummary(*row) for row in rows]
 
-    def get(self, conversation_id: str) -> ConversationRecord | None:
-        """The conversation with its turns, outcomes and follow-ups; None if unknown."""
-        return self._transaction(lambda conn: _get(conn, conversation_id))
+    def get(
+        self, conversation_id: str, *, tenant_id: str = DEFAULT_TENANT
+    ) -> ConversationRecord | None:
+        """The tenant's conversation with its turns, outcomes and follow-ups; None if unknown."""
+        return self._transaction(lambda conn: _get(conn, tenant_id, conversation_id))
 
-    def record_outcome(self, conversation_id: str, outcome: NewOutcome) -> OutcomeRecord:
+    def record_outcome(
+        self, conversation_id: str, outcome: NewOutcome, *, tenant_id: str = DEFAULT_TENANT
+    ) -> OutcomeRecord:
         """Keep how the conversation ended; raises ConversationNotFoundError if unknown."""
 
         def work(conn: Connection) -> OutcomeRecord:
-            if _touch(conn, conversation_id, outcome.at) is None:
+            if _touch(conn, tenant_id, conversation_id, outcome.at) is None:
                 raise ConversationNotFoundError(f"no conversation {conversation_id!r}")
             values = {name: getattr(outcome, name) for name in _OUTCOME_FIELDS}
-            query = insert(OutcomeRow).values(conversation_id=conversation_id, **values)
+            query = insert(OutcomeRow).values(
+                tenant_id=tenant_id, conversation_id=conversation_id, **values
+            )
             new_id = conn.execute(query.returning(OutcomeRow.id)).scalar_one()
             return OutcomeRecord(id=new_id, conversation_id=conversation_id, **values)
 
         return self._transaction(work, write=True)
 
     def schedule_follow_ups(
-        self, conversation_id: str, follow_ups: Sequence[tuple[datetime, str]]
+        self,
+        conversation_id: str,
+        follow_ups: Sequence[tuple[datetime, str]],
+        *,
+        tenant_id: str = DEFAULT_TENANT,
     ) -> None:
         """Replace the conversation's follow-up schedule with (due at, what to check) pairs."""
         due = [(_utc(at, "follow-up time"), note) for at, note in follow_ups]
 
         def work(conn: Connection) -> None:
-            if not _lock(conn, conversation_id):
+            if not _lock(conn, tenant_id, conversation_id):
                 raise ConversationNotFoundError(f"no conversation {conversation_id!r}")
-            conn.execute(delete(FollowUpRow).where(FollowUpRow.conversation_id == conversation_id))
+            conn.execute(delete(FollowUpRow).where(_of(FollowUpRow, tenant_id, conversation_id)))
             if due:
                 conn.execute(
                     insert(FollowUpRow),
                     [
-                        {"conversation_id": conversation_id, "due_at": at, "note": n}
+                        {
+                            "tenant_id": tenant_id,
+                            "conversation_id": conversation_id,
+                            "due_at": at,
+                            "note": n,
+                        }
                         for at, n in due
                     ],
                 )
 
         self._transaction(work, write=True)
 
-    def delete(self, conversation_id: str) -> bool:
+    def delete(self, conversation_id: str, *, tenant_id: str = DEFAULT_TENANT) -> bool:
         """Remove the conversation and all that derives from it; False if it did not exist."""
 
         def work(conn: Connection) -> bool:
-            if not _lock(conn, conversation_id):
+            if not _lock(conn, tenant_id, conversation_id):
                 return False
-            _delete_all(conn, [conversation_id])
+            _delete_all(conn, tenant_id, [conversation_id])
             return True
 
         return self._transaction(work, write=True)
@@ -265,21 +290,26 @@ class ConversationStore:
 
         def work(conn: Connection) -> int:
             # Locked first: an append racing the purge either lands before it or starts anew.
-            stale = select(ConversationRow.id).where(ConversationRow.updated_at < before)
-            ids = list(conn.scalars(stale.with_for_update()))
-            for start in range(0, len(ids), _BATCH):
-                _delete_all(conn, ids[start : start + _BATCH])
-            return len(ids)
+            stale = select(ConversationRow.tenant_id, ConversationRow.id)
+            stale = stale.where(ConversationRow.updated_at < before)
+            by_tenant: dict[str, list[str]] = {}
+            for tenant_id, conversation_id in conn.execute(stale.with_for_update()):
+                by_tenant.setdefault(tenant_id, []).append(conversation_id)
+            for tenant_id, ids in by_tenant.items():
+                for start in range(0, len(ids), _BATCH):
+                    _delete_all(conn, tenant_id, ids[start : start + _BATCH])
+            return sum(len(ids) for ids in by_tenant.values())
 
         return self._transaction(work, write=True)
 
-    def outcome_stats(self) -> dict[str, tuple[int, int]]:
+    def outcome_stats(self, *, tenant_id: str = DEFAULT_TENANT) -> dict[str, tuple[int, int]]:
         """Per bank entry id: (resolved conversations that used it, all that used it).
 
-        Only conversations with an outcome count, once per entry, resolved as their latest
-        outcome says.
+        Only the tenant's conversations with an outcome count, once per entry, resolved as
+        their latest outcome says: each team learns from its own customers.
         """
         query = select(OutcomeRow.conversation_id, OutcomeRow.resolved, OutcomeRow.responses_used)
+        query = query.where(OutcomeRow.tenant_id == tenant_id)
         query = query.order_by(OutcomeRow.conversation_id, OutcomeRow.at, OutcomeRow.id)
         rows = self._transaction(lambda conn: conn.execute(query).all())
         used: dict[str, set[str]] = {}
@@ -320,7 +350,9 @@ class ConversationStore:
 
 
 _TURN_FIELDS = tuple(
-    name for name in NewTurn.__dataclass_fields__ if name not in ("conversation_id", "customer_id")
+    name
+    for name in NewTurn.__dataclass_fields__
+    if name not in ("conversation_id", "customer_id", "tenant_id")
 )
 _OUTCOME_FIELDS = tuple(NewOutcome.__dataclass_fields__)
 
@@ -346,26 +378,36 @@ def _later(at: datetime) -> Any:
     return case((ConversationRow.updated_at < at_value, at_value), else_=ConversationRow.updated_at)
 
 
+def _of(table: Any, tenant_id: Any, conversation_id: Any) -> Any:
+    """The condition that a child row belongs to the conversation (tenant_id, conversation_id)."""
+    return (table.tenant_id == tenant_id) & (table.conversation_id == conversation_id)
+
+
+def _conversation(tenant_id: str, conversation_id: str) -> Any:
+    return (ConversationRow.tenant_id == tenant_id) & (ConversationRow.id == conversation_id)
+
+
 def _touch(
-    conn: Connection, conversation_id: str, at: datetime, **values: Any
+    conn: Connection, tenant_id: str, conversation_id: str, at: datetime, **values: Any
 ) -> Row[str | None] | None:
     """Record activity; the conversation's (customer_id,), or None if it does not exist.
 
     On PostgreSQL the row lock also queues writers to one conversation: turn ids are then
     handed out in commit order.
     """
-    query = update(ConversationRow).where(ConversationRow.id == conversation_id)
+    query = update(ConversationRow).where(_conversation(tenant_id, conversation_id))
     query = query.values(updated_at=_later(at), **values)
     return conn.execute(query.returning(ConversationRow.customer_id)).first()
 
 
-def _lock(conn: Connection, conversation_id: str) -> bool:
-    query = select(ConversationRow.id).where(ConversationRow.id == conversation_id)
+def _lock(conn: Connection, tenant_id: str, conversation_id: str) -> bool:
+    query = select(ConversationRow.id).where(_conversation(tenant_id, conversation_id))
     return conn.execute(query.with_for_update()).first() is not None
 
 
 def _append_turn(conn: Connection, turn: NewTurn) -> list[TurnRecord]:
     conversation = _insert(conn)(ConversationRow).values(
+        tenant_id=turn.tenant_id,
         id=turn.conversation_id,
         customer_id=turn.customer_id,
         channel=turn.channel,
@@ -373,22 +415,29 @@ def _append_turn(conn: Connection, turn: NewTurn) -> list[TurnRecord]:
         updated_at=turn.at,
     )
     # Two first turns at once: one creates the row, the other finds it; neither fails.
-    conn.execute(conversation.on_conflict_do_nothing(index_elements=["id"]))
+    conn.execute(conversation.on_conflict_do_nothing(index_elements=["tenant_id", "id"]))
     customer = func.coalesce(ConversationRow.customer_id, turn.customer_id)
-    touched = _touch(conn, turn.conversation_id, turn.at, customer_id=customer)
+    touched = _touch(conn, turn.tenant_id, turn.conversation_id, turn.at, customer_id=customer)
     if touched is None:
         raise _ConversationGone
     values = {name: getattr(turn, name) for name in _TURN_FIELDS}
-    conn.execute(insert(TurnRow).values(conversation_id=turn.conversation_id, **values))
-    return _turns(conn, turn.conversation_id, customer_id=touched.customer_id)
+    conn.execute(
+        insert(TurnRow).values(
+            tenant_id=turn.tenant_id, conversation_id=turn.conversation_id, **values
+        )
+    )
+    return _turns(conn, turn.tenant_id, turn.conversation_id, customer_id=touched.customer_id)
 
 
-def _turns(conn: Connection, conversation_id: str, *, customer_id: str | None) -> list[TurnRecord]:
-    query = select(TurnRow).where(TurnRow.conversation_id == conversation_id).order_by(TurnRow.id)
+def _turns(
+    conn: Connection, tenant_id: str, conversation_id: str, *, customer_id: str | None
+) -> list[TurnRecord]:
+    query = select(TurnRow).where(_of(TurnRow, tenant_id, conversation_id)).order_by(TurnRow.id)
     return [
         TurnRecord(
             id=row.id,
             index=index,
+            tenant_id=tenant_id,
             conversation_id=conversation_id,
             customer_id=customer_id,
             **{name: getattr(row, name) for name in _TURN_FIELDS},
@@ -397,20 +446,20 @@ def _turns(conn: Connection, conversation_id: str, *, customer_id: str | None) -
     ]
 
 
-def _get(conn: Connection, conversation_id: str) -> ConversationRecord | None:
-    query = select(ConversationRow).where(ConversationRow.id == conversation_id)
+def _get(conn: Connection, tenant_id: str, conversation_id: str) -> ConversationRecord | None:
+    query = select(ConversationRow).where(_conversation(tenant_id, conversation_id))
     row = conn.execute(query).first()
     if row is None:
         return None
-    outcomes = select(OutcomeRow).where(OutcomeRow.conversation_id == conversation_id)
-    follow_ups = select(FollowUpRow).where(FollowUpRow.conversation_id == conversation_id)
+    outcomes = select(OutcomeRow).where(_of(OutcomeRow, tenant_id, conversation_id))
+    follow_ups = select(FollowUpRow).where(_of(FollowUpRow, tenant_id, conversation_id))
     return ConversationRecord(
         id=row.id,
         customer_id=row.customer_id,
         channel=cast(Channel, row.channel),
         created_at=row.created_at,
         updated_at=row.updated_at,
-        turns=_turns(conn, conversation_id, customer_id=row.customer_id),
+        turns=_turns(conn, tenant_id, conversation_id, customer_id=row.customer_id),
         outcomes=[
             OutcomeRecord(
                 id=o.id,
@@ -426,7 +475,9 @@ def _get(conn: Connection, conversation_id: str) -> ConversationRecord | None:
     )
 
 
-def _delete_all(conn: Connection, conversation_ids: list[str]) -> None:
+def _delete_all(conn: Connection, tenant_id: str, conversation_ids: list[str]) -> None:
     for table in (TurnRow, OutcomeRow, FollowUpRow):
-        conn.execute(delete(table).where(table.conversation_id.in_(conversation_ids)))
-    conn.execute(delete(ConversationRow).where(ConversationRow.id.in_(conversation_ids)))
+        mine = (table.tenant_id == tenant_id) & table.conversation_id.in_(conversation_ids)
+        conn.execute(delete(table).where(mine))
+    mine = (ConversationRow.tenant_id == tenant_id) & ConversationRow.id.in_(conversation_ids)
+    conn.execute(delete(ConversationRow).where(mine))

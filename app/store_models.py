@@ -16,9 +16,12 @@ from sqlalchemy import (
     Engine,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     make_url,
@@ -29,6 +32,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 ID_LENGTH = 128  # app.schemas.MAX_ID_CHARS: the longest id a client may send
+TENANT_ID_LENGTH = 64
+IDEMPOTENCY_KEY_LENGTH = 255
+DEFAULT_TENANT = "default"  # the tenant of every request while auth is off
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "conversations.sqlite3"
 _BUSY_TIMEOUT_MS = 5_000
@@ -64,13 +70,30 @@ class Base(DeclarativeBase):
     }
 
 
+def _tenant_column() -> Mapped[str]:
+    return mapped_column(String(TENANT_ID_LENGTH), server_default=DEFAULT_TENANT)
+
+
+def _of_conversation() -> ForeignKeyConstraint:
+    """A child row's link to its conversation: the tenant and the conversation id together."""
+    return ForeignKeyConstraint(
+        ["tenant_id", "conversation_id"],
+        ["conversations.tenant_id", "conversations.id"],
+        ondelete="CASCADE",
+    )
+
+
 class ConversationRow(Base):
     __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_tenant_id_customer_id", "tenant_id", "customer_id"),)
 
+    # The team the conversation belongs to; every read and write is filtered on it, and two
+    # teams may use the same conversation id without meeting.
+    tenant_id: Mapped[str] = mapped_column(
+        String(TENANT_ID_LENGTH), primary_key=True, server_default=DEFAULT_TENANT
+    )
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
-    # The team the conversation belongs to; every read and write is filtered on it.
-    tenant_id: Mapped[str] = mapped_column(String(64), index=True, server_default="default")
-    customer_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     channel: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     # The last turn or outcome: what retention counts from.
@@ -79,11 +102,15 @@ class ConversationRow(Base):
 
 class TurnRow(Base):
     __tablename__ = "turns"
-    __table_args__ = (Index("ix_turns_conversation_id_id", "conversation_id", "id"),)
+    __table_args__ = (
+        _of_conversation(),
+        Index("ix_turns_tenant_id_conversation_id_id", "tenant_id", "conversation_id", "id"),
+    )
 
     # Autoincrement ids give the order of turns, even for turns with the same timestamp.
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    tenant_id: Mapped[str] = _tenant_column()
+    conversation_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     at: Mapped[datetime]
     channel: Mapped[str] = mapped_column(String(16))  # a conversation may move channels
     text: Mapped[str | None] = mapped_column(Text)
@@ -98,11 +125,14 @@ class TurnRow(Base):
 
 class OutcomeRow(Base):
     __tablename__ = "outcomes"
+    __table_args__ = (
+        _of_conversation(),
+        Index("ix_outcomes_tenant_id_conversation_id", "tenant_id", "conversation_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
+    tenant_id: Mapped[str] = _tenant_column()
+    conversation_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     at: Mapped[datetime]
     resolved: Mapped[bool]
     satisfaction: Mapped[int | None]
@@ -114,13 +144,125 @@ class OutcomeRow(Base):
 
 class FollowUpRow(Base):
     __tablename__ = "follow_ups"
+    __table_args__ = (
+        _of_conversation(),
+        Index("ix_follow_ups_tenant_id_conversation_id", "tenant_id", "conversation_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
+    tenant_id: Mapped[str] = _tenant_column()
+    conversation_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     due_at: Mapped[datetime] = mapped_column(index=True)
     note: Mapped[str] = mapped_column(Text)
+
+
+class TenantRow(Base):
+    """A team sharing the deployment; created with its first key or its first setting."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[str] = mapped_column(String(TENANT_ID_LENGTH), primary_key=True)
+    # Pages (scheme://host[:port]) whose chat widgets may call /v1/screen with a widget key.
+    allowed_origins: Mapped[list[Any]]
+    created_at: Mapped[datetime]
+
+
+class ApiKeyRow(Base):
+    """An API key: only its SHA-256 is kept; the key itself is shown once, at creation."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # public: to list and revoke
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(100))
+    # The key's first characters: shown in lists, and where a lookup starts.
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), index=True, unique=True)  # SHA-256, hex
+    allowed_origins: Mapped[list[Any]]  # widget keys: added to the tenant's own
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class TenantVersionRow(Base):
+    """One version of a tenant's response bank or settings overrides; the highest is current.
+
+    Versions are never changed: a rollback adds a new version with the old content, so every
+    replica sees a change as a higher number.
+    """
+
+    __tablename__ = "tenant_versions"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "bank" or "settings"
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    content: Mapped[dict[str, Any] | None]  # None: the deployment's own bank or settings
+    restored_from: Mapped[int | None]
+    created_at: Mapped[datetime]
+
+
+class IntegrationRow(Base):
+    """A tenant's connection to a helpdesk (app.webhooks.integrations)."""
+
+    __tablename__ = "integrations"
+
+    tenant_id: Mapped[str] = mapped_column(String(TENANT_ID_LENGTH), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    secret: Mapped[str] = mapped_column(Text)  # webhook signing secret or token
+    base_url: Mapped[str] = mapped_column(String(300))
+    credentials: Mapped[dict[str, Any]]
+    options: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class WebhookDeliveryRow(Base):
+    """One helpdesk webhook delivery: queued, triaged, written back, once (app.webhooks.store)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        # The same delivery twice (a platform's retry, a replay) is one row: processed once.
+        UniqueConstraint("tenant_id", "platform", "delivery_id", name="uq_webhook_deliveries_id"),
+        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(TENANT_ID_LENGTH))
+    platform: Mapped[str] = mapped_column(String(16))
+    delivery_id: Mapped[str] = mapped_column(String(128))  # the platform's, or the body's hash
+    ticket_id: Mapped[str] = mapped_column(String(100))
+    customer_id: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)  # erased once triaged
+    status: Mapped[str] = mapped_column(String(16))  # queued, writing, done, failed
+    attempts: Mapped[int]
+    plan: Mapped[dict[str, Any] | None]  # what write-back puts on the ticket
+    steps_done: Mapped[list[Any]]  # write-back steps already acknowledged by the platform
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    received_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class IdempotencyKeyRow(Base):
+    """A request sent with an Idempotency-Key and, once answered, its answer (app.idempotency).
+
+    The stored body can quote the customer's message (trigger evidence): rows expire soon.
+    """
+
+    __tablename__ = "idempotency_keys"
+
+    tenant_id: Mapped[str] = mapped_column(String(TENANT_ID_LENGTH), primary_key=True)
+    key: Mapped[str] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path and body
+    attempt: Mapped[str] = mapped_column(String(32))  # the attempt that holds the key
+    status: Mapped[int | None]  # None while that attempt runs
+    content_type: Mapped[str | None] = mapped_column(String(128))
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    # An attempt still unanswered by then has died (a crash): a retry may take the key over.
+    lease_until: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 def create_store_engine(url: str, *, data_dir: Path) -> Engine:

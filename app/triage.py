@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import random
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,9 +25,11 @@ from app.domain import (
     Sentiment,
 )
 from app.labels import ROOT_CAUSES, SENTIMENT_LABELS, Channel, Confidence, SentimentLabel
-from app.learning import StatsCache, ThompsonRanker
+from app.learning import Stats, StatsCache, ThompsonRanker
 from app.model_triggers import model_triggers
 from app.playbook import build_playbook
+from app.store_models import DEFAULT_TENANT
+from app.tenant_configs import TenantConfigs
 from app.triggers import TriggerDetector
 
 
@@ -44,6 +48,13 @@ class TriageInput:
     customer_id: str | None = None
     history: tuple[PastMessage, ...] | None = None  # stateless mode
     store: bool = True
+    tenant_id: str = DEFAULT_TENANT  # whose bank, settings and conversations apply
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenInput:
+    text: str
+    tenant_id: str = DEFAULT_TENANT
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,7 @@ class TriageResult:
     escalation: Escalation
     playbook: Playbook
     conversation: ConversationState | None = None
+    bank_version: str | None = None  # the bank the playbook came from (the tenant's)
 
 
 def sentiment_of(scores: Scores, thresholds: Thresholds) -> Sentiment:
@@ -107,16 +119,19 @@ class TriageEngine:
         bank: ResponseBank,
         memory: ConversationMemory,
         settings: Settings,
+        configs: TenantConfigs | None = None,
     ) -> None:
         self.classifier = classifier
         self.detector = detector
         self.bank = bank
         self.memory = memory
         self.settings = settings
+        self.configs = configs
         self.rng = random.Random()
-        self.outcomes = StatsCache(
-            lambda: memory.store.outcome_stats() if memory.store is not None else None
-        )
+        # Per tenant: each team learns from its own outcomes. Shared with the tenant variants.
+        self.outcomes: dict[str, StatsCache] = {}
+        self._variants: dict[str, tuple[tuple[str, int, int], TriageEngine]] = {}
+        self._variants_lock = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -126,7 +141,10 @@ class TriageEngine:
         *,
         bank: ResponseBank,
         memory: ConversationMemory,
+        configs: TenantConfigs | None = None,
     ) -> TriageEngine:
+        """The engine for the deployment's bank and settings; with `configs`, each tenant's
+        messages are decided with that tenant's own (see for_tenant)."""
         return cls(
             classifier,
             detector=TriggerDetector(
@@ -135,7 +153,39 @@ class TriageEngine:
             bank=bank,
             memory=memory,
             settings=settings,
+            configs=configs,
         )
+
+    def for_tenant(self, tenant_id: str) -> TriageEngine:
+        """The engine with the tenant's current bank and settings: the same model, memory
+        and outcome statistics; rebuilt only when the tenant publishes a new version."""
+        if self.configs is None:
+            return self
+        config = self.configs.get(tenant_id)
+        if config.bank_version == config.settings_version == 0:
+            return self
+        with self._variants_lock:
+            key, engine = self._variants.get(tenant_id, (None, self))
+            if key != config.key:
+                engine = TriageEngine.from_settings(
+                    self.classifier, config.settings, bank=config.bank, memory=self.memory
+                )
+                engine.outcomes = self.outcomes
+                self._variants[tenant_id] = (config.key, engine)
+        return engine
+
+    def outcome_stats(self, tenant_id: str) -> Stats:
+        """How often each bank entry resolved the tenant's conversations (cached a minute)."""
+        cache = self.outcomes.get(tenant_id)
+        if cache is None:
+            cache = self.outcomes.setdefault(
+                tenant_id, StatsCache(functools.partial(self._load_stats, tenant_id))
+            )
+        return cache.get()
+
+    def _load_stats(self, tenant_id: str) -> Stats | None:
+        store = self.memory.store  # read each time: the store may open after start-up
+        return store.outcome_stats(tenant_id=tenant_id) if store is not None else None
 
     @property
     def model_version(self) -> str:
@@ -154,22 +204,30 @@ class TriageEngine:
         results = []
         offset = len(items)
         for item, scores, messages in zip(items, all_scores, past, strict=False):
+            # One forward pass for every tenant; each message then decided by its own rules.
+            engine = self.for_tenant(item.tenant_id)
             past_turns = [
-                PastTurn(score=sentiment_of(s, self.settings.thresholds).score, at=m.at)
+                PastTurn(score=sentiment_of(s, engine.settings.thresholds).score, at=m.at)
                 for m, s in zip(messages, all_scores[offset : offset + len(messages)], strict=True)
             ]
             offset += len(messages)
-            results.append(self._decide(item, scores, past_turns, now))
+            results.append(engine._decide(item, scores, past_turns, now))
         return results
 
-    def screen(self, texts: Sequence[str]) -> list[Screening]:
-        """The cheapest path, for chat widgets: triggers, type and sentiment; no playbook."""
-        if not texts:
+    def screen(self, messages: Sequence[ScreenInput | str]) -> list[Screening]:
+        """The cheapest path, for chat widgets: triggers, type and sentiment; no playbook.
+
+        A plain text is screened with the default tenant's rules.
+        """
+        if not messages:
             return []
+        items = [m if isinstance(m, ScreenInput) else ScreenInput(m) for m in messages]
         results = []
-        for text, scores in zip(texts, self.classifier.predict(texts), strict=True):
-            customer, decision = self._assess(text, scores, None)
-            sentiment = sentiment_of(scores, self.settings.thresholds)
+        all_scores = self.classifier.predict([item.text for item in items])
+        for item, scores in zip(items, all_scores, strict=True):
+            engine = self.for_tenant(item.tenant_id)
+            customer, decision = engine._assess(item.text, scores, None)
+            sentiment = sentiment_of(scores, engine.settings.thresholds)
             results.append(Screening(sentiment.label, customer, decision))
         return results
 
@@ -205,7 +263,9 @@ class TriageEngine:
         if item.history is not None:
             return self.memory.from_history(past, score, now)
         if item.conversation_id is not None:
-            return self.memory.from_store(item.conversation_id, item.customer_id, score, now)
+            return self.memory.from_store(
+                item.conversation_id, item.customer_id, score, now, tenant_id=item.tenant_id
+            )
         return None
 
     def _decide(
@@ -228,12 +288,17 @@ class TriageEngine:
             peak_anger_intensity=thresholds.peak_intensity,
             secondary_type_score=thresholds.secondary_type_score,
             exclude=context.offered if context else (),
-            rank=ThompsonRanker(self.outcomes.get(), self.rng) if self.settings.learning else None,
+            rank=(
+                ThompsonRanker(self.outcome_stats(item.tenant_id), self.rng)
+                if self.settings.learning
+                else None
+            ),
         )
         stored = False
         if context and context.available and item.conversation_id and item.store:
             stored = self.memory.keep(
                 TurnToKeep(
+                    tenant_id=item.tenant_id,
                     conversation_id=item.conversation_id,
                     customer_id=item.customer_id,
                     channel=item.channel,
@@ -258,4 +323,5 @@ class TriageEngine:
             escalation=decision,
             playbook=playbook,
             conversation=ConversationState(context, stored) if context else None,
+            bank_version=self.bank.version,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -81,3 +81,25 @@ def client(settings: Settings, fake_classifier: FakeClassifier) -> Iterator[Test
 
     with TestClient(create_app(settings, classifier=fake_classifier)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def auth_client(tmp_path: Path, fake_classifier: FakeClassifier) -> Iterator[TestClient]:
+    """An app that requires API keys (TRIAGE_AUTH=true), on SQLite; mint keys with mint_key."""
+    from app.main import create_app
+
+    settings = Settings(data_dir=tmp_path / "auth-data", auth=True)
+    with TestClient(create_app(settings, classifier=fake_classifier)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def mint_key() -> Callable[..., str]:
+    """mint_key(client, tenant, role, origins=()) -> a new plain key, made in client's store."""
+    from app.keys import create_key
+
+    def mint(client: TestClient, tenant: str, role: str, origins: Sequence[str] = ()) -> str:
+        store = client.app.state.store_keeper.store  # type: ignore[attr-defined]
+        return create_key(store, tenant, role, origins=origins).secret  # type: ignore[arg-type]
+
+    return mint

@@ -150,7 +150,7 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
 
 
 def test_not_ready_until_the_model_is_loaded(tmp_path, monkeypatch) -> None:
-    from app import main
+    from app import loading, main
 
     release = threading.Event()
 
@@ -161,7 +161,7 @@ def test_not_ready_until_the_model_is_loaded(tmp_path, monkeypatch) -> None:
         release.wait(5)
         return SlowModel()
 
-    monkeypatch.setattr(main.MiniLMClassifier, "load", staticmethod(slow_load))
+    monkeypatch.setattr(loading.MiniLMClassifier, "load", staticmethod(slow_load))
     monkeypatch.setattr(main.Heads, "load", staticmethod(lambda path: None))
     with TestClient(main.create_app(Settings(data_dir=tmp_path))) as client:
         assert client.get("/readyz").status_code == 503

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -44,3 +45,23 @@ def test_log_lines_cannot_be_forged_with_newlines() -> None:
     line = JsonFormatter().format(record)
     assert "\n" not in line
     assert json.loads(line)["path"] == '/v1\n{"level": "critical"}'
+
+
+def test_a_request_cannot_forge_a_log_line(
+    capfd: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    forged = '{"level": "critical", "event": "forged"}'
+    app = create_app(Settings(data_dir=tmp_path), classifier=FakeClassifier())
+    with TestClient(app) as client:
+        capfd.readouterr()
+        # A newline and quotes in the path, in an id, and in a header that becomes the request id.
+        client.get("/v1/conversations/" + quote(f'x"\n{forged}', safe=""))
+        client.post("/v1/triage", json={"text": "hi", "conversation_id": f"c\n{forged}"})
+        client.get("/livez", headers={"X-Request-ID": 'id", "level": "critical'})
+    _, err = capfd.readouterr()
+    lines = err.splitlines()
+    assert len(lines) >= 3
+    for line in lines:
+        record = json.loads(line)  # every line is exactly one object
+        assert record["level"] != "critical" and record["event"] != "forged"
+    assert any('\\n{\\"level\\"' in line for line in lines)  # the newline arrived, escaped

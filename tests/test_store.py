@@ -46,12 +46,9 @@ def fresh_postgres() -> str:
     """The test database with the store's tables dropped, so migrations run from scratch."""
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "DROP TABLE IF EXISTS follow_ups, outcomes, turns, conversations, "
-                "alembic_version CASCADE"
-            )
-        )
+        # Every table the models know, so a table a later revision adds is made afresh too.
+        tables = ", ".join([*Base.metadata.tables, "alembic_version"])
+        conn.execute(text(f"DROP TABLE IF EXISTS {tables} CASCADE"))
     engine.dispose()
     return PG_URL
 
