@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -64,7 +65,7 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     return max(0.0, (at - now).total_seconds()) if at.tzinfo else None
 
 
-class HelpdeskClient:
+class HelpdeskClient(ABC):
     """The requests common to every platform: the host check, auth and status handling."""
 
     platform: ClassVar[Platform]
@@ -85,11 +86,13 @@ class HelpdeskClient:
         self.now = now
         self.base = httpx.URL(integration.base_url)
 
+    @abstractmethod
     def steps(self, ticket_id: str, plan: WritebackPlan) -> list[Step]:
-        raise NotImplementedError
+        """The platform's API calls that write the plan back to the ticket, in order."""
 
+    @abstractmethod
     def auth_headers(self) -> dict[str, str]:
-        raise NotImplementedError
+        """The platform's credentials, as request headers."""
 
     async def request(self, method: str, target: str, body: Any = None) -> httpx.Response:
         """Send to the configured host; `target` is a path, or a full URL the platform gave."""
