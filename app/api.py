@@ -253,17 +253,22 @@ async def screen(
     The one route a widget key may call, from its allowed origins (CORS: app.screen_cors).
     """
     response.headers.update(cors_headers(request, principal))
-    engine = engine.for_tenant(principal.tenant_id)
     item = ScreenInput(body.text, tenant_id=principal.tenant_id)
     [result] = await request.app.state.screen_batcher.submit([item])
     request.app.state.metrics.count_triggers(result.escalation.triggers)
+    replies = None
+    if body.suggest:
+        # The tenant's bank may need a database read: kept off the event loop, and off the
+        # cheapest path altogether when no suggestions are asked for.
+        tenant_engine = await anyio.to_thread.run_sync(engine.for_tenant, principal.tenant_id)
+        replies = suggestions(tenant_engine, result, body.channel)
     return ScreenResponse(
         flagged=result.escalation.escalate,
         priority=result.escalation.priority,
         triggers=[trigger_out(t) for t in result.escalation.triggers],
         customer_type=result.customer.label,
         sentiment=result.sentiment,
-        suggestions=suggestions(engine, result, body.channel) if body.suggest else None,
+        suggestions=replies,
         request_id=request_id_of(request),
     )
 
