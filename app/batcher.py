@@ -31,6 +31,9 @@ class MicroBatcher(Generic[In, Out]):
     request at a quiet time runs at once. So the model sees larger batches exactly when
     throughput matters, and a single request pays no wait. Each caller
     gets its own slice of the results, or the batch's exception.
+
+    The limiter's tokens are inference slots: a batch runs in a worker thread as soon as
+    one is free, so with two slots the next batch need not wait for the last to finish.
     """
 
     def __init__(
@@ -49,6 +52,7 @@ class MicroBatcher(Generic[In, Out]):
         self._limiter = limiter
         self._queue: asyncio.Queue[_Pending[In, Out]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[None]] = set()  # batches handed to a worker thread
         self.batch_sizes: list[int] = []  # recent batch sizes, for tests and metrics
 
     def start(self) -> None:
@@ -59,6 +63,8 @@ class MicroBatcher(Generic[In, Out]):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        # Batches already running finish: their callers are still waiting for them.
+        await asyncio.gather(*self._running, return_exceptions=True)
 
     async def submit(self, items: Sequence[In]) -> list[Out]:
         pending: _Pending[In, Out] = _Pending(items)
@@ -70,11 +76,7 @@ class MicroBatcher(Generic[In, Out]):
         together = False  # did the last batch gather more than one request?
         while True:
             batch = [await self._queue.get()]
-            size = len(batch[0].items)
-            # What queued while the last batch ran joins at once.
-            while size < self._max_size and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-                size += len(batch[-1].items)
+            size = self._gather(batch, len(batch[0].items))
             # Waiting for company pays only when requests arrive together; a lone request
             # at a quiet time runs at once instead of sitting out max_wait.
             deadline = loop.time() + (self._max_wait if together else 0.0)
@@ -85,21 +87,36 @@ class MicroBatcher(Generic[In, Out]):
                     break
                 batch.append(more)
                 size += len(more.items)
+            # A free inference slot; whatever queues while every slot is busy joins this batch.
+            slot = object()
+            await self._limiter.acquire_on_behalf_of(slot)
+            self._gather(batch, size)
             together = len(batch) > 1
-            await self._run_batch(batch)
+            # Run without waiting for it: with more than one slot, the next batch can start
+            # on the other core while this one runs.
+            task = loop.create_task(self._run_batch(batch, slot))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
 
-    async def _run_batch(self, batch: list[_Pending[In, Out]]) -> None:
+    def _gather(self, batch: list[_Pending[In, Out]], size: int) -> int:
+        """Add what is already queued to the batch, up to max_size items; the new size."""
+        while size < self._max_size and not self._queue.empty():
+            batch.append(self._queue.get_nowait())
+            size += len(batch[-1].items)
+        return size
+
+    async def _run_batch(self, batch: list[_Pending[In, Out]], slot: object) -> None:
         items = [item for pending in batch for item in pending.items]
         self.batch_sizes = [*self.batch_sizes[-99:], len(items)]
         try:
-            results, seconds = await anyio.to_thread.run_sync(
-                self._timed_run, items, limiter=self._limiter
-            )
+            results, seconds = await anyio.to_thread.run_sync(self._timed_run, items)
         except Exception as exc:
             for pending in batch:
                 if not pending.future.done():
                     pending.future.set_exception(exc)
             return
+        finally:
+            self._limiter.release_on_behalf_of(slot)
         if self._observe is not None:
             self._observe(len(items), seconds)
         offset = 0

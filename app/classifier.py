@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from safetensors.torch import load_file
 
 from app.domain import Scores
-from app.encoder import SentenceEncoder, apply_adapter, default_encoder_dir
 from app.errors import ModelLoadError
-from app.heads import HEAD_LABELS, MULTILABEL_HEADS, Heads
+from app.head_specs import HEAD_LABELS, HEADS_FILE, META_FILE, MULTILABEL_HEADS
 from app.labels import SENTIMENT_LABELS
+from app.salience import NegativityScorer
+from app.tokenizer import default_encoder_dir
+
+if TYPE_CHECKING:  # torch is imported only where the torch model is used
+    from app.encoder import SentenceEncoder
+    from app.heads import Heads
+    from app.onnx_model import OnnxClassifier
 
 ADAPTER_FILE = "adapter.safetensors"
 
@@ -48,6 +54,41 @@ def aggregate_windows(
     return out
 
 
+def scores_of(probabilities: dict[str, np.ndarray], n_texts: int) -> list[Scores]:
+    """Each text's scores by label, from each head's rows of probabilities."""
+
+    def named(head: str, row: int) -> dict[str, float]:
+        if head not in probabilities:
+            return {}
+        return dict(zip(HEAD_LABELS[head], map(float, probabilities[head][row]), strict=True))
+
+    return [
+        Scores(
+            sentiment=named("sentiment", i),  # type: ignore[arg-type]
+            emotions=named("emotions", i),
+            intents=named("intents", i),
+            customer_types=named("customer_type", i),
+            root_causes=named("root_cause", i),
+        )
+        for i in range(n_texts)
+    ]
+
+
+def fingerprint(models_dir: Path) -> str:
+    """A short digest of the trained files: an exported graph is reused only for these."""
+    digest = hashlib.sha256()
+    for name in (META_FILE, HEADS_FILE, ADAPTER_FILE):
+        path = models_dir / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def onnx_file_name(model_version: str, model_fingerprint: str, *, int8: bool) -> str:
+    stem = "-".join(part for part in (model_version, model_fingerprint) if part)
+    return f"{stem}{'-int8' if int8 else ''}.onnx"
+
+
 class MiniLMClassifier:
     """all-MiniLM-L6-v2 with its adapter and heads (see models/MODEL_CARD.md).
 
@@ -60,21 +101,41 @@ class MiniLMClassifier:
         self.encoder = encoder
         self.heads = heads
         self.model_version = str(heads.meta.get("version", "unversioned"))
+        self.fingerprint = ""  # of the files it was loaded from; empty if built in memory
 
-    def with_onnx(self, cache_dir: Path, *, int8: bool, threads: int = 0) -> MiniLMClassifier:
-        """The same model, its encoder run by ONNX Runtime (exported once into cache_dir)."""
-        from app.onnx_encoder import OnnxEncoder, export
+    def with_onnx(self, cache_dir: Path, *, int8: bool, threads: int = 0) -> OnnxClassifier:
+        """The same model, heads included, run by ONNX Runtime (exported once into cache_dir)."""
+        from app.onnx_export import export
+        from app.onnx_model import OnnxClassifier
 
-        name = f"{self.model_version}{'-int8' if int8 else ''}.onnx"
-        path = cache_dir / name
+        path = cache_dir / onnx_file_name(self.model_version, self.fingerprint, int8=int8)
         if not path.exists():
-            export(self.encoder, path, int8=int8)
-        return MiniLMClassifier(OnnxEncoder(self.encoder, path, threads=threads), self.heads)
+            export(self, path, int8=int8)
+        return OnnxClassifier(
+            path,
+            self.encoder.encoder_dir,
+            model_version=self.model_version,
+            threads=threads,
+            max_tokens=self.encoder.max_tokens,
+            max_windows=self.encoder.windower.max_windows,
+            rank=self.encoder.windower.rank,
+        )
 
     @classmethod
-    def load(cls, models_dir: Path, *, encoder_dir: Path | None = None) -> MiniLMClassifier:
+    def load(
+        cls, models_dir: Path, *, encoder_dir: Path | None = None, max_windows: int = 0
+    ) -> MiniLMClassifier:
+        from safetensors.torch import load_file
+
+        from app.encoder import SentenceEncoder, apply_adapter
+        from app.heads import Heads
+
         heads = Heads.load(models_dir)
-        encoder = SentenceEncoder(encoder_dir or default_encoder_dir())
+        encoder = SentenceEncoder(
+            encoder_dir or default_encoder_dir(),
+            max_windows=max_windows,
+            rank=NegativityScorer.load(models_dir),
+        )
         adapter = models_dir / ADAPTER_FILE
         if adapter.exists():
             try:
@@ -83,7 +144,9 @@ class MiniLMClassifier:
             except (OSError, KeyError, ValueError) as exc:
                 raise ModelLoadError(f"cannot load the adapter {adapter}: {exc!r}") from exc
             apply_adapter(encoder.model, tensors, scaling=scaling)
-        return cls(encoder, heads)
+        model = cls(encoder, heads)
+        model.fingerprint = fingerprint(models_dir)
+        return model
 
     def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Scores]:
         embeddings, owner = self.encoder.embed(texts, batch_size=batch_size)
@@ -91,18 +154,4 @@ class MiniLMClassifier:
         if len(owner) != len(texts):
             probabilities = aggregate_windows(probabilities, owner, len(texts))
 
-        def named(head: str, row: int) -> dict[str, float]:
-            if head not in probabilities:
-                return {}
-            return dict(zip(HEAD_LABELS[head], map(float, probabilities[head][row]), strict=True))
-
-        return [
-            Scores(
-                sentiment=named("sentiment", i),  # type: ignore[arg-type]
-                emotions=named("emotions", i),
-                intents=named("intents", i),
-                customer_types=named("customer_type", i),
-                root_causes=named("root_cause", i),
-            )
-            for i in range(len(texts))
-        ]
+        return scores_of(probabilities, len(texts))

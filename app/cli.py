@@ -102,11 +102,7 @@ def open_engine(args: argparse.Namespace, *, store: bool = False) -> Iterator[Tr
         settings = settings.model_copy(update={"runtime": args.runtime})
     configure_logging("WARNING")  # stderr belongs to the progress bar and the summary
     bank = load_bank(settings)  # the cheap check first: a broken bank stops before the model
-    if settings.torch_threads:
-        import torch
-
-        torch.set_num_threads(settings.torch_threads)
-    classifier = args.classifier or _load_quietly(settings)
+    classifier = args.classifier or load_classifier(settings)
     memory = ConversationMemory.from_settings(settings)
     if store:
         url = settings.database_url or "sqlite:///"
@@ -116,13 +112,6 @@ def open_engine(args: argparse.Namespace, *, store: bool = False) -> Iterator[Tr
     finally:
         if memory.store is not None:
             memory.store.close()
-
-
-def _load_quietly(settings: Settings) -> Classifier:
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # its weight-loading bar would garble the output
-    return load_classifier(settings)
 
 
 # --- triage batch -------------------------------------------------------------------------

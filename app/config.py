@@ -66,12 +66,18 @@ class Settings(BaseSettings):
     # What an agent may grant alone; more is authority_exceeded (amount, and percent off).
     refund_limit: float = Field(100.0, ge=0)
     discount_limit: float = Field(20.0, ge=0)
-    torch_threads: int = Field(0, ge=0)  # 0: let torch decide
+    torch_threads: int = Field(0, ge=0)  # threads for the model; 0: let the runtime decide
     # The encoder's runtime: "onnx-int8" (fused, per-channel int8: 3-4x faster than torch,
     # 97% of sentiment labels the same, 0.1 points of TweetEval recall lost), "onnx" (fp32,
     # the same numbers as torch) or "torch" (the reference). The ONNX files are built from
     # the shipped weights at the first start and cached under data_dir.
     runtime: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
+    # How much of a very long text the model reads, in 64-token chunks (about 5-10 ms each
+    # here): past this, the first, the last and those with the most cues of trouble. 64
+    # reads a 10,000-character email whole (40-odd chunks) and keeps a 2 MB body from holding
+    # the model for a minute; fewer costs accuracy (scripts/evaluate_long.py). 0: no bound.
+    # The trigger rules and cues always read every word.
+    long_text_max_windows: int = Field(64, ge=0)
     inference_concurrency: int = Field(1, ge=1)
     # Dynamic batching: requests arriving within this many milliseconds share a forward pass.
     batch_max_wait_ms: float = Field(2.0, ge=0, le=1000)

@@ -7,28 +7,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from app.errors import ModelLoadError
-from app.labels import (
-    CUSTOMER_TYPES,
-    EMOTION_LABELS,
-    INTENT_LABELS,
-    ROOT_CAUSES,
-    SENTIMENT_LABELS,
+from app.head_specs import (
+    HEAD_LABELS,
+    HEADS_FILE,
+    META_FILE,
+    MULTILABEL_HEADS,
+    REQUIRED_HEADS,
+    read_meta,
 )
 
-HEADS_FILE = "heads.safetensors"
-META_FILE = "heads.json"
-HEAD_LABELS: dict[str, tuple[str, ...]] = {
-    "sentiment": SENTIMENT_LABELS,
-    "emotions": EMOTION_LABELS,
-    "intents": INTENT_LABELS,
-    "customer_type": CUSTOMER_TYPES,
-    "root_cause": ROOT_CAUSES,
-}
-MULTILABEL_HEADS = frozenset({"emotions", "intents", "customer_type"})
-REQUIRED_HEADS = ("sentiment", "emotions")
+__all__ = ["HEAD_LABELS", "MULTILABEL_HEADS", "REQUIRED_HEADS", "Heads", "build_head"]
 
 
 def build_head(n_in: int, n_out: int, hidden: int) -> torch.nn.Sequential:
@@ -51,18 +43,10 @@ class Heads:
 
     @classmethod
     def load(cls, models_dir: Path) -> Heads:
+        meta = read_meta(models_dir)
+        specs = meta["heads"]
         try:
             tensors = load_file(str(models_dir / HEADS_FILE))
-            meta = json.loads((models_dir / META_FILE).read_text())
-            specs = meta["heads"]
-            for name in REQUIRED_HEADS:
-                if name not in specs:
-                    raise ModelLoadError(f"{models_dir / META_FILE}: no {name} head")
-            for name, spec in specs.items():
-                if tuple(spec["labels"]) != HEAD_LABELS.get(name):
-                    raise ModelLoadError(
-                        f"{models_dir / META_FILE}: labels of the {name} head do not match"
-                    )
             heads = cls(
                 modules={
                     n: _restore(tensors, n, int(s.get("hidden", 0))) for n, s in specs.items()
@@ -75,7 +59,7 @@ class Heads:
                 },
                 meta=meta,
             )
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        except (OSError, ValueError, KeyError, RuntimeError, SafetensorError) as exc:
             raise ModelLoadError(f"cannot load the heads from {models_dir}: {exc!r}") from exc
         return heads
 

@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from http import HTTPStatus
 
 import anyio
-import torch
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -29,7 +28,7 @@ from app.config import Settings
 from app.conversations import ConversationMemory
 from app.draining import drain_on_sigterm
 from app.errors import TriageError
-from app.heads import Heads
+from app.head_specs import check_models_dir
 from app.idempotency import IdempotencyMiddleware, IdempotencyStore, Replay, replay
 from app.keys import KeyRing
 from app.loading import load_bank, load_classifier
@@ -67,8 +66,6 @@ def create_app(
         app.state.rate_limiter = limiter_from_settings(settings)
         app.state.idempotency = IdempotencyStore.from_settings(settings)
         restore_sigterm = drain_on_sigterm(app.state, delay_s=settings.shutdown_delay_s)
-        if settings.torch_threads:
-            torch.set_num_threads(settings.torch_threads)
         # Cheap checks first, so a broken bank or model directory stops start-up with a clear
         # message; the encoder, the slow part, then loads while /readyz answers 503.
         bank = load_bank(settings)
@@ -85,7 +82,7 @@ def create_app(
                 classifier, settings, bank=bank, memory=memory, configs=app.state.tenant_configs
             )
         else:
-            Heads.load(settings.models_dir)
+            check_models_dir(settings.models_dir)
             threading.Thread(
                 target=_load_model, args=(app, settings, bank, memory), daemon=True
             ).start()

@@ -157,12 +157,11 @@ def test_not_ready_until_the_model_is_loaded(tmp_path, monkeypatch) -> None:
     class SlowModel(FakeClassifier):
         pass
 
-    def slow_load(models_dir, *, encoder_dir=None):
+    def slow_load(settings):
         release.wait(5)
         return SlowModel()
 
-    monkeypatch.setattr(loading.MiniLMClassifier, "load", staticmethod(slow_load))
-    monkeypatch.setattr(main.Heads, "load", staticmethod(lambda path: None))
+    monkeypatch.setattr(loading, "load_onnx_classifier", slow_load)
     with TestClient(main.create_app(Settings(data_dir=tmp_path))) as client:
         assert client.get("/readyz").status_code == 503
         refused = client.post("/v1/triage", json={"text": "hello"})

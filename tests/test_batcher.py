@@ -18,8 +18,52 @@ from app.main import create_app
 from tests.conftest import FakeClassifier
 
 
-def make(run, *, max_size: int = 8, max_wait: float = 0.05) -> MicroBatcher:
-    return MicroBatcher(run, max_size=max_size, max_wait=max_wait, limiter=anyio.CapacityLimiter(1))
+def make(run, *, max_size: int = 8, max_wait: float = 0.05, slots: int = 1) -> MicroBatcher:
+    return MicroBatcher(
+        run, max_size=max_size, max_wait=max_wait, limiter=anyio.CapacityLimiter(slots)
+    )
+
+
+@pytest.mark.parametrize("slots", [1, 2])
+def test_batches_run_side_by_side_only_with_free_slots(slots: int) -> None:
+    release = threading.Event()
+    running: list[int] = []
+    most = 0
+
+    def hold(items: list[int]) -> list[int]:
+        nonlocal most
+        running.append(1)
+        most = max(most, len(running))
+        release.wait(5)
+        running.pop()
+        return items
+
+    async def scenario() -> list[list[int]]:
+        batcher = make(hold, max_size=1, max_wait=0, slots=slots)
+        batcher.start()
+        first = asyncio.ensure_future(batcher.submit([1]))
+        await asyncio.sleep(0.2)  # the first batch is in its worker thread, holding a slot
+        second = asyncio.ensure_future(batcher.submit([2]))
+        await asyncio.sleep(0.2)
+        release.set()
+        results = [await first, await second]
+        await batcher.stop()
+        return results
+
+    assert asyncio.run(scenario()) == [[1], [2]]
+    assert most == slots
+
+
+def test_stopping_lets_running_batches_finish() -> None:
+    async def scenario() -> list[str]:
+        batcher = make(lambda items: (time.sleep(0.2), items)[1], max_wait=0)
+        batcher.start()
+        pending = asyncio.ensure_future(batcher.submit(["kept"]))
+        await asyncio.sleep(0.05)
+        await batcher.stop()
+        return await pending
+
+    assert asyncio.run(scenario()) == ["kept"]
 
 
 def test_concurrent_submissions_share_calls_and_get_their_own_results() -> None:

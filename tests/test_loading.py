@@ -1,33 +1,114 @@
-"""Loading the model for a runtime: the fast path when it builds, the reference when not."""
+"""Loading the model for a runtime: an exported graph served without torch, torch as fallback."""
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from app import loading
 from app.config import Settings
+from app.errors import ModelLoadError
+from app.heads import Heads
+from app.onnx_model import OnnxClassifier
+from tests.test_classifier import encoder_dir, models_dir  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
-class ModelWithoutOnnx:
-    model_version = "stub-1"
-
-    def with_onnx(self, cache_dir: Path, *, int8: bool, threads: int = 0) -> object:
-        raise RuntimeError("onnxruntime could not build the session")
+def tiny_settings(models_dir: Path, encoder_dir: Path, data_dir: Path) -> Settings:  # noqa: F811
+    return Settings(
+        runtime="onnx", models_dir=models_dir, encoder_dir=encoder_dir, data_dir=data_dir
+    )
 
 
 def test_a_failed_onnx_build_falls_back_to_torch(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    model = ModelWithoutOnnx()
-    monkeypatch.setattr(loading.MiniLMClassifier, "load", lambda *a, **k: model)
+    reference = object()
+
+    def no_onnx(settings: Settings) -> OnnxClassifier:
+        raise RuntimeError("onnxruntime could not build the session")
+
+    monkeypatch.setattr(loading, "load_onnx_classifier", no_onnx)
+    monkeypatch.setattr(loading, "load_torch_classifier", lambda settings: reference)
     with caplog.at_level(logging.ERROR, logger="triage.loading"):
         loaded = loading.load_classifier(Settings(runtime="onnx-int8", data_dir=tmp_path))
-    assert loaded is model
+    assert loaded is reference
     assert "serving with torch" in caplog.text
 
 
 def test_the_default_runtime_is_the_fast_one() -> None:
     assert Settings().runtime == "onnx-int8"
+
+
+def test_the_graph_is_exported_once_by_another_process(
+    models_dir: Path,  # noqa: F811
+    encoder_dir: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = tiny_settings(models_dir, encoder_dir, tmp_path)
+    model = loading.load_classifier(settings)
+    assert isinstance(model, OnnxClassifier)
+    assert model.model_version == "tiny-test"
+    [path] = (tmp_path / "onnx").glob("*.onnx")
+    assert path.name.startswith("tiny-test-")  # the version, then the weights' fingerprint
+    stamp = path.stat().st_mtime_ns
+    again = loading.load_classifier(settings)
+    assert again.model_path == path and path.stat().st_mtime_ns == stamp
+    assert model.predict(["the order is late"])[0].sentiment
+
+
+def test_retrained_weights_get_a_new_export(
+    models_dir: Path,  # noqa: F811
+    encoder_dir: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = tiny_settings(models_dir, encoder_dir, tmp_path)
+    first = loading.load_classifier(settings)
+    heads = Heads.load(models_dir)
+    heads.temperatures["sentiment"] = 3.0  # same version, different model
+    heads.save(models_dir)
+    second = loading.load_classifier(settings)
+    assert second.model_path != first.model_path
+    a = first.predict(["thanks great service"])[0].sentiment
+    b = second.predict(["thanks great service"])[0].sentiment
+    assert a != b
+
+
+def test_a_failed_export_says_why(tmp_path: Path, models_dir: Path) -> None:  # noqa: F811
+    empty = tmp_path / "no-encoder"
+    empty.mkdir()
+    with pytest.raises(ModelLoadError, match="ONNX export failed"):
+        loading.export_in_subprocess(models_dir, empty, tmp_path / "m.onnx", int8=False)
+
+
+def test_the_onnx_runtime_serves_without_torch(
+    models_dir: Path,  # noqa: F811
+    encoder_dir: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    loading.load_classifier(tiny_settings(models_dir, encoder_dir, tmp_path))  # exported
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from app.config import Settings\n"
+        "from app.loading import load_classifier\n"
+        f"s = Settings(runtime='onnx', models_dir=Path({str(models_dir)!r}),\n"
+        f"             encoder_dir=Path({str(encoder_dir)!r}), data_dir=Path({str(tmp_path)!r}))\n"
+        "load_classifier(s).predict(['the order is late again'])\n"
+        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        check=True,
+    )
+    assert done.stdout.strip() == "[]", done.stderr

@@ -1,4 +1,4 @@
-"""The ONNX Runtime fast path agrees with the torch reference path."""
+"""The exported ONNX graph (encoder and heads) agrees with the torch reference path."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import torch
 from app.classifier import MiniLMClassifier
 from app.encoder import SentenceEncoder
 from app.heads import Heads, build_head
-from app.labels import EMOTION_LABELS, SENTIMENT_LABELS
+from app.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
+from app.onnx_model import OnnxClassifier
 from tests.test_classifier import WORDS, encoder_dir  # noqa: F401  (module-scoped fixture)
 
 TEXTS = [
@@ -27,9 +28,10 @@ def reference(encoder_dir: Path) -> MiniLMClassifier:  # noqa: F811
     heads = Heads(
         modules={
             "sentiment": build_head(16, len(SENTIMENT_LABELS), hidden=0),
-            "emotions": build_head(16, len(EMOTION_LABELS), hidden=0),
+            "emotions": build_head(16, len(EMOTION_LABELS), hidden=8),
+            "intents": build_head(16, len(INTENT_LABELS), hidden=0),
         },
-        temperatures={"sentiment": 1.0},
+        temperatures={"sentiment": 1.7},
         meta={"version": "tiny"},
     )
     return MiniLMClassifier(SentenceEncoder(encoder_dir, max_tokens=12), heads)
@@ -37,9 +39,27 @@ def reference(encoder_dir: Path) -> MiniLMClassifier:  # noqa: F811
 
 def test_onnx_fp32_gives_the_same_scores(reference: MiniLMClassifier, tmp_path: Path) -> None:
     fast = reference.with_onnx(tmp_path, int8=False)
+    assert isinstance(fast, OnnxClassifier)
     for a, b in zip(reference.predict(TEXTS), fast.predict(TEXTS), strict=True):
-        for label in SENTIMENT_LABELS:
-            assert a.sentiment[label] == pytest.approx(b.sentiment[label], abs=1e-4)
+        # Every head travels in the graph: calibrated softmax, sigmoid, a hidden layer.
+        for head in ("sentiment", "emotions", "intents"):
+            got, want = getattr(b, head), getattr(a, head)
+            assert set(got) == set(want)
+            for label in want:
+                assert got[label] == pytest.approx(want[label], abs=1e-4)
+        assert b.customer_types == a.customer_types == {}  # a head the model lacks
+
+
+def test_only_the_encoder_is_quantised(reference: MiniLMClassifier, tmp_path: Path) -> None:
+    import onnx
+
+    reference.with_onnx(tmp_path, int8=True)
+    nodes = onnx.load(str(tmp_path / "tiny-int8.onnx")).graph.node
+    quantised = [n.name for n in nodes if "Integer" in n.op_type or "Quantize" in n.op_type]
+    assert quantised
+    heads = ("/sentiment/", "/emotions/", "/intents/")
+    assert not [name for name in quantised if name.startswith(heads)]
+    assert [n for n in nodes if n.name.startswith(heads) and n.op_type in ("Gemm", "MatMul")]
 
 
 def test_onnx_int8_stays_close(reference: MiniLMClassifier, tmp_path: Path) -> None:

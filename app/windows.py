@@ -1,0 +1,138 @@
+"""How texts become the encoder's input: token windows, and batches with little padding.
+
+Torch-free, so that the ONNX runtime can serve without importing torch; the torch encoder
+cuts texts the same way through the same class.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# all-MiniLM-L6-v2 was trained on 256-token inputs: a text that fits is read whole, and
+# a longer one is split (see Windower.windows), never silently cut.
+WINDOW_TOKENS = 256
+# Longer texts are read in chunks of whole sentences up to this many tokens.
+LONG_TEXT_CHUNK_TOKENS = 64
+# A padded position costs as much as a real token. Sorted by length, a batch of chat
+# messages still padded to its one long message tripled the work on the bench's mix; a
+# batch is cut where padding would exceed this share of the real tokens.
+MAX_PADDING = 0.25
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+# Token ids of each text, without special tokens.
+Tokenize = Callable[[list[str]], list[list[int]]]
+# How much a passage deserves reading: higher first (app.salience.NegativityScorer).
+Rank = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class Windower:
+    """Cuts texts into [CLS] ... [SEP] windows and packs windows into padded batches.
+
+    `max_windows` bounds what the model reads of a very long text (0: no bound). Such a
+    text keeps its first and last chunks and, between them, those `rank` puts first (or
+    the earliest, without one); the trigger rules and cues still read every word of it.
+    """
+
+    tokenize: Tokenize
+    cls_id: int
+    sep_id: int
+    pad_id: int
+    max_tokens: int = WINDOW_TOKENS
+    max_windows: int = 0
+    rank: Rank | None = None
+
+    def windows(self, texts: Sequence[str]) -> list[list[list[int]]]:
+        """For each text, token-id windows covering it (or its salient part), as [CLS] ... [SEP].
+
+        A text that fits is one window. A longer one is cut at sentence ends into short
+        chunks, so that a complaint in the last paragraph of a friendly email is read on its
+        own rather than averaged into the pleasantries around it.
+        """
+        body = self.max_tokens - 2
+        out = []
+        for text, ids in zip(texts, self.tokenize(list(texts)), strict=True):
+            chunks = [ids] if len(ids) <= body else self._sentence_chunks(text, body)
+            out.append([[self.cls_id, *chunk, self.sep_id] for chunk in chunks])
+        return out
+
+    def _sentence_chunks(self, text: str, body: int) -> list[list[int]]:
+        size = min(LONG_TEXT_CHUNK_TOKENS, body)
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+        chunks: list[list[int]] = []
+        sources: list[list[str]] = []  # the sentences each chunk holds, to rank by salience
+        current: list[int] = []
+        current_sources: list[str] = []
+        for sentence, ids in zip(sentences, self.tokenize(sentences), strict=True):
+            if current and len(current) + len(ids) > size:
+                chunks.append(current)
+                sources.append(current_sources)
+                current, current_sources = [], []
+            # A sentence longer than a chunk is cut into chunk-sized pieces.
+            while len(ids) > size:
+                chunks.append(ids[:size])
+                sources.append([sentence])
+                ids = ids[size:]
+            current = current + ids
+            current_sources.append(sentence)
+        if current:
+            chunks.append(current)
+            sources.append(current_sources)
+        if not chunks:
+            return [[]]
+        return self._within_budget(chunks, sources)
+
+    def _within_budget(self, chunks: list[list[int]], sources: list[list[str]]) -> list[list[int]]:
+        if not self.max_windows or len(chunks) <= self.max_windows:
+            return chunks
+        first, last = 0, len(chunks) - 1
+        if self.max_windows == 1:
+            return [chunks[first]]
+        rank = self.rank
+        middle = list(range(1, last))
+        if rank is not None:
+            # A chunk ranks by its most troubled sentence: one complaint among pleasantries
+            # would be averaged away if the chunk were scored as a whole.
+            score = {i: max(rank(sentence) for sentence in sources[i]) for i in middle}
+            middle.sort(key=lambda i: (-score[i], i))
+        keep = sorted([first, last, *middle[: self.max_windows - 2]])
+        return [chunks[i] for i in keep]
+
+    def padded_batches(
+        self, windows: Sequence[list[int]], batch_size: int
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+        """Windows sorted by length into padded batches: (positions, token ids, mask).
+
+        A batch holds at most `batch_size` windows, and is cut early where the next, longer
+        window would make padding more than MAX_PADDING of the batch's real tokens.
+        """
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        for idx in _length_groups(order, [len(w) for w in windows], batch_size):
+            width = len(windows[idx[-1]])
+            input_ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                input_ids[row, : len(windows[i])] = windows[i]
+                mask[row, : len(windows[i])] = 1
+            yield idx, input_ids, mask
+
+
+def _length_groups(order: list[int], lengths: list[int], batch_size: int) -> Iterator[list[int]]:
+    group: list[int] = []
+    tokens = 0
+    for i in order:
+        width = lengths[i]  # the longest so far: `order` is sorted by length
+        padded = width * (len(group) + 1)
+        if group and (
+            len(group) == batch_size or padded - tokens - width > MAX_PADDING * (tokens + width)
+        ):
+            yield group
+            group, tokens = [], 0
+        group.append(i)
+        tokens += width
+    if group:
+        yield group

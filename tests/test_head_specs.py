@@ -1,0 +1,55 @@
+"""The torch-free check of the model directory that start-up runs before the slow load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from safetensors.numpy import load_file, save_file
+
+from app.errors import ModelLoadError
+from app.head_specs import HEADS_FILE, META_FILE, check_models_dir
+from app.main import create_app
+from tests.test_classifier import models_dir  # noqa: F401  (fixture)
+
+
+def test_a_sound_directory_passes(models_dir: Path) -> None:  # noqa: F811
+    meta = check_models_dir(models_dir)
+    assert set(meta["heads"]) == {"sentiment", "emotions", "intents"}
+
+
+def test_a_head_without_weights_is_refused(models_dir: Path) -> None:  # noqa: F811
+    tensors = load_file(str(models_dir / HEADS_FILE))
+    save_file(
+        {k: v for k, v in tensors.items() if not k.startswith("intents.")},
+        str(models_dir / HEADS_FILE),
+    )
+    with pytest.raises(ModelLoadError, match="no weights for \\['intents'\\]"):
+        check_models_dir(models_dir)
+
+
+def test_a_missing_required_head_is_refused(models_dir: Path) -> None:  # noqa: F811
+    meta = json.loads((models_dir / META_FILE).read_text())
+    del meta["heads"]["sentiment"]
+    (models_dir / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelLoadError, match="no sentiment head"):
+        check_models_dir(models_dir)
+
+
+def test_unreadable_weights_are_refused(models_dir: Path) -> None:  # noqa: F811
+    (models_dir / HEADS_FILE).write_bytes(b"not a safetensors file")
+    with pytest.raises(ModelLoadError, match="cannot load the heads"):
+        check_models_dir(models_dir)
+
+
+def test_start_up_stops_on_a_broken_directory(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+
+    with (
+        pytest.raises(ModelLoadError),
+        TestClient(create_app(Settings(models_dir=tmp_path, data_dir=tmp_path))),
+    ):
+        pass
