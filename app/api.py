@@ -69,7 +69,7 @@ KEYED_ERRORS = error_responses(400, 401, 403, 413, 422, 503, *IDEMPOTENCY_STATUS
 SERVICE_ONLY = Depends(service_only)
 
 
-def get_engine(request: Request) -> TriageEngine:
+async def get_engine(request: Request) -> TriageEngine:
     engine: TriageEngine | None = request.app.state.engine
     if engine is None:
         raise ModelNotReadyError("the model is still loading; retry shortly")

@@ -41,7 +41,7 @@ ERRORS = error_responses(400, 401, 403, 404, 422, 503)
 ConversationId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
-def get_store(request: Request) -> ConversationStore:
+async def get_store(request: Request) -> ConversationStore:
     store: ConversationStore | None = request.app.state.store_keeper.store
     if store is None:
         raise StoreUnavailableError("the conversation store is unavailable; retry shortly")

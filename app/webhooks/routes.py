@@ -36,7 +36,7 @@ from app.webhooks.worker import WebhookWorker
 router = APIRouter()
 
 
-def get_store(request: Request) -> WebhookStore:
+async def get_store(request: Request) -> WebhookStore:
     return cast(WebhookStore, request.app.state.webhook_store)
 
 
