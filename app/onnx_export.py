@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import onnx
@@ -77,28 +77,35 @@ def export(classifier: MiniLMClassifier, path: Path, *, int8: bool) -> Path:
     config = whole.encoder.config
     _fuse(fp32, heads=config.num_attention_heads, hidden=config.hidden_size)
     if int8:
-        from onnx import TensorProto
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        # Per-channel weights keep far more decisions than per-tensor ones. The fused
-        # operators carry no type information, hence the default tensor type. The heads
-        # stay fp32: they are a sliver of the work and sit right on the decisions.
-        # It advises "pre-processing" (shape inference) on the root logger; the fused
-        # graph needs none, and the service's logs are not the place for that advice.
-        with _quiet_root_logger():
-            quantize_dynamic(
-                str(fp32),
-                str(final),
-                weight_type=QuantType.QInt8,
-                per_channel=True,
-                extra_options={"DefaultTensorType": TensorProto.FLOAT},
-                nodes_to_exclude=_head_nodes(fp32, list(whole.heads)),
-            )
+        # The heads stay fp32: they are a sliver of the work and sit right on the decisions.
+        quantize_int8(fp32, final, exclude=_head_nodes(fp32, list(whole.heads)))
         fp32.unlink()
     else:
         fp32.replace(final)
     final.replace(path)
     return path
+
+
+def quantize_int8(fp32: Path, out: Path, *, exclude: Sequence[str] = ()) -> None:
+    """Dynamic int8 quantisation, weights per output channel, except the `exclude` nodes.
+
+    Per-channel weights keep far more decisions than per-tensor ones. Fused operators carry
+    no type information, hence the default tensor type.
+    """
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # It advises "pre-processing" (shape inference) on the root logger; the fused graph
+    # needs none, and the service's logs are not the place for that advice.
+    with _quiet_root_logger():
+        quantize_dynamic(
+            str(fp32),
+            str(out),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            extra_options={"DefaultTensorType": TensorProto.FLOAT},
+            nodes_to_exclude=list(exclude),
+        )
 
 
 @contextlib.contextmanager

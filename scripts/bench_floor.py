@@ -73,8 +73,7 @@ def flops_per_message(encoder: torch.nn.Module, tokens: Sequence[int]) -> float:
 
 
 def _projection_model(path: Path, *, int8: bool) -> Path:
-    from onnx import TensorProto
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from app.onnx_export import quantize_int8
 
     layer = torch.nn.Linear(384, 1536)
     fp32 = path.with_suffix(".fp32.onnx")
@@ -90,13 +89,7 @@ def _projection_model(path: Path, *, int8: bool) -> Path:
         )
     if not int8:
         return fp32
-    quantize_dynamic(
-        str(fp32),
-        str(path),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        extra_options={"DefaultTensorType": TensorProto.FLOAT},
-    )
+    quantize_int8(fp32, path)  # as the service quantises its encoder
     return path
 
 
