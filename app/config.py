@@ -73,10 +73,10 @@ class Settings(BaseSettings):
     # the shipped weights at the first start and cached under data_dir.
     runtime: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
     # How much of a very long text the model reads, in 64-token chunks (about 5-10 ms each
-    # here): past this, the first, the last and those with the most cues of trouble. 64
-    # reads a 10,000-character email whole (40-odd chunks) and keeps a 2 MB body from holding
-    # the model for a minute; fewer costs accuracy (scripts/evaluate_long.py). 0: no bound.
-    # The trigger rules and cues always read every word.
+    # here): past this, the first, the last and those the salience scorer finds most
+    # negative. 64 reads a 10,000-character email whole (40-odd chunks) and keeps a 2 MB body
+    # from holding the model for a minute; fewer costs accuracy (scripts/evaluate_long.py).
+    # 0: no bound. The trigger rules and cues always read every word.
     long_text_max_windows: int = Field(64, ge=0)
     inference_concurrency: int = Field(1, ge=1)
     # Dynamic batching: requests arriving within this many milliseconds share a forward pass.
