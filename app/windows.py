@@ -72,11 +72,15 @@ class Windower:
                 chunks.append(current)
                 sources.append(current_sources)
                 current, current_sources = [], []
-            # A sentence longer than a chunk is cut into chunk-sized pieces.
-            while len(ids) > size:
-                chunks.append(ids[:size])
-                sources.append([sentence])
-                ids = ids[size:]
+            # A sentence longer than a chunk is cut into chunk-sized pieces; the last piece
+            # (at most a chunk) carries on. By offsets: slicing off the front each time would
+            # copy a megabyte-long sentence once per piece.
+            if len(ids) > size:
+                cut = len(ids) - (len(ids) % size or size)
+                for begin in range(0, cut, size):
+                    chunks.append(ids[begin : begin + size])
+                    sources.append([sentence])
+                ids = ids[cut:]
             current = current + ids
             current_sources.append(sentence)
         if current:
@@ -97,7 +101,16 @@ class Windower:
         if rank is not None:
             # A chunk ranks by its most troubled sentence: one complaint among pleasantries
             # would be averaged away if the chunk were scored as a whole.
-            score = {i: max(rank(sentence) for sentence in sources[i]) for i in middle}
+            # The pieces of one over-long sentence share it as their source: rank it once,
+            # or a megabyte without a full stop would be ranked once per 64 tokens.
+            ranked: dict[str, float] = {}
+
+            def rank_once(sentence: str) -> float:
+                if sentence not in ranked:
+                    ranked[sentence] = rank(sentence)
+                return ranked[sentence]
+
+            score = {i: max(map(rank_once, sources[i])) for i in middle}
             middle.sort(key=lambda i: (-score[i], i))
         keep = sorted([first, last, *middle[: self.max_windows - 2]])
         return [chunks[i] for i in keep]

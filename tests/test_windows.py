@@ -48,6 +48,19 @@ def test_the_budget_keeps_the_ends_and_the_trouble() -> None:
     assert budget[1] == troubled
 
 
+def test_one_endless_sentence_is_ranked_once() -> None:
+    calls: list[str] = []
+
+    def counting(text: str) -> float:
+        calls.append(text)
+        return 0.0
+
+    text = "word " * 5000  # no full stop: cut into ~80 pieces of one sentence
+    [windows] = windower(max_windows=4, rank=counting).windows([text])
+    assert len(windows) == 4
+    assert len(calls) == 1
+
+
 def test_without_a_ranker_the_budget_reads_from_the_start() -> None:
     text = " ".join(f"sentence {'x' * (i % 9 + 1)} number one two three." for i in range(200))
     everything = windower().windows([text])[0]
