@@ -54,20 +54,31 @@ class Windower:
         own rather than averaged into the pleasantries around it.
         """
         body = self.max_tokens - 2
+        # Every token stands for at least one character, so a text this short fits: one
+        # call tokenizes all of them. A longer one is tokenized by sentences only, once.
+        short = [i for i, text in enumerate(texts) if len(text) <= body]
+        short_ids = (
+            dict(zip(short, self.tokenize([texts[i] for i in short]), strict=True)) if short else {}
+        )
         out = []
-        for text, ids in zip(texts, self.tokenize(list(texts)), strict=True):
-            chunks = [ids] if len(ids) <= body else self._sentence_chunks(text, body)
+        for i, text in enumerate(texts):
+            chunks = [short_ids[i]] if i in short_ids else self._sentence_chunks(text, body)
             out.append([[self.cls_id, *chunk, self.sep_id] for chunk in chunks])
         return out
 
     def _sentence_chunks(self, text: str, body: int) -> list[list[int]]:
         size = min(LONG_TEXT_CHUNK_TOKENS, body)
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+        sentence_ids = self.tokenize(sentences) if sentences else []
+        # Cut at white space, the sentences' tokens are the whole text's: if they fit, the
+        # text is one window after all.
+        if sum(map(len, sentence_ids)) <= body:
+            return [[token for ids in sentence_ids for token in ids]]
         chunks: list[list[int]] = []
         sources: list[list[str]] = []  # the sentences each chunk holds, to rank by salience
         current: list[int] = []
         current_sources: list[str] = []
-        for sentence, ids in zip(sentences, self.tokenize(sentences), strict=True):
+        for sentence, ids in zip(sentences, sentence_ids, strict=True):
             if current and len(current) + len(ids) > size:
                 chunks.append(current)
                 sources.append(current_sources)
@@ -86,8 +97,6 @@ class Windower:
         if current:
             chunks.append(current)
             sources.append(current_sources)
-        if not chunks:
-            return [[]]
         return self._within_budget(chunks, sources)
 
     def _within_budget(self, chunks: list[list[int]], sources: list[list[str]]) -> list[list[int]]:

@@ -17,6 +17,7 @@ concurrency into a PNG. Wall time is noisy on a shared machine: compare the rati
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -60,9 +61,68 @@ MESSAGES = [
     "Please tell me what is going on and when it will actually arrive.",
     "Your technician was great, very polite, and the internet has been fast all week.",
 ]
-EMAIL = ("Hello, I am writing about my order and the several calls I have made since. " * 140)[
-    :10_000
-]
+
+
+def long_email(chars: int = 10_000) -> str:
+    """A customer's email of at least `chars` characters, no sentence twice.
+
+    Repeating one sentence would flatter any reader that skips what it has seen; this reads
+    like the real thing: a greeting, a dated account of contacts and broken promises, one
+    sharp complaint in the middle, and a sign-off.
+    """
+    channels = (
+        "rang your helpline",
+        "used the chat on your website",
+        "emailed support",
+        "wrote to you on social media",
+        "visited the store on the high street",
+    )
+    people = (
+        "a very polite agent called Sam",
+        "someone in the billing team",
+        "a supervisor whose name I did not catch",
+        "the courier's own line",
+        "an agent reading from a script",
+    )
+    promises = (
+        "the parcel would be out for delivery the next morning",
+        "a replacement had been ordered and would ship within two days",
+        "the refund was approved and only needed a manager's signature",
+        "the warehouse had located the item and was repacking it",
+        "a technician would call me back before the end of the day",
+        "my case had been escalated to a specialist team",
+    )
+    outcomes = (
+        "nothing arrived",
+        "no one called back",
+        "the tracking page did not change",
+        "I received an automated survey instead",
+        "the case was closed without a word",
+        "my account showed a second charge",
+    )
+    lines = [
+        "Hello,",
+        "I am writing about order 48213, a standing desk and two monitor arms "
+        "that I ordered for my home office at the start of the month.",
+    ]
+    sign_off = "Please call me on the number on the order. Regards, Dana"
+    day = 1
+    while sum(len(line) + 1 for line in [*lines, sign_off]) < chars:
+        i = day - 1
+        lines.append(
+            f"On day {day} I {channels[i % 5]} and {people[(i // 5) % 5]} told me that "
+            f"{promises[i % 6]}, but {outcomes[(i // 6) % 6]}."
+        )
+        if day == 30:
+            lines.append(
+                "Frankly this is the worst service I have ever had, and I am close "
+                "to asking my bank to reverse the payment."
+            )
+        day += 1
+    return " ".join([*lines, sign_off])
+
+
+EMAIL = long_email()
 LEVELS = (1, 8, 32, 64)
 
 
@@ -180,6 +240,13 @@ def http_servers(onnx_cache: Path, seconds: float) -> list[Server]:
     return servers
 
 
+def reads(chunks: int, budget: int) -> str:
+    """What of the email a model reads: "reads all 57 chunks", "reads 8 of 57 chunks"."""
+    if not budget or budget >= chunks:
+        return f"reads all {chunks} chunks"
+    return f"reads {budget} of {chunks} chunks, the default budget"
+
+
 def in_process(repeat: int, onnx_cache: Path) -> tuple[list[tuple[str, float, float]], dict]:
     import torch
 
@@ -198,6 +265,7 @@ def in_process(repeat: int, onnx_cache: Path) -> tuple[list[tuple[str, float, fl
     fast = reference.with_onnx(onnx_cache, int8=True)
     facts["onnx_int8_ready_s"] = time.perf_counter() - started
     settings = Settings()
+    email_chunks = len(reference.encoder.windows([EMAIL])[0])  # read with no budget
 
     def engine_of(model: Classifier) -> TriageEngine:
         memory = ConversationMemory.from_settings(settings)
@@ -218,15 +286,19 @@ def in_process(repeat: int, onnx_cache: Path) -> tuple[list[tuple[str, float, fl
         ):
             samples = timed(call, MESSAGES, repeat)
             rows.append((label, statistics.median(samples), quantile(samples, 0.99)))
-        chunks = len(reference.encoder.windows([EMAIL])[0])
-        samples = timed(lambda t, e=engine: e.triage([TriageInput(t)]), [EMAIL], 20)
-        rows.append(
-            (
-                f"10,000-char email, triage, {name} (reads all {chunks} chunks)",
-                statistics.median(samples),
-                quantile(samples, 0.99),
+        # torch reads the whole email; ONNX as served (the default budget) and whole.
+        budgets = [0] if model is reference else [settings.long_text_max_windows, 0]
+        for budget in budgets:
+            if model is fast:
+                fast.windower = dataclasses.replace(fast.windower, max_windows=budget)
+            samples = timed(lambda t, e=engine: e.triage([TriageInput(t)]), [EMAIL], 20)
+            rows.append(
+                (
+                    f"10,000-char email, triage, {name} ({reads(email_chunks, budget)})",
+                    statistics.median(samples),
+                    quantile(samples, 0.99),
+                )
             )
-        )
         batch = [TriageInput(MESSAGES[i % len(MESSAGES)]) for i in range(512)]
         started = time.perf_counter()
         engine.screen([b.text for b in batch])
@@ -247,6 +319,8 @@ def in_process(repeat: int, onnx_cache: Path) -> tuple[list[tuple[str, float, fl
             )
     facts["tokens"] = [len(w) for t in MESSAGES for w in reference.encoder.windows([t])[0]]
     facts["email_tokens"] = [len(w) for w in reference.encoder.windows([EMAIL])[0]]
+    budgeted = dataclasses.replace(fast.windower, max_windows=settings.long_text_max_windows)
+    facts["email_budget_tokens"] = [len(w) for w in budgeted.windows([EMAIL])[0]]
     facts["encoder"] = reference.encoder.model
     return rows, facts
 
@@ -347,13 +421,14 @@ def report(rows: list, servers: list[Server], floor: Floor, facts: dict) -> list
     for prefix, target in (
         ("classifier, ONNX int8", "<= 5 ms"),
         ("engine, screen, ONNX int8", "<= 5 ms"),
-        ("10,000-char email, triage, ONNX int8 (reads all", "< 100 ms"),
+        ("10,000-char email, triage, ONNX int8", "< 100 ms"),
     ):
-        name = next(n for n in p50 if n.startswith(prefix))
-        out.append(f"- in-process {name}: p50 {p50[name]:.1f} ms (target {target})")
+        for name in [n for n in p50 if n.startswith(prefix)]:
+            out.append(f"- in-process {name}: p50 {p50[name]:.1f} ms (target {target})")
     out.append(
-        f"- the email's own floor (all its windows at the int8 rate above): "
-        f"{facts['email_floor_ms']:.0f} ms"
+        f"- the email's own floor (its windows' arithmetic at the int8 rate above): "
+        f"{facts['email_budget_floor_ms']:.0f} ms for the default budget's, "
+        f"{facts['email_floor_ms']:.0f} ms for all"
     )
     return out
 
@@ -374,11 +449,14 @@ def main() -> None:
     print("in-process ...", file=sys.stderr)
     rows, facts = in_process(args.repeat, onnx_cache)
     print("floor ...", file=sys.stderr)
-    encoder, email_tokens = facts.pop("encoder"), facts.pop("email_tokens")
+    encoder = facts.pop("encoder")
+    email_tokens, budget_tokens = facts.pop("email_tokens"), facts.pop("email_budget_tokens")
     floor = measure_floor(encoder, facts.pop("tokens"), onnx_cache)
     # The email's floor: all its windows' arithmetic at the measured int8 rate.
     email_work = flops_per_message(encoder, email_tokens) * len(email_tokens)
     facts["email_floor_ms"] = email_work / (floor.int8_gops * 1e9) * 1000
+    budget_work = flops_per_message(encoder, budget_tokens) * len(budget_tokens)
+    facts["email_budget_floor_ms"] = budget_work / (floor.int8_gops * 1e9) * 1000
     print("HTTP ...", file=sys.stderr)
     servers = http_servers(onnx_cache, args.seconds)
     lines = report(rows, servers, floor, facts)

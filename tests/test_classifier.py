@@ -106,6 +106,16 @@ def test_empty_text_still_gets_a_window(encoder_dir: Path) -> None:
     assert len(windows) == 1
 
 
+def test_long_texts_alone_or_blank_still_get_windows(encoder_dir: Path) -> None:
+    # Past a window's length in characters a text is tokenized by sentences, and no short
+    # text may be in the batch: the torch tokenizer must never be asked for nothing.
+    encoder = SentenceEncoder(encoder_dir, max_tokens=12)
+    blank, late = " \n " * 10, "the order is late again. " * 4
+    [blank_windows, late_windows] = encoder.windows([blank, late])
+    assert blank_windows == [[encoder.cls_id, encoder.sep_id]]
+    assert len(late_windows) > 1
+
+
 def test_aggregate_keeps_the_most_negative_window_and_highest_emotions() -> None:
     sentiment = np.array([[0.05, 0.15, 0.8], [0.1, 0.1, 0.8], [0.7, 0.2, 0.1], [0.2, 0.7, 0.1]])
     emotions = np.array([[0.1, 0.9], [0.2, 0.1], [0.8, 0.0], [0.3, 0.3]])

@@ -63,6 +63,20 @@ def test_the_graph_is_exported_once_by_another_process(
     assert model.predict(["the order is late"])[0].sentiment
 
 
+def test_the_reading_budget_reaches_both_runtimes(
+    models_dir: Path,  # noqa: F811
+    encoder_dir: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    settings = tiny_settings(models_dir, encoder_dir, tmp_path)
+    settings = settings.model_copy(update={"long_text_max_windows": 5})
+    served = loading.load_classifier(settings)
+    reference = loading.load_torch_classifier(settings)
+    long_text = "The parcel is late again and nobody calls back. " * 200
+    assert len(served.windower.windows([long_text])[0]) == 5  # type: ignore[attr-defined]
+    assert len(reference.encoder.windows([long_text])[0]) == 5
+
+
 def test_retrained_weights_get_a_new_export(
     models_dir: Path,  # noqa: F811
     encoder_dir: Path,  # noqa: F811

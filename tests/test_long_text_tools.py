@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.domain import Scores
 from scripts.datasets import Example
-from scripts.evaluate_long import EMAIL_CHARS, build_emails
+from scripts.evaluate_long import EMAIL_CHARS, auc, build_emails
 from scripts.train_salience import matrix
 from tests.conftest import make_scores
 
@@ -49,3 +49,9 @@ def test_the_salience_matrix_is_binary_words_and_pairs() -> None:
     )
     assert x.shape[0] == 2 and y.tolist() == [1, 0]  # negative against the rest
     assert x[0].sum() == 4  # "not", "good", "not good", "good not": each counted once
+
+
+def test_auc_counts_complaints_read_more_negative_than_calm_emails() -> None:
+    assert auc([0.9, 0.8], [0.1, 0.2]) == 1.0
+    assert auc([0.1], [0.9]) == 0.0
+    assert auc([0.5, 0.9], [0.5]) == 0.75  # a tie counts half

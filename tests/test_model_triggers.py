@@ -78,3 +78,25 @@ def test_a_model_without_an_intent_head_raises_nothing() -> None:
         )
         == []
     )
+
+
+def test_a_long_text_reads_a_few_sentences_for_evidence_its_own_words_first() -> None:
+    from app.model_triggers import MAX_EVIDENCE_SENTENCES
+
+    filler = [f"On day {i} the parcel had still not moved." for i in range(60)]
+    filler[41] = "Please have a person phone me tomorrow."
+    text = " ".join(filler)
+    read: list[str] = []
+
+    def by_sentence(sentences):
+        read.extend(sentences)
+        return [
+            make_scores(intents={"human_request": 0.9 if "phone" in s else 0.1}) for s in sentences
+        ]
+
+    [trigger] = model_triggers(
+        text, ASKS, already=set(), min_probability=0.7, score_sentences=by_sentence
+    )
+    assert trigger.evidence == "Please have a person phone me tomorrow."
+    assert text[trigger.start : trigger.end] == trigger.evidence
+    assert len(read) == MAX_EVIDENCE_SENTENCES

@@ -100,3 +100,21 @@ def test_padding_stays_within_its_share(batch_size: int) -> None:
         assert mask.size - mask.sum() <= MAX_PADDING * mask.sum()
     # Sorted but not cut, the 32 shortest would all have padded to the long ticket's 54.
     assert len(batches) >= 3
+
+
+def test_a_medium_text_read_by_sentences_is_the_whole_text_tokenized() -> None:
+    # Past 254 characters a text is tokenized sentence by sentence; where it fits one
+    # window, the window must be exactly what tokenizing it whole would give.
+    from app.tokenizer import WordPieceTokenizer, default_encoder_dir
+
+    tokenizer = WordPieceTokenizer(default_encoder_dir())
+    real = Windower(tokenizer, cls_id=tokenizer.cls_id, sep_id=tokenizer.sep_id, pad_id=0)
+    texts = [
+        "Hello!  I ordered the desk on 03/04.\n\nIt never came... Why?! " * 5,
+        "Café crème, naïve résumé — déjà vu? 😡 still not fixed… 3rd time!\r\n" * 5,
+        "no full stop anywhere just words and more words " * 6,
+        " \n\t " * 100,
+    ]
+    assert all(len(text) > 254 for text in texts)
+    for text, windows in zip(texts, real.windows(texts), strict=True):
+        assert windows == [[tokenizer.cls_id, *tokenizer([text])[0], tokenizer.sep_id]]
