@@ -1,12 +1,14 @@
-"""The benchmark's own tools: the load generator and the floor's arithmetic."""
+"""The benchmark's own tools: the load generator, the floor's arithmetic, the long email."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from transformers import BertConfig, BertModel
 
+from scripts.bench import long_email, reads
 from scripts.bench_floor import flops_per_message
 from scripts.bench_http import quantile, run_load
 
@@ -78,3 +80,18 @@ def test_the_floor_counts_linear_layers_and_attention() -> None:
     expected = 2 * tokens * linear + 2 * 2 * tokens * tokens * 8 * 2
     assert flops_per_message(encoder, [tokens]) == expected
     assert flops_per_message(encoder, [10, 10]) == expected
+
+
+def test_the_long_email_never_repeats_a_sentence() -> None:
+    # A repeated sentence would let a reader that skips what it has seen look fast.
+    email = long_email(10_000)
+    sentences = re.split(r"(?<=[.!?])\s+", email)
+    assert 10_000 <= len(email) < 10_400
+    assert len(set(sentences)) == len(sentences) > 50
+    assert email.count("worst service") == 1 and email.endswith("Regards, Dana")
+
+
+def test_the_email_rows_say_what_was_read() -> None:
+    assert reads(57, 0) == "reads all 57 chunks"
+    assert reads(57, 64) == "reads all 57 chunks"
+    assert reads(57, 8) == "reads 8 of 57 chunks, the default budget"
