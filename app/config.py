@@ -72,12 +72,13 @@ class Settings(BaseSettings):
     # the same numbers as torch) or "torch" (the reference). The ONNX files are built from
     # the shipped weights at the first start and cached under data_dir.
     runtime: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
-    # How much of a very long text the model reads, in 64-token chunks (about 5-10 ms each
-    # here): past this, the first, the last and those the salience scorer finds most
-    # negative. 64 reads a 10,000-character email whole (40-odd chunks) and keeps a 2 MB body
-    # from holding the model for a minute; fewer costs accuracy (scripts/evaluate_long.py).
-    # 0: no bound. The trigger rules and cues always read every word.
-    long_text_max_windows: int = Field(64, ge=0)
+    # How much of a very long text the model reads, in chunks of up to 40 tokens (2-4 ms
+    # each here): past this, the first, the last and those the salience scorer finds most
+    # negative. 16 reads a 10,000-character email (65 to 85 chunks) in under 100 ms and
+    # keeps a 2 MB body from holding the model; reading it whole (0: no bound) takes about
+    # 250 ms and finds more hidden complaints (scripts/evaluate_long.py, table in the model
+    # card). Trigger rules and cues always read every word.
+    long_text_max_windows: int = Field(16, ge=0)
     inference_concurrency: int = Field(1, ge=1)
     # Dynamic batching: requests arriving within this many milliseconds share a forward pass.
     batch_max_wait_ms: float = Field(2.0, ge=0, le=1000)

@@ -92,6 +92,7 @@ def test_the_long_email_never_repeats_a_sentence() -> None:
 
 
 def test_the_email_rows_say_what_was_read() -> None:
-    assert reads(57, 0) == "reads all 57 chunks"
-    assert reads(57, 64) == "reads all 57 chunks"
-    assert reads(57, 8) == "reads 8 of 57 chunks, the default budget"
+    assert reads(57, 0, default=64) == "reads all 57 chunks"
+    assert reads(57, 64, default=64) == "reads all 57 chunks"
+    assert reads(57, 8, default=8) == "reads 8 of 57 chunks, the default"
+    assert reads(57, 8, default=64) == "reads 8 of 57 chunks, TRIAGE_LONG_TEXT_MAX_WINDOWS=8"

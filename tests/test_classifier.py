@@ -129,6 +129,20 @@ def test_aggregate_keeps_the_most_negative_window_and_highest_emotions() -> None
     np.testing.assert_allclose(agg["sentiment"][1], [0.2, 0.7, 0.1])
 
 
+def test_a_long_text_without_a_clear_complaint_reads_as_its_windows_mean() -> None:
+    # The worst window is only somewhat negative (0.5 < LONG_TEXT_NEGATIVE): the text's
+    # single-label heads are the mean of its windows, its multi-label heads still the highest.
+    sentiment = np.array([[0.05, 0.15, 0.8], [0.1, 0.2, 0.7], [0.5, 0.3, 0.2]])
+    emotions = np.array([[0.1, 0.9], [0.2, 0.1], [0.8, 0.0]])
+    root = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    agg = aggregate_windows(
+        {"sentiment": sentiment, "emotions": emotions, "root_cause": root}, [0, 0, 0], 1
+    )
+    np.testing.assert_allclose(agg["sentiment"][0], sentiment.mean(axis=0))
+    np.testing.assert_allclose(agg["root_cause"][0], root.mean(axis=0))
+    np.testing.assert_allclose(agg["emotions"][0], [0.8, 0.9])
+
+
 def test_heads_round_trip(models_dir: Path) -> None:
     heads = Heads.load(models_dir)
     heads.save(models_dir / "again")
