@@ -74,11 +74,11 @@ class Settings(BaseSettings):
     runtime: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
     # How much of a very long text the model reads, in chunks of up to 40 tokens (2-4 ms
     # each here): past this, the first, the last and those the salience scorer finds most
-    # negative. 16 reads a 10,000-character email (65 to 85 chunks) in under 100 ms and
-    # keeps a 2 MB body from holding the model; reading it whole (0: no bound) takes about
-    # 250 ms and finds more hidden complaints (scripts/evaluate_long.py, table in the model
-    # card). Trigger rules and cues always read every word.
-    long_text_max_windows: int = Field(16, ge=0)
+    # negative. 12 triages a 10,000-character email (65 to 85 chunks) in about 70 ms here
+    # and keeps a 2 MB body from holding the model; reading it whole (0: no bound) takes
+    # about 250 ms and finds more hidden complaints (scripts/evaluate_long.py, tables in the
+    # model card). Trigger rules and cues always read every word.
+    long_text_max_windows: int = Field(12, ge=0)
     inference_concurrency: int = Field(1, ge=1)
     # Dynamic batching: requests arriving within this many milliseconds share a forward pass.
     batch_max_wait_ms: float = Field(2.0, ge=0, le=1000)

@@ -14,8 +14,9 @@ INTENT_TRIGGERS: dict[IntentLabel, TriggerType] = {"human_request": "human_reque
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # Finding the evidence reads sentences again. A long email's hundred sentences would cost a
 # second full read of it (190 ms for 10,000 characters), so at most this many are read:
-# those in the intent's own words first.
-MAX_EVIDENCE_SENTENCES = 8
+# those in the intent's own words first, the latest first (an email makes its request
+# after telling its story).
+MAX_EVIDENCE_SENTENCES = 4
 _INTENT_WORDS: dict[IntentLabel, re.Pattern[str]] = {
     "human_request": re.compile(
         r"\b(speak|talk|call|phone|ring|contact|person|human|agent|someone|somebody|anyone|"
@@ -76,7 +77,8 @@ def _candidates(
         return spans
     words = _INTENT_WORDS.get(intent)
     telling = {span for span in spans if words and words.search(text, *span)}
-    ordered = [span for span in spans if span in telling] + [
-        span for span in spans if span not in telling
+    latest_first = spans[::-1]
+    ordered = [span for span in latest_first if span in telling] + [
+        span for span in latest_first if span not in telling
     ]
     return sorted(ordered[:MAX_EVIDENCE_SENTENCES])

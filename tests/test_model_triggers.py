@@ -84,7 +84,9 @@ def test_a_long_text_reads_a_few_sentences_for_evidence_its_own_words_first() ->
     from app.model_triggers import MAX_EVIDENCE_SENTENCES
 
     filler = [f"On day {i} the parcel had still not moved." for i in range(60)]
-    filler[41] = "Please have a person phone me tomorrow."
+    for day in range(0, 40, 5):  # the story: contact words, but no request yet
+        filler[day] = f"On day {day} an agent said it had shipped."
+    filler[55] = "Please have a person phone me tomorrow."
     text = " ".join(filler)
     read: list[str] = []
 
@@ -100,3 +102,4 @@ def test_a_long_text_reads_a_few_sentences_for_evidence_its_own_words_first() ->
     assert trigger.evidence == "Please have a person phone me tomorrow."
     assert text[trigger.start : trigger.end] == trigger.evidence
     assert len(read) == MAX_EVIDENCE_SENTENCES
+    assert all("agent" in s or "phone" in s for s in read)  # in the intent's own words
