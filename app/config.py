@@ -74,9 +74,9 @@ class Settings(BaseSettings):
     runtime: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
     # How much of a very long text the model reads, in chunks of up to 40 tokens (2-4 ms
     # each here): past this, the first, the last and those the salience scorer finds most
-    # negative. 12 triages a 10,000-character email (65 to 85 chunks) in about 70 ms here
+    # negative. 12 triages a 10,000-character email (65 to 85 chunks) in about 80 ms here
     # and keeps a 2 MB body from holding the model; reading it whole (0: no bound) takes
-    # about 250 ms and finds more hidden complaints (scripts/evaluate_long.py, tables in the
+    # about 200 ms and finds more hidden complaints (scripts/evaluate_long.py, tables in the
     # model card). Trigger rules and cues always read every word.
     long_text_max_windows: int = Field(12, ge=0)
     inference_concurrency: int = Field(1, ge=1)

@@ -61,6 +61,8 @@ class SentenceEncoder:
         return self.windower.windows(texts)
 
     def _token_ids(self, texts: list[str]) -> list[list[int]]:
+        if not texts:  # transformers' fast tokenizer fails on an empty batch
+            return []
         encoded = self.tokenizer(texts, add_special_tokens=False, truncation=False)
         return list(encoded["input_ids"])
 

@@ -26,7 +26,7 @@ LONG_TEXT_CHUNK_TOKENS = 40
 MAX_PADDING = 0.25
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
-# Token ids of each text, without special tokens.
+# Token ids of each text, without special tokens (no texts: no ids).
 Tokenize = Callable[[list[str]], list[list[int]]]
 # How much a passage deserves reading: higher first (app.salience.NegativityScorer).
 Rank = Callable[[str], float]
@@ -60,9 +60,7 @@ class Windower:
         # Every token stands for at least one character, so a text this short fits: one
         # call tokenizes all of them. A longer one is tokenized by sentences only, once.
         short = [i for i, text in enumerate(texts) if len(text) <= body]
-        short_ids = (
-            dict(zip(short, self.tokenize([texts[i] for i in short]), strict=True)) if short else {}
-        )
+        short_ids = dict(zip(short, self.tokenize([texts[i] for i in short]), strict=True))
         out = []
         for i, text in enumerate(texts):
             chunks = [short_ids[i]] if i in short_ids else self._sentence_chunks(text, body)
@@ -72,7 +70,7 @@ class Windower:
     def _sentence_chunks(self, text: str, body: int) -> list[list[int]]:
         size = min(LONG_TEXT_CHUNK_TOKENS, body)
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
-        sentence_ids = self.tokenize(sentences) if sentences else []
+        sentence_ids = self.tokenize(sentences)
         # Cut at white space, the sentences' tokens are the whole text's: if they fit, the
         # text is one window after all.
         if sum(map(len, sentence_ids)) <= body:
