@@ -32,11 +32,13 @@ browser-deps:
 
 test: install browser-deps
 	$(BIN)/ruff check app tests scripts
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check app tests scripts
 	$(BIN)/ruff format --check app tests scripts
+	$(BIN)/lint-imports
 	$(BIN)/mypy app
 
 train: install

@@ -254,11 +254,13 @@ def reads(chunks: int, budget: int, default: int) -> str:
 def in_process(repeat: int, onnx_cache: Path) -> tuple[list[tuple[str, float, float]], dict]:
     import torch
 
-    from app.bank import ResponseBank
-    from app.classifier import Classifier, MiniLMClassifier
-    from app.config import Settings
-    from app.conversations import ConversationMemory
-    from app.triage import TriageEngine, TriageInput
+    from app.core.config import Settings
+    from app.engine.memory import ConversationMemory
+    from app.engine.triage import TriageEngine, TriageInput
+    from app.model.base import Classifier
+    from app.model.onnx_export import to_onnx
+    from app.model.torch_model import MiniLMClassifier
+    from app.replies.bank import ResponseBank
     from scripts.bench_peers import pipeline_scorer, vader_scorer
 
     started = time.perf_counter()
@@ -266,7 +268,7 @@ def in_process(repeat: int, onnx_cache: Path) -> tuple[list[tuple[str, float, fl
     reference.predict(["warm-up"])
     facts: dict = {"torch_load_s": time.perf_counter() - started}
     started = time.perf_counter()
-    fast = reference.with_onnx(onnx_cache, int8=True)
+    fast = to_onnx(reference, onnx_cache, int8=True)
     facts["onnx_int8_ready_s"] = time.perf_counter() - started
     settings = Settings()
     email_chunks = len(reference.encoder.windows([EMAIL])[0])  # read with no budget

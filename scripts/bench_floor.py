@@ -73,7 +73,7 @@ def flops_per_message(encoder: torch.nn.Module, tokens: Sequence[int]) -> float:
 
 
 def _projection_model(path: Path, *, int8: bool) -> Path:
-    from app.onnx_export import quantize_int8
+    from app.model.onnx_export import quantize_int8
 
     layer = torch.nn.Linear(384, 1536)
     fp32 = path.with_suffix(".fp32.onnx")

@@ -28,7 +28,7 @@ def pipeline_scorer() -> Callable[[str], object]:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
     from transformers.utils import logging as hf_logging
 
-    from app.encoder import default_encoder_dir
+    from app.model.encoder import default_encoder_dir
 
     hf_logging.set_verbosity_error()  # "newly initialized classifier": expected, see above
     path = str(default_encoder_dir())

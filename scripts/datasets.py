@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.labels import (
+from app.core.labels import (
     CUSTOMER_TYPES,
     EMOTION_LABELS,
     INTENT_LABELS,

@@ -25,17 +25,17 @@ if __name__ == "__main__" and str(REPO_ROOT) not in sys.path:
 
 from sqlalchemy import Connection, delete  # noqa: E402
 
-from app.config import Settings  # noqa: E402
-from app.conversations import ConversationMemory  # noqa: E402
-from app.store import ConversationStore, NewOutcome  # noqa: E402
-from app.store_models import (  # noqa: E402
+from app.core.config import Settings  # noqa: E402
+from app.engine.memory import ConversationMemory  # noqa: E402
+from app.engine.triage import TriageEngine, TriageInput, TriageResult  # noqa: E402
+from app.store.conversations import ConversationStore, NewOutcome  # noqa: E402
+from app.store.db import (  # noqa: E402
     DEFAULT_TENANT,
     ConversationRow,
     FollowUpRow,
     OutcomeRow,
     TurnRow,
 )
-from app.triage import TriageEngine, TriageInput, TriageResult  # noqa: E402
 
 PREFIX = "demo-"
 CUSTOMERS = 90  # fewer customers than conversations: some come back, as real ones do
@@ -285,7 +285,8 @@ def remove_demo_data(store: ConversationStore) -> None:
 
 def build_engine(settings: Settings) -> TriageEngine:
     """The engine `make serve` would build: the shipped model, the bank, the store."""
-    from app.loading import load_bank, load_classifier  # torch: only when run for real
+    from app.model.loading import load_classifier  # torch: only when run for real
+    from app.replies.bank import load_bank
 
     store = ConversationStore.open(
         settings.database_url or "sqlite:///", data_dir=settings.data_dir

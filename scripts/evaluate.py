@@ -19,9 +19,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.classifier import MiniLMClassifier
-from app.heads import HEAD_LABELS, MULTILABEL_HEADS
-from app.labels import SENTIMENT_LABELS
+from app.core.labels import SENTIMENT_LABELS
+from app.model.heads import HEAD_LABELS, MULTILABEL_HEADS
+from app.model.onnx_export import to_onnx
+from app.model.torch_model import MiniLMClassifier
 from scripts import datasets
 from scripts.metrics import (
     expected_calibration_error,
@@ -283,7 +284,7 @@ def main() -> None:
         ),
     }
     for runtime in args.runtimes:
-        fast = model.with_onnx(args.onnx_cache, int8=runtime == "onnx-int8")
+        fast = to_onnx(model, args.onnx_cache, int8=runtime == "onnx-int8")
         fast_rows.extend(runtime_rows(model, fast, runtime, tests))
     if fast_rows:
         print_runtime_rows(fast_rows)

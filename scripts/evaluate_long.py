@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.config import Settings  # noqa: E402
-from app.domain import Scores  # noqa: E402
-from app.loading import load_onnx_classifier  # noqa: E402
-from app.onnx_model import OnnxClassifier  # noqa: E402
+from app.core.config import Settings  # noqa: E402
+from app.core.domain import Scores  # noqa: E402
+from app.model.loading import load_onnx_classifier  # noqa: E402
+from app.model.onnx_model import OnnxClassifier  # noqa: E402
 from scripts.datasets import read_jsonl  # noqa: E402
 
 EMAIL_CHARS = 10_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from app.heads import build_head
+from app.model.heads import build_head
 
 SEED = 13
 

@@ -14,10 +14,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__" and str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # run as a file from anywhere: `app` must import
 
-from app.bank import ROOT_CAUSES, BankEntry, BankError, ResponseBank  # noqa: E402
-from app.domain import CustomerProfile, Escalation, Trigger  # noqa: E402
-from app.labels import CUSTOMER_TYPES, STEPS, TRIGGER_TYPES, CustomerType, Step  # noqa: E402
-from app.playbook import plan_steps  # noqa: E402
+from app.core.domain import CustomerProfile, Escalation, Trigger  # noqa: E402
+from app.core.labels import CUSTOMER_TYPES, STEPS, TRIGGER_TYPES, CustomerType, Step  # noqa: E402
+from app.replies.bank import ROOT_CAUSES, BankEntry, BankError, ResponseBank  # noqa: E402
+from app.replies.playbook import plan_steps  # noqa: E402
 
 MIN_ENTRIES = 200
 # The channels every playbook step must read well in: short chat lines and email paragraphs.

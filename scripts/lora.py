@@ -1,7 +1,7 @@
 """Low-rank adapters (LoRA, Hu et al. 2021) on the encoder's linear layers, for training only.
 
 The service never imports this: it adds the saved low-rank deltas to the base weights at load
-time (app.classifier.apply_adapter), so inference costs exactly what the base model costs.
+time (app.model.encoder.apply_adapter), so inference costs exactly what the base model costs.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 
 import torch
 
-from app.encoder import apply_adapter
+from app.model.encoder import apply_adapter
 
 # Every linear layer inside the transformer blocks; the unused pooler is left alone.
 TARGETS = re.compile(

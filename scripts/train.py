@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from safetensors.torch import load_file, save_file
 
-from app.classifier import ADAPTER_FILE
-from app.encoder import SentenceEncoder, apply_adapter, default_encoder_dir
-from app.heads import HEAD_LABELS, MULTILABEL_HEADS, Heads, build_head
+from app.model.base import ADAPTER_FILE
+from app.model.encoder import SentenceEncoder, apply_adapter, default_encoder_dir
+from app.model.heads import HEAD_LABELS, MULTILABEL_HEADS, Heads, build_head
 from scripts import datasets
 from scripts.fitting import fit_linear, fit_mlp
 from scripts.lora import add_lora, lora_state, merge_lora

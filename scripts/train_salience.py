@@ -2,7 +2,7 @@
 
     python scripts/train_salience.py [--data ../shared/data] [--out models]
 
-A logistic regression over hashed words and word pairs (app/salience.py), negative against
+A logistic regression over hashed words and word pairs (app/model/salience.py), negative against
 the rest, on TweetEval's train split and the train part of the project's support messages;
 its strength is chosen on TweetEval dev, and it is reported once on both test sets (ROC AUC:
 it ranks passages, so ranking is what counts).
@@ -22,8 +22,8 @@ from sklearn.metrics import roc_auc_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.labels import SENTIMENT_LABELS  # noqa: E402
-from app.salience import FEATURES, NegativityScorer, feature_ids  # noqa: E402
+from app.core.labels import SENTIMENT_LABELS  # noqa: E402
+from app.model.salience import FEATURES, NegativityScorer, feature_ids  # noqa: E402
 from scripts.datasets import PROJECT_DATA, Example, support_messages, tweets  # noqa: E402
 
 NEGATIVE = SENTIMENT_LABELS.index("negative")

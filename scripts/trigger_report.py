@@ -13,8 +13,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__" and str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # run as a file from anywhere: `app` and `tests` import
 
-from app.labels import MESSAGE_TRIGGER_TYPES  # noqa: E402
-from app.triggers import TriggerDetector  # noqa: E402
+from app.core.labels import MESSAGE_TRIGGER_TYPES  # noqa: E402
+from app.engine.triggers import TriggerDetector  # noqa: E402
 from tests.trigger_cases import CASES  # noqa: E402
 
 

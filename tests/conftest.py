@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.classifier import Classifier
-from app.config import Settings
-from app.domain import Scores
-from app.labels import EMOTION_LABELS, INTENT_LABELS, ROOT_CAUSES
+from app.core.config import Settings
+from app.core.domain import Scores
+from app.core.labels import EMOTION_LABELS, INTENT_LABELS, ROOT_CAUSES
+from app.model.base import Classifier
 
 NEGATIVE_WORDS = ("terrible", "unacceptable", "worst", "angry", "broken", "third time", "!!")
 POSITIVE_WORDS = ("thank", "great", "love", "perfect")
@@ -96,10 +96,10 @@ def auth_client(tmp_path: Path, fake_classifier: FakeClassifier) -> Iterator[Tes
 @pytest.fixture
 def mint_key() -> Callable[..., str]:
     """mint_key(client, tenant, role, origins=()) -> a new plain key, made in client's store."""
-    from app.keys import create_key
+    from app.tenancy.keys import create_key
 
     def mint(client: TestClient, tenant: str, role: str, origins: Sequence[str] = ()) -> str:
-        store = client.app.state.store_keeper.store  # type: ignore[attr-defined]
+        store = client.app.state.services.store_keeper.store  # type: ignore[attr-defined]
         return create_key(store, tenant, role, origins=origins).secret  # type: ignore[arg-type]
 
     return mint

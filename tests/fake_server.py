@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from app.config import Settings
-from app.domain import Scores
+from app.core.config import Settings
+from app.core.domain import Scores
 from tests.conftest import FakeClassifier
 
 REPO = Path(__file__).resolve().parent.parent

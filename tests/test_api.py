@@ -6,8 +6,8 @@ import threading
 
 from fastapi.testclient import TestClient
 
-from app.config import Settings
-from app.labels import CUSTOMER_TYPES, EMOTION_LABELS, STEPS
+from app.core.config import Settings
+from app.core.labels import CUSTOMER_TYPES, EMOTION_LABELS, STEPS
 from tests.conftest import FakeClassifier
 
 MANAGER = "I want to speak to your manager, this is the third time I'm writing!"
@@ -150,7 +150,8 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
 
 
 def test_not_ready_until_the_model_is_loaded(tmp_path, monkeypatch) -> None:
-    from app import loading, main
+    from app import main
+    from app.model import loading
 
     release = threading.Event()
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from app.bank import ResponseBank
+from app.replies.bank import ResponseBank
 
 BANK = {
     "version": "acme-1",

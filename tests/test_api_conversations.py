@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings
-from app.domain import Scores
+from app.core.config import Settings
+from app.core.domain import Scores
 from app.main import create_app
 from tests.conftest import FakeClassifier, make_scores
 

@@ -12,12 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, delete
 
-from app.auth import Principal, get_principal
-from app.bank import ResponseBank
-from app.config import Settings
+from app.api.auth import Principal, get_principal
+from app.core.config import Settings
 from app.main import create_app
-from app.store import ConversationStore, NewOutcome, NewTurn
-from app.store_models import ConversationRow, FollowUpRow, OutcomeRow, TurnRow
+from app.replies.bank import ResponseBank
+from app.store.conversations import ConversationStore, NewOutcome, NewTurn
+from app.store.db import ConversationRow, FollowUpRow, OutcomeRow, TurnRow
 from tests.conftest import FakeClassifier
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -32,7 +32,7 @@ def backend_client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[T
 
 
 def store_of(client: TestClient) -> ConversationStore:
-    store = client.app.state.store_keeper.store  # type: ignore[attr-defined]
+    store = client.app.state.services.store_keeper.store  # type: ignore[attr-defined]
     assert store is not None
     return store
 
@@ -229,12 +229,12 @@ def test_triaged_messages_and_outcomes_feed_the_insights(client: TestClient) -> 
 
 
 def test_without_the_store_insights_are_a_503(client: TestClient) -> None:
-    memory = client.app.state.store_keeper.memory  # type: ignore[attr-defined]
-    store, memory.store = memory.store, None
+    keeper = client.app.state.services.store_keeper  # type: ignore[attr-defined]
+    store, keeper.store = keeper.store, None
     try:
         body = assert_problem(client.get("/v1/insights"), 503)
     finally:
-        memory.store = store
+        keeper.store = store
     assert body["code"] == "store_unavailable"
 
 

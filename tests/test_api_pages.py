@@ -7,8 +7,8 @@ import gzip
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api_pages import STATIC_DIR
-from app.bank import ResponseBank
+from app.api.routes.pages import STATIC_DIR
+from app.replies.bank import ResponseBank
 
 MANAGER = "I want to speak to your manager, this is unacceptable!!"
 WIDGET_GZIP_BUDGET = 5 * 1024  # the README promises a small widget

@@ -8,7 +8,7 @@ import anyio
 import pytest
 from fastapi.testclient import TestClient
 
-from app.auth import LOCAL_ADMIN, Principal, get_principal
+from app.api.auth import LOCAL_ADMIN, Principal, get_principal
 
 ORIGIN = "https://shop.example.com"
 TRIAGE = {"text": "I want to speak to your manager!"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.backlog import (
+from app.cli.backlog import (
     BacklogError,
     BacklogRun,
     Record,
@@ -21,10 +21,10 @@ from app.backlog import (
     resume_point,
     triage_records,
 )
-from app.bank import ResponseBank
-from app.config import Settings
-from app.conversations import ConversationMemory
-from app.triage import TriageEngine
+from app.core.config import Settings
+from app.engine.memory import ConversationMemory
+from app.engine.triage import TriageEngine
+from app.replies.bank import ResponseBank
 from tests.conftest import FakeClassifier
 
 

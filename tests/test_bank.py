@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from app.bank import PLACEHOLDER_FALLBACKS, PLACEHOLDERS, BankError, ResponseBank, fill
-from app.domain import CustomerProfile, Escalation
-from app.labels import CUSTOMER_TYPES, STEPS, TRIGGER_TYPES, Channel, CustomerType
-from app.playbook import plan_steps
+from app.core.domain import CustomerProfile, Escalation
+from app.core.labels import CUSTOMER_TYPES, STEPS, TRIGGER_TYPES, Channel, CustomerType
+from app.replies.bank import PLACEHOLDER_FALLBACKS, PLACEHOLDERS, BankError, ResponseBank, fill
+from app.replies.playbook import plan_steps
 
 VALID: dict[str, Any] = {
     "version": "test-1",

@@ -11,10 +11,10 @@ import anyio
 import pytest
 from fastapi.testclient import TestClient
 
-from app.batcher import MicroBatcher
-from app.config import Settings
-from app.domain import Scores
+from app.core.config import Settings
+from app.core.domain import Scores
 from app.main import create_app
+from app.serving.batcher import MicroBatcher
 from tests.conftest import FakeClassifier
 
 

@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-from app.config import Settings
-from app.domain import Scores
-from app.keys import create_key
+from app.core.config import Settings
+from app.core.domain import Scores
 from app.main import create_app
+from app.tenancy.keys import create_key
 from scripts.demo_data import seed
 from tests.conftest import FakeClassifier, make_scores
 
@@ -351,7 +351,7 @@ def test_a_publishable_key_works_from_its_own_sites_only(
     keyed_server: Server, page: tuple[Any, Console]
 ) -> None:
     tab, console = page
-    store = keyed_server.app.state.store_keeper.store
+    store = keyed_server.app.state.services.store_keeper.store
     files = {"/host.js": HOST_SCRIPT}
     with host_site(files) as site:
         mine = create_key(store, "shop", "widget", origins=[site]).secret
@@ -371,8 +371,9 @@ def test_the_dashboard_asks_for_a_key_when_auth_is_on(
     keyed_server: Server, page: tuple[Any, Console]
 ) -> None:
     tab, console = page
-    seeded = seed(keyed_server.app.state.engine, conversations=10, rng=random.Random(5))
-    store = keyed_server.app.state.store_keeper.store
+    engine = keyed_server.app.state.services.loader.engine
+    seeded = seed(engine, conversations=10, rng=random.Random(5))
+    store = keyed_server.app.state.services.store_keeper.store
     service_key = create_key(store, "default", "service").secret
     tab.goto(f"{keyed_server.url}/dashboard")
     tab.wait_for_selector("body[data-state=error]")
@@ -401,7 +402,7 @@ def bars(tab: Any, chart: str) -> dict[str, int]:
 
 def test_the_dashboard_charts_the_demo_data(server: Server, page: tuple[Any, Console]) -> None:
     tab, console = page
-    seeded = seed(server.app.state.engine, conversations=80, rng=random.Random(3))
+    seeded = seed(server.app.state.services.loader.engine, conversations=80, rng=random.Random(3))
     tab.goto(f"{server.url}/dashboard")
     tab.wait_for_selector("body[data-state=loaded]")
     start, end = tab.input_value("#from"), tab.input_value("#to")

@@ -10,11 +10,12 @@ import pytest
 import torch
 from transformers import BertConfig, BertModel, BertTokenizerFast
 
-from app.classifier import ADAPTER_FILE, MiniLMClassifier, aggregate_windows
-from app.encoder import SentenceEncoder, apply_adapter
-from app.errors import ModelLoadError
-from app.heads import Heads, build_head
-from app.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
+from app.core.errors import ModelLoadError
+from app.core.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
+from app.model.base import ADAPTER_FILE, aggregate_windows
+from app.model.encoder import SentenceEncoder, apply_adapter
+from app.model.heads import Heads, build_head
+from app.model.torch_model import MiniLMClassifier
 
 WORDS = "the order is late again and i want a refund thanks great service not working".split()
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
-from app.config import Settings
-from app.domain import Scores
-from app.schemas import TriageResponse
-from app.store import ConversationStore
+from app.api.schemas import TriageResponse
+from app.cli import main as cli
+from app.core.config import Settings
+from app.core.domain import Scores
+from app.store.conversations import ConversationStore
 from tests.conftest import FakeClassifier
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,8 +148,8 @@ def fake_triage(tmp_path: Path, *, hang_at_batch: int = 0) -> list[str]:
     script.write_text(
         "import sys, time\n"
         f"sys.path.insert(0, {str(REPO)!r})\n"
-        "from app.cli import main\n"
-        "from app.config import Settings\n"
+        "from app.cli.main import main\n"
+        "from app.core.config import Settings\n"
         "from tests.conftest import FakeClassifier\n"
         "class Hanging(FakeClassifier):\n"
         "    def predict(self, texts, *, batch_size=32):\n"

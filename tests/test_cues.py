@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.cues import read_cues
+from app.engine.cues import read_cues
 
 
 def test_shouting_needs_several_capitalised_words() -> None:

@@ -2,10 +2,10 @@
 
 import pytest
 
-from app.config import Thresholds
-from app.cues import read_cues
-from app.customer_type import profile, type_scores
-from app.labels import CUSTOMER_TYPES
+from app.core.config import Thresholds
+from app.core.labels import CUSTOMER_TYPES
+from app.engine.cues import read_cues
+from app.engine.customer_type import profile, type_scores
 from tests.conftest import make_scores
 
 ANGRY = make_scores(negative=0.9, positive=0.02, anger=0.8, annoyance=0.7)

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from app.insights import read_insights
-from app.periods import Period
-from app.store_models import DEFAULT_TENANT
+from app.core.labels import DEFAULT_TENANT
+from app.insights.periods import Period
+from app.insights.report import read_insights
 from scripts.demo_data import seed
 
 
 def test_demo_data_fills_the_default_period_and_replaces_itself(client: TestClient) -> None:
-    engine = client.app.state.engine  # type: ignore[attr-defined]
+    engine = client.app.state.services.loader.engine  # type: ignore[attr-defined]
     store = engine.memory.store
     client.post("/v1/triage", json={"text": "Where is my parcel?", "conversation_id": "real-1"})
     now = datetime(2030, 3, 15, 18, tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from app.schemas import MAX_BATCH_ITEMS, MAX_TEXT_CHARS
+from app.api.schemas import MAX_BATCH_ITEMS, MAX_TEXT_CHARS
 
 ERROR_FIELDS = {"type", "title", "status", "code", "message", "request_id", "errors"}
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.config import DEFAULT_TRIGGER_PRIORITY, Thresholds
-from app.domain import CustomerProfile, Trigger
-from app.escalation import decide
+from app.core.config import DEFAULT_TRIGGER_PRIORITY, Thresholds
+from app.core.domain import CustomerProfile, Trigger
+from app.engine.escalation import decide
 
 CALM = CustomerProfile(label="neutral", scores={}, intensity=0.1)  # type: ignore[arg-type]
 ANGRY = CustomerProfile(label="angry", scores={}, intensity=0.6)  # type: ignore[arg-type]

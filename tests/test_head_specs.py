@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from safetensors.numpy import load_file, save_file
 
-from app.errors import ModelLoadError
-from app.head_specs import HEADS_FILE, META_FILE, check_models_dir
+from app.core.errors import ModelLoadError
 from app.main import create_app
+from app.model.head_specs import HEADS_FILE, META_FILE, check_models_dir
 from tests.test_classifier import models_dir  # noqa: F401  (fixture)
 
 
@@ -46,7 +46,7 @@ def test_unreadable_weights_are_refused(models_dir: Path) -> None:  # noqa: F811
 def test_start_up_stops_on_a_broken_directory(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from app.config import Settings
+    from app.core.config import Settings
 
     with (
         pytest.raises(ModelLoadError),

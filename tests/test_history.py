@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.history import HistoryRules, repeated_contact, trend, worsening
+from app.engine.history import HistoryRules, repeated_contact, trend, worsening
 
 RULES = HistoryRules(trend_turns=4, worsening_drop=0.5, repeated_contacts=3)
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

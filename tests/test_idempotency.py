@@ -13,19 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
 
-from app.config import Settings
-from app.domain import Scores
-from app.idempotency import (
-    Claim,
-    IdempotencyInProgressError,
-    IdempotencyKeyReusedError,
-    IdempotencyStore,
-    StoredResponse,
-    fingerprint,
-)
+from app.core.config import Settings
+from app.core.domain import Scores
+from app.core.errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 from app.main import create_app
-from app.store import ConversationStore
-from app.store_models import Base, create_store_engine
+from app.store.conversations import ConversationStore
+from app.store.db import Base, create_store_engine
+from app.store.idempotency import Claim, IdempotencyStore, StoredResponse, fingerprint
 from tests.conftest import FakeClassifier
 from tests.fake_server import SlowClassifier
 
@@ -296,7 +290,7 @@ def test_a_request_still_running_makes_the_retry_409(tmp_path: Path) -> None:
         )
         thread.start()
         # The first claims the key before its slow model call; wait for that claim.
-        store: IdempotencyStore = client.app.state.idempotency  # type: ignore[attr-defined]
+        store: IdempotencyStore = client.app.state.services.idempotency  # type: ignore[attr-defined]
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with store._engine.connect() as conn:

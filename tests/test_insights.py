@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, delete
 
-from app.insights import read_insights
-from app.periods import Period
-from app.store import ConversationStore, NewOutcome, NewTurn
-from app.store_models import ConversationRow, FollowUpRow, OutcomeRow, TurnRow
+from app.insights.periods import Period
+from app.insights.report import read_insights
+from app.store.conversations import ConversationStore, NewOutcome, NewTurn
+from app.store.db import ConversationRow, FollowUpRow, OutcomeRow, TurnRow
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DAY = date(2030, 1, 1)  # a Tuesday; its ISO week starts on Monday 2029-12-31

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.errors import InvalidRequestError
-from app.keys import KeyRing, create_key, find_key, generate, list_keys, revoke_key
-from app.store import ConversationStore, StoreUnavailableError
-from app.store_models import ApiKeyRow
+from app.core.errors import InvalidRequestError, StoreUnavailableError
+from app.store.conversations import ConversationStore
+from app.store.db import ApiKeyRow
+from app.tenancy.keys import KeyRing, create_key, find_key, generate, list_keys, revoke_key
 from tests.test_api_conversations import POSTGRES_URL
 
 
@@ -83,7 +83,7 @@ def test_a_tenant_cannot_revoke_or_list_another_tenants_key(
 def test_widget_origins_are_normalised_and_joined_with_the_tenants(
     store: ConversationStore, tenant: str
 ) -> None:
-    from app.tenants import set_tenant_origins
+    from app.tenancy.tenants import set_tenant_origins
 
     set_tenant_origins(store, tenant, ["https://help.example.com"])
     made = create_key(store, tenant, "widget", origins=["HTTPS://Shop.Example.com/"])

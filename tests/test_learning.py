@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from app.bank import BankEntry
-from app.learning import StatsCache, ThompsonRanker
+from app.replies.bank import BankEntry
+from app.replies.learning import StatsCache, ThompsonRanker
 
 
 def entry(entry_id: str, **fields: object) -> BankEntry:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from app.bank import ResponseBank
+from app.replies.bank import ResponseBank
 from scripts.lint_bank import MIN_ENTRIES, lint, main
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "lint_bank.py"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from app import loading
-from app.config import Settings
-from app.errors import ModelLoadError
-from app.heads import Heads
-from app.onnx_model import OnnxClassifier
+from app.core.config import Settings
+from app.core.errors import ModelLoadError
+from app.model import loading
+from app.model.heads import Heads
+from app.model.onnx_model import OnnxClassifier
 from tests.test_classifier import encoder_dir, models_dir  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,8 +110,8 @@ def test_the_onnx_runtime_serves_without_torch(
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from app.config import Settings\n"
-        "from app.loading import load_classifier\n"
+        "from app.core.config import Settings\n"
+        "from app.model.loading import load_classifier\n"
         f"s = Settings(runtime='onnx', models_dir=Path({str(models_dir)!r}),\n"
         f"             encoder_dir=Path({str(encoder_dir)!r}), data_dir=Path({str(tmp_path)!r}))\n"
         "load_classifier(s).predict(['the order is late again'])\n"

@@ -10,8 +10,8 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings
-from app.logs import JsonFormatter
+from app.core.config import Settings
+from app.core.logs import JsonFormatter
 from app.main import create_app
 from tests.conftest import FakeClassifier
 

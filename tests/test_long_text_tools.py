@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.domain import Scores
+from app.core.domain import Scores
 from scripts.datasets import Example
 from scripts.evaluate_long import EMAIL_CHARS, auc, build_emails
 from scripts.train_salience import matrix

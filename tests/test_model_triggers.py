@@ -1,6 +1,6 @@
 """Model-raised triggers: confident intents the patterns missed, with the telling sentence."""
 
-from app.model_triggers import model_triggers, sentence_spans
+from app.engine.model_triggers import model_triggers, sentence_spans
 from tests.conftest import make_scores
 
 ASKS = make_scores(intents={"human_request": 0.9})
@@ -81,7 +81,7 @@ def test_a_model_without_an_intent_head_raises_nothing() -> None:
 
 
 def test_a_long_text_reads_a_few_sentences_for_evidence_its_own_words_first() -> None:
-    from app.model_triggers import MAX_EVIDENCE_SENTENCES
+    from app.engine.model_triggers import MAX_EVIDENCE_SENTENCES
 
     filler = [f"On day {i} the parcel had still not moved." for i in range(60)]
     for day in range(0, 40, 5):  # the story: contact words, but no request yet

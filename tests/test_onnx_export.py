@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from app.classifier import MiniLMClassifier
-from app.encoder import SentenceEncoder
-from app.heads import Heads, build_head
-from app.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
-from app.onnx_model import OnnxClassifier
+from app.core.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
+from app.model.encoder import SentenceEncoder
+from app.model.heads import Heads, build_head
+from app.model.onnx_export import to_onnx
+from app.model.onnx_model import OnnxClassifier
+from app.model.torch_model import MiniLMClassifier
 from tests.test_classifier import WORDS, encoder_dir  # noqa: F401  (module-scoped fixture)
 
 TEXTS = [
@@ -38,7 +39,7 @@ def reference(encoder_dir: Path) -> MiniLMClassifier:  # noqa: F811
 
 
 def test_onnx_fp32_gives_the_same_scores(reference: MiniLMClassifier, tmp_path: Path) -> None:
-    fast = reference.with_onnx(tmp_path, int8=False)
+    fast = to_onnx(reference, tmp_path, int8=False)
     assert isinstance(fast, OnnxClassifier)
     for a, b in zip(reference.predict(TEXTS), fast.predict(TEXTS), strict=True):
         # Every head travels in the graph: calibrated softmax, sigmoid, a hidden layer.
@@ -53,7 +54,7 @@ def test_onnx_fp32_gives_the_same_scores(reference: MiniLMClassifier, tmp_path: 
 def test_only_the_encoder_is_quantised(reference: MiniLMClassifier, tmp_path: Path) -> None:
     import onnx
 
-    reference.with_onnx(tmp_path, int8=True)
+    to_onnx(reference, tmp_path, int8=True)
     nodes = onnx.load(str(tmp_path / "tiny-int8.onnx")).graph.node
     quantised = [n.name for n in nodes if "Integer" in n.op_type or "Quantize" in n.op_type]
     assert quantised
@@ -63,7 +64,7 @@ def test_only_the_encoder_is_quantised(reference: MiniLMClassifier, tmp_path: Pa
 
 
 def test_onnx_int8_stays_close(reference: MiniLMClassifier, tmp_path: Path) -> None:
-    fast = reference.with_onnx(tmp_path, int8=True)
+    fast = to_onnx(reference, tmp_path, int8=True)
     assert (tmp_path / "tiny-int8.onnx").exists()
     for a, b in zip(reference.predict(TEXTS), fast.predict(TEXTS), strict=True):
         for label in SENTIMENT_LABELS:
@@ -74,15 +75,15 @@ def test_export_leaves_the_torch_model_untouched(
     reference: MiniLMClassifier, tmp_path: Path
 ) -> None:
     before = reference.predict(TEXTS)
-    reference.with_onnx(tmp_path, int8=False)
+    to_onnx(reference, tmp_path, int8=False)
     after = reference.predict(TEXTS)
     for a, b in zip(before, after, strict=True):
         assert a.sentiment == b.sentiment
 
 
 def test_the_export_is_cached(reference: MiniLMClassifier, tmp_path: Path) -> None:
-    reference.with_onnx(tmp_path, int8=False)
+    to_onnx(reference, tmp_path, int8=False)
     stamp = (tmp_path / "tiny.onnx").stat().st_mtime_ns
-    reference.with_onnx(tmp_path, int8=False)
+    to_onnx(reference, tmp_path, int8=False)
     assert (tmp_path / "tiny.onnx").stat().st_mtime_ns == stamp
     assert not list(tmp_path.glob("*.tmp"))

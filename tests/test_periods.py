@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.periods import MAX_DAYS, Period
+from app.insights.periods import MAX_DAYS, Period
 
 DAY = date(2030, 1, 1)  # a Tuesday; its ISO week starts on Monday 2029-12-31
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.bank import BankEntry, ResponseBank
-from app.domain import CustomerProfile, Escalation, Playbook, Trigger
-from app.labels import CUSTOMER_TYPES, TRIGGER_TYPES, CustomerType, Step, TriggerType
-from app.playbook import build_playbook, plan_steps
+from app.core.domain import CustomerProfile, Escalation, Playbook, Trigger
+from app.core.labels import CUSTOMER_TYPES, TRIGGER_TYPES, CustomerType, Step, TriggerType
+from app.replies.bank import BankEntry, ResponseBank
+from app.replies.playbook import build_playbook, plan_steps
 
 
 @pytest.fixture(scope="module")

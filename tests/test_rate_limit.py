@@ -10,14 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings
+from app.api.rate_limit import bucket_of
+from app.core.config import Settings
 from app.main import create_app
-from app.rate_limit import (
-    MemoryRateLimiter,
-    RedisRateLimiter,
-    bucket_of,
-    limiter_from_settings,
-)
+from app.serving.limits import MemoryRateLimiter, RedisRateLimiter, limiter_from_settings
 from tests.conftest import FakeClassifier
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.redact import redact
+from app.engine.redact import redact
 
 
 @pytest.mark.parametrize(

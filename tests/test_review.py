@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.review import PhraseIssue, ReplyReview, review_reply
-from app.review_phrases import RULES
+from app.replies.review import PhraseIssue, ReplyReview, review_reply
+from app.replies.review_phrases import RULES
 from tests.data_replies import GOOD, INFLAMING
 
 GOOD_DRAFT = (

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.config import Settings
-from app.errors import ModelLoadError
-from app.salience import FEATURES, SALIENCE_FILE, NegativityScorer, feature_ids
+from app.core.config import Settings
+from app.core.errors import ModelLoadError
+from app.model.salience import FEATURES, SALIENCE_FILE, NegativityScorer, feature_ids
 
 
 def test_features_are_words_and_pairs_hashed_the_same_everywhere() -> None:

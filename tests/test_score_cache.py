@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from app.domain import Scores
-from app.score_cache import CachedClassifier
+from app.core.domain import Scores
+from app.model.score_cache import CachedClassifier
 from tests.conftest import FakeClassifier
 
 

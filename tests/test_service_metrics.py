@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.config import Settings
+from app.api.metrics import Metrics
+from app.core.config import Settings
 from app.main import create_app
-from app.metrics import Metrics
 from tests.conftest import FakeClassifier
 
 

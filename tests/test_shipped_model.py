@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
 
 pytestmark = pytest.mark.integration
@@ -90,8 +90,8 @@ def test_support_phrasing_set_beats_the_lexicon_tools() -> None:
     """The hard support-phrasing cases (never trained on): well above VADER and TextBlob."""
     from pathlib import Path
 
-    from app.classifier import MiniLMClassifier
-    from app.config import Settings
+    from app.core.config import Settings
+    from app.model.torch_model import MiniLMClassifier
 
     path = (
         Path(__file__).resolve().parent.parent / "scripts" / "data" / "support_phrasing_test.jsonl"
@@ -118,14 +118,16 @@ def test_the_int8_fast_path_agrees_with_torch(tmp_path) -> None:
 
     import numpy as np
 
-    from app.classifier import MiniLMClassifier
+    from app.model.torch_model import MiniLMClassifier
 
     path = (
         Path(__file__).resolve().parent.parent / "scripts" / "data" / "support_phrasing_test.jsonl"
     )
     texts = [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
     reference = MiniLMClassifier.load(Settings().models_dir)
-    fast = reference.with_onnx(tmp_path, int8=True)
+    from app.model.onnx_export import to_onnx
+
+    fast = to_onnx(reference, tmp_path, int8=True)
 
     def sentiment(model: MiniLMClassifier) -> np.ndarray:
         return np.array([list(s.sentiment.values()) for s in model.predict(texts)])

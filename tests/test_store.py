@@ -24,15 +24,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from app.errors import NotFoundError, TriageError
-from app.store import (
+from app.core.errors import (
     ConversationNotFoundError,
-    ConversationStore,
-    NewOutcome,
-    NewTurn,
+    NotFoundError,
     StoreUnavailableError,
+    TriageError,
 )
-from app.store_models import MIGRATIONS_DIR, SQLITE_FILE, Base
+from app.store.conversations import ConversationStore, NewOutcome, NewTurn
+from app.store.db import MIGRATIONS_DIR, SQLITE_FILE, Base
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Nothing listens on port 1: every connection attempt is refused.
@@ -543,7 +542,7 @@ _KEEP_APPENDING = """
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from app.store import ConversationStore, NewTurn
+from app.store.conversations import ConversationStore, NewTurn
 
 url, data_dir, conversation_id = sys.argv[1:]
 store = ConversationStore.open(url, data_dir=Path(data_dir))

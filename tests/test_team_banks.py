@@ -8,10 +8,10 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from app.bank import ResponseBank
-from app.config import Settings
-from app.errors import BankInvalidError
+from app.core.config import Settings
+from app.core.errors import BankInvalidError
 from app.main import create_app
+from app.replies.bank import ResponseBank
 from tests.conftest import FakeClassifier
 
 TEAM_ENTRY = {
@@ -41,7 +41,7 @@ def test_an_extension_directory_adds_entries(tmp_path: Path) -> None:
     with start(settings) as client:
         body = client.post("/v1/triage", json={"text": "What time do you open?"}).json()
         assert body["bank_version"].endswith("+team-1")
-        bank = client.app.state.engine.bank  # type: ignore[attr-defined]
+        bank = client.app.state.services.loader.engine.bank  # type: ignore[attr-defined]
         close = bank.candidates("close", customer_types=["neutral"], channel="chat")
         assert "team-close-01" in {e.id for e in close}
 

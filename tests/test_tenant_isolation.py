@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.bank import ResponseBank
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
+from app.replies.bank import ResponseBank
 from tests.conftest import FakeClassifier
 from tests.test_api_conversations import POSTGRES_URL
 
@@ -192,7 +192,7 @@ def test_outcome_statistics_are_per_tenant(
         headers=acme.service,
     )
     assert recorded.status_code == 201
-    store = app_client.app.state.store_keeper.store  # type: ignore[attr-defined]
+    store = app_client.app.state.services.store_keeper.store  # type: ignore[attr-defined]
     assert store.outcome_stats(tenant_id=tenants[0]) == {used[0]: (1, 1)}
     assert store.outcome_stats(tenant_id=tenants[1]) == {}
 
@@ -212,7 +212,7 @@ def test_a_second_replica_uses_a_new_version_without_a_restart(
 def test_the_cli_creates_a_working_key(
     settings: Settings, app_client: TestClient, tenants: tuple[str, str]
 ) -> None:
-    from app.cli import main
+    from app.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

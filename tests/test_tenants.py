@@ -14,15 +14,14 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from app.bank import ResponseBank
-from app.config import Settings
-from app.errors import InvalidRequestError
-from app.store import ConversationStore, NewTurn, StoreUnavailableError
-from app.store_models import MIGRATIONS_DIR, Base
-from app.tenant_configs import TenantConfigs
-from app.tenants import (
+from app.core.config import Settings
+from app.core.errors import InvalidRequestError, StoreUnavailableError, VersionNotFoundError
+from app.replies.bank import ResponseBank
+from app.store.conversations import ConversationStore, NewTurn
+from app.store.db import MIGRATIONS_DIR, Base
+from app.tenancy.configs import TenantConfigs
+from app.tenancy.tenants import (
     SettingsOverrides,
-    VersionNotFoundError,
     current_version,
     latest_versions,
     list_versions,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from transformers import AutoTokenizer
 
-from app.errors import ModelLoadError
-from app.tokenizer import WordPieceTokenizer, default_encoder_dir
+from app.core.errors import ModelLoadError
+from app.model.tokenizer import WordPieceTokenizer, default_encoder_dir
 
 TEXTS = [
     "I want to speak to your MANAGER!!!",

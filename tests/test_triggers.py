@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 
-from app.domain import Trigger
-from app.labels import MESSAGE_TRIGGER_TYPES
-from app.trigger_patterns import RULES
-from app.triggers import TriggerDetector
+from app.core.domain import Trigger
+from app.core.labels import MESSAGE_TRIGGER_TYPES
+from app.engine.trigger_patterns import RULES
+from app.engine.triggers import TriggerDetector
 from tests.trigger_cases import CASES
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from app.schemas import MAX_TEXT_CHARS
-from app.webhooks.errors import WebhookPayloadError
+from app.api.schemas import MAX_TEXT_CHARS
+from app.core.errors import WebhookPayloadError
 from app.webhooks.events import TicketEvent, html_to_text, parse_event
 
 

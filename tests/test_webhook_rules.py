@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.config import Settings
-from app.domain import (
+from app.core.config import Settings
+from app.core.domain import (
     CustomerProfile,
     Escalation,
     Playbook,
@@ -18,8 +18,8 @@ from app.domain import (
     Sentiment,
     Trigger,
 )
-from app.triage import TriageResult
-from app.webhooks.errors import IntegrationConfigError
+from app.core.errors import IntegrationConfigError
+from app.engine.triage import TriageResult
 from app.webhooks.integrations import base_url_for, host_allowed
 from app.webhooks.plan import WritebackPlan, all_tags, plan_for
 from app.webhooks.worker import WebhookWorker

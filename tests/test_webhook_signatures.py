@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.webhooks.errors import StaleWebhookError, WebhookAuthError
+from app.core.errors import StaleWebhookError, WebhookAuthError
 from app.webhooks.signatures import (
     basic_auth_password,
     verify_delivery,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.store import StoreUnavailableError
+from app.core.errors import StoreUnavailableError
 from app.webhooks.events import TicketEvent
 from app.webhooks.integrations import Integration
 from app.webhooks.plan import WritebackPlan

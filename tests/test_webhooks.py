@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.auth import Principal, get_principal
-from app.config import Settings
+from app.api.auth import Principal, get_principal
+from app.core.config import Settings
 from tests.conftest import FakeClassifier
 from tests.fake_platform import FakePlatform, Recorded
 
@@ -338,7 +338,7 @@ def test_the_message_text_is_not_kept_in_the_queue_once_triaged(
     connect(client, "zendesk", fake)
     delivery = deliver(client, "zendesk", payload("zendesk")).json()["delivery"]
     settled(client, "zendesk", delivery)
-    stored = client.app.state.webhook_store.delivery(delivery)
+    stored = client.app.state.webhooks.store.delivery(delivery)
     assert stored.event.text == ""
     assert stored.plan is not None and stored.steps_done == ("untag", "tag", "note")
 
@@ -475,7 +475,7 @@ def test_429_retry_after_is_honoured_and_no_step_is_repeated(
     client: TestClient, fake: FakePlatform
 ) -> None:
     clock = SteppedClock(datetime.now(UTC) + timedelta(hours=1))
-    client.app.state.webhook_worker.clock = clock
+    client.app.state.webhooks.worker.clock = clock
     connect(client, "zendesk", fake)
     fake.script("PUT", "/api/v2/tickets/4242.json", (429, {"Retry-After": "120"}, {}))
     delivery = deliver(client, "zendesk", payload("zendesk")).json()["delivery"]
@@ -492,12 +492,12 @@ def test_429_retry_after_is_honoured_and_no_step_is_repeated(
     assert due == clock.now + timedelta(seconds=120)
 
     clock.now += timedelta(seconds=119)  # not yet due
-    client.app.state.webhook_worker.wake()
+    client.app.state.webhooks.worker.wake()
     time.sleep(0.2)
     assert len(fake.made("PUT", "/api/v2/tickets/4242.json")) == 1
 
     clock.now += timedelta(seconds=1)
-    client.app.state.webhook_worker.wake()
+    client.app.state.webhooks.worker.wake()
     assert settled(client, "zendesk", delivery)["status"] == "done"
     assert len(fake.made("PUT", "/api/v2/tickets/4242.json")) == 2  # the 429, then the note
     assert len(fake.made("PUT", "/api/v2/tickets/4242/tags.json")) == 1  # not repeated

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.windows import LONG_TEXT_CHUNK_TOKENS, MAX_PADDING, Windower
+from app.model.windows import LONG_TEXT_CHUNK_TOKENS, MAX_PADDING, Windower
 
 CLS, SEP, PAD = 101, 102, 0
 
@@ -105,7 +105,7 @@ def test_padding_stays_within_its_share(batch_size: int) -> None:
 def test_a_medium_text_read_by_sentences_is_the_whole_text_tokenized() -> None:
     # Past 254 characters a text is tokenized sentence by sentence; where it fits one
     # window, the window must be exactly what tokenizing it whole would give.
-    from app.tokenizer import WordPieceTokenizer, default_encoder_dir
+    from app.model.tokenizer import WordPieceTokenizer, default_encoder_dir
 
     tokenizer = WordPieceTokenizer(default_encoder_dir())
     real = Windower(tokenizer, cls_id=tokenizer.cls_id, sep_id=tokenizer.sep_id, pad_id=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.labels import TriggerType
+from app.core.labels import TriggerType
 
 # Read by tests/test_triggers.py and scripts/trigger_report.py. An empty set is a hard negative:
 # a message that looks like a trigger and is not one, or that must stay quiet.

@@ -14,9 +14,9 @@ from html import unescape
 from html.parser import HTMLParser
 from typing import Any, Literal
 
-from app.labels import Channel
-from app.schemas import MAX_TEXT_CHARS
-from app.webhooks.errors import WebhookPayloadError
+from app.api.schemas import MAX_TEXT_CHARS
+from app.core.errors import WebhookPayloadError
+from app.core.labels import Channel
 
 Platform = Literal["zendesk", "freshdesk", "intercom", "front"]
 PLATFORMS: tuple[Platform, ...] = ("zendesk", "freshdesk", "intercom", "front")

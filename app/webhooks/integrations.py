@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.webhooks.errors import IntegrationConfigError
+from app.core.errors import IntegrationConfigError
 from app.webhooks.events import Platform
 
 # Any one of these sets of credential keys is enough to call the platform's API.

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, get_args
 
-from app.labels import CustomerType, Priority, SentimentLabel
-from app.triage import TriageResult
+from app.core.labels import CustomerType, Priority, SentimentLabel
+from app.engine.triage import TriageResult
 
 AVOID_IN_NOTE = 6
 

@@ -14,10 +14,10 @@ import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.api import error_responses
-from app.auth import Principal, PrincipalDep
-from app.config import Settings
-from app.webhooks.errors import AdminOnlyError, IntegrationNotFoundError
+from app.api.auth import Principal, PrincipalDep
+from app.api.deps import services_of
+from app.api.problems import error_responses
+from app.core.errors import AdminOnlyError, IntegrationNotFoundError
 from app.webhooks.events import PLATFORMS, Platform, parse_event
 from app.webhooks.integrations import Integration, base_url_for, check_credentials
 from app.webhooks.schemas import (
@@ -31,13 +31,13 @@ from app.webhooks.schemas import (
 )
 from app.webhooks.signatures import verify_delivery
 from app.webhooks.store import WebhookStore
-from app.webhooks.worker import WebhookWorker
+from app.webhooks.worker import webhooks_of
 
 router = APIRouter()
 
 
 async def get_store(request: Request) -> WebhookStore:
-    return cast(WebhookStore, request.app.state.webhook_store)
+    return webhooks_of(request.app).store
 
 
 StoreDep = Annotated[WebhookStore, Depends(get_store)]
@@ -76,7 +76,7 @@ async def receive(platform: str, tenant_id: str, request: Request, store: StoreD
     integration = await anyio.to_thread.run_sync(store.integration, tenant_id, name)
     if integration is None:
         raise IntegrationNotFoundError(f"no {name} integration for tenant {tenant_id!r}")
-    settings: Settings = request.app.state.settings
+    settings = services_of(request.app).settings
     body = await request.body()
     now = datetime.now(UTC)
     window = timedelta(seconds=settings.webhook_replay_window_seconds)
@@ -94,7 +94,7 @@ async def receive(platform: str, tenant_id: str, request: Request, store: StoreD
         lambda: store.enqueue(tenant_id, name, delivery_id, event, now)
     )
     if new:
-        worker: WebhookWorker = request.app.state.webhook_worker
+        worker = webhooks_of(request.app).worker
         worker.wake()
     receipt = WebhookReceipt(status="queued" if new else "duplicate", delivery=delivery.id)
     return JSONResponse(receipt.model_dump(), status_code=202 if new else 200)
@@ -115,7 +115,7 @@ async def put_integration(
     """Connect (or reconnect) a helpdesk: its webhook secret, API host and credentials."""
     tenant_id = admin_of(principal)
     name = known_platform(platform)
-    settings: Settings = request.app.state.settings
+    settings = services_of(request.app).settings
     base_url = base_url_for(
         name,
         body.base_url,

@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from app.webhooks.errors import StaleWebhookError, WebhookAuthError
+from app.core.errors import StaleWebhookError, WebhookAuthError
 
 
 def verify_zendesk(

@@ -10,7 +10,6 @@ died. The message text is kept only until triage has read it.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,15 +17,15 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy import Connection, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from app.store import StoreUnavailableError
-from app.store_models import (
+from app.core.errors import StoreUnavailableError
+from app.store.db import (
     IntegrationRow,
     WebhookDeliveryRow,
     create_store_engine,
     migrate,
+    run_transaction,
 )
 from app.webhooks.events import Platform, TicketEvent
 from app.webhooks.integrations import Integration
@@ -34,7 +33,6 @@ from app.webhooks.plan import WritebackPlan
 
 T = TypeVar("T")
 Status = Literal["queued", "writing", "done", "failed"]
-_ATTEMPTS = 3  # for a locked SQLite file or a PostgreSQL serialization failure
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,24 +234,7 @@ class WebhookStore:
     def _transaction(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
         self._ensure_migrated()
         engine = self._writer if write else self._engine
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                with engine.begin() as conn:
-                    return work(conn)
-            except IntegrityError:
-                raise
-            except DBAPIError as exc:
-                if attempt < _ATTEMPTS and _is_transient(exc):
-                    time.sleep(0.02 * attempt)
-                    continue
-                if exc.connection_invalidated or isinstance(
-                    exc, (OperationalError, InterfaceError)
-                ):
-                    raise StoreUnavailableError(f"webhook store unavailable: {exc.orig}") from exc
-                raise
-            except PoolTimeoutError as exc:
-                raise StoreUnavailableError("no free connection to the webhook store") from exc
-        raise AssertionError("unreachable")
+        return run_transaction(engine, work, store="webhook store")
 
     def _ensure_migrated(self) -> None:
         if self._migrated:
@@ -267,13 +248,6 @@ class WebhookStore:
             except (OperationalError, InterfaceError) as exc:
                 raise StoreUnavailableError(f"webhook store unavailable: {exc.orig}") from exc
             self._migrated = True
-
-
-def _is_transient(exc: DBAPIError) -> bool:
-    if getattr(exc.orig, "sqlstate", None) in {"40001", "40P01"}:
-        return True
-    message = str(exc.orig).lower()
-    return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
 
 
 def _key(tenant_id: str, platform: str) -> dict[str, str]:

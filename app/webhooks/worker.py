@@ -12,15 +12,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import anyio
 import httpx
-from fastapi import FastAPI
+from starlette.applications import Starlette
 
-from app.config import Settings
-from app.store import StoreUnavailableError
-from app.triage import TriageInput, TriageResult
+from app.core.config import Settings
+from app.core.errors import StoreUnavailableError
+from app.engine.triage import TriageInput, TriageResult
 from app.webhooks.plan import WritebackPlan, plan_for
 from app.webhooks.store import Delivery, Status, WebhookStore
 from app.webhooks.writeback import CLIENTS, Rejected, RetryLater
@@ -210,21 +212,31 @@ class WebhookWorker:
         await anyio.to_thread.run_sync(self.store.purge, before)
 
 
-def start_webhooks(app: FastAPI, settings: Settings) -> WebhookWorker:
-    """Open the webhook store and start the worker; the receiver finds both on app.state."""
+@dataclass(frozen=True, slots=True)
+class Webhooks:
+    """The webhook store and worker, kept on app.state.webhooks for the receiver."""
+
+    store: WebhookStore
+    worker: WebhookWorker
+
+
+def start_webhooks(
+    settings: Settings,
+    *,
+    triage: Triage,
+    ready: Callable[[], bool],
+) -> Webhooks:
+    """Open the webhook store and start the worker, which triages through `triage`."""
     store = WebhookStore(settings.database_url or "sqlite:///", data_dir=settings.data_dir)
-    worker = WebhookWorker(
-        store,
-        settings,
-        triage=lambda items: app.state.triage_batcher.submit(items),
-        ready=lambda: app.state.engine is not None,
-    )
-    app.state.webhook_store = store
-    app.state.webhook_worker = worker
+    worker = WebhookWorker(store, settings, triage=triage, ready=ready)
     worker.start()
-    return worker
+    return Webhooks(store, worker)
 
 
-async def stop_webhooks(app: FastAPI) -> None:
-    await app.state.webhook_worker.stop()
-    app.state.webhook_store.close()
+async def stop_webhooks(webhooks: Webhooks) -> None:
+    await webhooks.worker.stop()
+    webhooks.store.close()
+
+
+def webhooks_of(app: Starlette) -> Webhooks:
+    return cast(Webhooks, app.state.webhooks)

@@ -1,0 +1,63 @@
+"""Per-key rate limits: a token bucket per API key (else per client address), 429 when empty.
+
+With `TRIAGE_REDIS_URL` set the buckets live in Redis, so every worker process and replica
+draws from the same one; otherwise each process keeps its own in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.api.deps import services_of, started_services
+from app.api.problems import send_problem
+
+log = logging.getLogger("triage.rate_limit")
+# Probes and scrapes must keep working for a client that has spent its budget.
+EXEMPT_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+RATE_LIMITED = "rate_limited"
+
+
+def bucket_of(scope: Scope) -> str:
+    """Whose budget a request spends: its API key's (hashed), else its client address's."""
+    headers = dict(scope["headers"])
+    presented = headers.get(b"x-api-key", b"")
+    scheme, _, credentials = headers.get(b"authorization", b"").partition(b" ")
+    if not presented and scheme.lower() == b"bearer":
+        presented = credentials.strip()
+    if presented:
+        # The same key spends the same bucket in every process; the key itself is never stored.
+        return "key:" + hashlib.sha256(presented).hexdigest()[:32]
+    client = scope.get("client")
+    return "addr:" + (client[0] if client else "unknown")
+
+
+class RateLimitMiddleware:
+    """Answers 429 with Retry-After, before any parsing, once a bucket is empty."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+            await self.app(scope, receive, send)
+            return
+        # Made in the lifespan: a Redis client belongs to the event loop that serves.
+        services = started_services(scope["app"])
+        limiter = services.rate_limiter if services else None
+        if limiter is None or not (wait := await limiter.take(bucket_of(scope))):
+            await self.app(scope, receive, send)
+            return
+        services_of(scope["app"]).metrics.rate_limited.inc()
+        seconds = max(1, math.ceil(wait))
+        await send_problem(
+            send,
+            429,
+            RATE_LIMITED,
+            f"too many requests; retry in {seconds} s",
+            scope.get("state", {}).get("request_id", ""),
+            headers=[(b"retry-after", str(seconds).encode())],
+        )

@@ -1,0 +1,186 @@
+"""Draw the real-message labelling sample: seeded, stratified by brand, split by company.
+
+    python scripts/sample_real.py --data ../shared/data --out scripts/data/real_labels/sample.jsonl
+    python scripts/sample_real.py --data ../shared/data --batches /tmp/batches   # text to read
+
+The sample file holds ids, source, group and split only, never the text (the sources'
+licences do not all allow redistribution). `--batches` writes the texts, 50 to a file, for
+the labellers; those files stay outside the project.
+
+The split is drawn here, before any labelling, tuning or training: every company (brand,
+creditor, insurer) falls wholly into one of train / dev / test, so the test split measures
+wording from companies the models never saw. Rare triggers are enriched: a share of each
+source's quota comes from rows that match a keyword hint. Hints pick candidates only; the
+labels come from reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+SEED = 20261203
+BATCH_SIZE = 50
+# Long complaints are capped so a labeller can read each one whole, twice; the cap is a bias
+# of the sample (the longest narratives are absent) that the model card states.
+MAX_CHARS = 1500
+HINT_SHARE = 0.4
+
+# rows drawn per file; tweets first, since most helpdesk traffic is short.
+QUOTAS = {
+    "twcs_inbound.jsonl": 3100,
+    "twcs_ericsson_topic_labelled.jsonl": 300,
+    "ibm_twitter_customer_care.jsonl": 550,
+    "telecom_tweets_2015.jsonl": 500,
+    "cfpb_complaint_narratives.jsonl": 700,
+    "fcc_comcast_complaints_2015.jsonl": 450,
+    "trustpilot_pet_insurance_reviews.jsonl": 500,
+}
+
+# Keyword hints for triggers too rare to find by random draws. They only choose candidates.
+HINTS = re.compile(
+    r"\b(manager|supervisor|human|real person|representative|rep\b|call me|phone number|"
+    r"refund|compensat|reimburs|voucher|credit back|waive|money back|"
+    r"again|third time|second time|still no|no reply|no response|on hold|hung up|called|"
+    r"lawyer|attorney|sue|suing|court|legal|ombudsman|regulator|fcc|bbb|better business|"
+    r"chargeback|dispute|small claims|"
+    r"cancel|switch|switching|never again|leaving|competitor|close my account|"
+    r"review|twitter|facebook|news|press|media|viral|everyone know|"
+    r"idiot|stupid|moron|useless|incompetent|liars?|scam|f+u+c+k|shit|"
+    r"suicid|kill|die|danger|unsafe|fire|emergency|hospital|threat|hurt|injur|"
+    r"disab|cancer|chemo|passed away|died|funeral|pregnan|elderly|my (?:mom|dad|mother|father)|"
+    r"son|daughter|baby|unemploy|can't afford|cannot afford|hardship|disabled|wheelchair)",
+    re.IGNORECASE,
+)
+HANDLE = re.compile(r"@([A-Za-z_][A-Za-z0-9_]+)")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def group_of(name: str, row: dict) -> str:
+    """The company a row is about: the unit that never spans two splits."""
+    if name.startswith("telecom"):
+        handles = HANDLE.findall(row["text"])
+        return "telecom:" + (handles[0].lower() if handles else "none")
+    company = row.get("brand") or row.get("company")
+    if company:
+        return f"{name.split('_')[0]}:{str(company).lower()}"
+    # TWCS rows whose brand was anonymised: the author is the unit, so one customer's
+    # thread never spans two splits.
+    return f"{name.split('_')[0]}:author:{row.get('author_id', row['id'])}"
+
+
+def _digest(text: str) -> int:
+    return int(hashlib.sha256(f"{SEED}:{text}".encode()).hexdigest(), 16)
+
+
+def split_groups(sizes: dict[str, int], rng: random.Random) -> dict[str, str]:
+    """Whole groups to test (~25%), dev (~15%), train; the biggest group always trains.
+
+    Groups are dealt in a seeded order, each to the split furthest below its share, so one
+    large brand cannot swallow the test split.
+    """
+    total = sum(sizes.values())
+    targets = {"test": 0.25 * total, "dev": 0.15 * total, "train": 0.60 * total}
+    filled = dict.fromkeys(targets, 0)
+    order = sorted(sizes, key=lambda g: (-sizes[g], _digest(g)))
+    out: dict[str, str] = {}
+    for index, group in enumerate(order):
+        if index == 0 and (len(order) > 3 or len(order) == 1):
+            # The biggest group trains; a source with one company (FCC: Comcast) trains whole.
+            split = "train"
+        else:
+            split = max(targets, key=lambda s: (targets[s] - filled[s]) / targets[s])
+        out[group] = split
+        filled[split] += sizes[group]
+    return out
+
+
+def quota_by_group(rows_by_group: dict[str, list[dict]], quota: int) -> dict[str, int]:
+    """Per-group quota proportional to the square root of its size: big brands shrink."""
+    weights = {g: math.sqrt(len(rows)) for g, rows in rows_by_group.items()}
+    scale = quota / sum(weights.values())
+    return {g: min(len(rows_by_group[g]), max(1, round(w * scale))) for g, w in weights.items()}
+
+
+def sample_file(name: str, rows: list[dict], quota: int, rng: random.Random) -> list[dict]:
+    rows = [r for r in rows if r.get("text", "").strip() and len(r["text"]) <= MAX_CHARS]
+    by_group: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_group[group_of(name, row)].append(row)
+    chosen: list[dict] = []
+    for group, want in sorted(quota_by_group(by_group, quota).items()):
+        members = sorted(by_group[group], key=lambda r: r["id"])
+        rng.shuffle(members)
+        hinted = [r for r in members if HINTS.search(r["text"])]
+        take_hinted = hinted[: round(want * HINT_SHARE)]
+        taken = {r["id"] for r in take_hinted}
+        rest = [r for r in members if r["id"] not in taken][: want - len(take_hinted)]
+        for row, picked_by in [(r, "hint") for r in take_hinted] + [(r, "random") for r in rest]:
+            chosen.append(
+                {"id": row["id"], "file": name, "group": group, "picked_by": picked_by, "row": row}
+            )
+    # Every group gets at least one row, so a file of many small companies overshoots.
+    rng.shuffle(chosen)
+    return chosen[:quota]
+
+
+def draw(data: Path) -> list[dict]:
+    rng = random.Random(SEED)
+    folder = data / "real_support_text"
+    sample: list[dict] = []
+    for name, quota in QUOTAS.items():
+        sample += sample_file(name, read_jsonl(folder / name), quota, rng)
+    # Splits are dealt over the sampled groups of all files together.
+    sizes: dict[str, int] = defaultdict(int)
+    for item in sample:
+        sizes[item["group"]] += 1
+    splits: dict[str, str] = {}
+    for prefix in sorted({g.split(":")[0] for g in sizes}):
+        part = {g: n for g, n in sizes.items() if g.split(":")[0] == prefix}
+        splits.update(split_groups(part, rng))
+    for item in sample:
+        item["split"] = splits[item["group"]]
+    rng.shuffle(sample)
+    return sample
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=None, help="sample file (ids, no text)")
+    parser.add_argument("--batches", type=Path, default=None, help="folder for texts to read")
+    args = parser.parse_args()
+    sample = draw(args.data)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with args.out.open("w", encoding="utf-8") as handle:
+            for item in sample:
+                kept = {k: item[k] for k in ("id", "file", "group", "split", "picked_by")}
+                handle.write(json.dumps(kept) + "\n")
+    if args.batches:
+        args.batches.mkdir(parents=True, exist_ok=True)
+        for start in range(0, len(sample), BATCH_SIZE):
+            path = args.batches / f"b{start // BATCH_SIZE:03d}.jsonl"
+            with path.open("w", encoding="utf-8") as handle:
+                for item in sample[start : start + BATCH_SIZE]:
+                    handle.write(json.dumps({"id": item["id"], "text": item["row"]["text"]}) + "\n")
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for item in sample:
+        counts[(item["file"], item["split"])] += 1
+    for (name, split), n in sorted(counts.items()):
+        print(f"{name:42} {split:5} {n:5}")
+    print("total", len(sample))
+
+
+if __name__ == "__main__":
+    main()
