@@ -17,7 +17,17 @@ from app.api.metrics import Metrics, MetricsMiddleware
 from app.api.middleware import RequestContextMiddleware, TimeoutMiddleware
 from app.api.problems import add_error_handlers
 from app.api.rate_limit import RateLimitMiddleware
-from app.api.routes import admin, conversations, health, insights, pages, replies, screen, triage
+from app.api.routes import (
+    admin,
+    conversations,
+    health,
+    insights,
+    pages,
+    replies,
+    screen,
+    triage,
+)
+from app.api.routes import metrics as metrics_route
 from app.core.config import Settings
 from app.core.logs import configure_logging
 from app.engine.memory import ConversationMemory
@@ -77,7 +87,8 @@ def create_app(
     )
     add_error_handlers(app)
     app.add_exception_handler(Replay, replay)  # type: ignore[arg-type]
-    for module in (triage, screen, health, admin, conversations, replies, insights, pages):
+    routes = (triage, screen, health, admin, conversations, replies, insights, pages, metrics_route)
+    for module in routes:
         app.include_router(module.router)
     app.include_router(webhooks.router)
     # Listed innermost first: the metrics see every request, the timeout only the app's work.

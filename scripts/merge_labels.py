@@ -1,8 +1,8 @@
 """Two independent readings in, agreement (Cohen's kappa) and the settled labels out.
 
-    python scripts/merge_labels.py                      # agreement, and what a third reading must settle
-    python scripts/merge_labels.py --queue /tmp/third   # write the disagreements, 50 to a file
-    python scripts/merge_labels.py --write              # settle: labels.jsonl from passes A, B (and C)
+    python scripts/merge_labels.py                     # agreement; what a third reading must settle
+    python scripts/merge_labels.py --queue /tmp/third  # the disagreements, 50 to a file, with text
+    python scripts/merge_labels.py --write             # labels.jsonl from passes A, B (and C)
 
 Reads scripts/data/real_labels/passes/{A,B,C}/*.jsonl (one line per message, the schema of
 LABELLING.md as the labellers' instructions give it) and sample.jsonl (ids, split, source).
@@ -99,18 +99,31 @@ def agreement(first: dict[str, dict], second: dict[str, dict]) -> list[tuple[str
     for trigger in TRIGGERS:
         x = [trigger in r["triggers"] for r in a]
         y = [trigger in r["triggers"] for r in b]
-        rows.append((f"trigger {trigger}", kappa(x, y), sum(p or q for p, q in zip(x, y))))
+        rows.append(
+            (f"trigger {trigger}", kappa(x, y), sum(p or q for p, q in zip(x, y, strict=True)))
+        )
     x = [bool(r["triggers"]) for r in a]
     y = [bool(r["triggers"]) for r in b]
-    rows.append(("any trigger (escalate)", kappa(x, y), sum(p or q for p, q in zip(x, y))))
-    rows.append(("customer type", kappa([r["types"][0] for r in a], [r["types"][0] for r in b]), 0))
-    rows.append(("sentiment", kappa([r["sentiment"] for r in a], [r["sentiment"] for r in b]), 0))
-    rows.append(("intensity 0-3", kappa([r["intensity"] for r in a], [r["intensity"] for r in b]), 0))
+    rows.append(
+        ("any trigger (escalate)", kappa(x, y), sum(p or q for p, q in zip(x, y, strict=True)))
+    )
+    for label, key in (("customer type", "types"), ("sentiment", "sentiment")):
+        x, y = [_first(r[key]) for r in a], [_first(r[key]) for r in b]
+        rows.append((label, kappa(x, y), 0))
+    rows.append(
+        ("intensity 0-3", kappa([r["intensity"] for r in a], [r["intensity"] for r in b]), 0)
+    )
     for request in REQUESTS:
         x = [request in r["requests"] for r in a]
         y = [request in r["requests"] for r in b]
-        rows.append((f"request {request}", kappa(x, y), sum(p or q for p, q in zip(x, y))))
+        rows.append(
+            (f"request {request}", kappa(x, y), sum(p or q for p, q in zip(x, y, strict=True)))
+        )
     return rows
+
+
+def _first(value: list | str) -> str:
+    return value[0] if isinstance(value, list) else value
 
 
 def settled_by_agreement(a: dict, b: dict) -> dict | None:
@@ -153,7 +166,8 @@ def main() -> None:
     for name, rows in passes.items():
         bad = {i: p for i, r in rows.items() if (p := validate(r)) or i not in sample}
         if bad:
-            raise SystemExit(f"pass {name}: {len(bad)} invalid rows, e.g. {next(iter(bad.items()))}")
+            example = next(iter(bad.items()))
+            raise SystemExit(f"pass {name}: {len(bad)} invalid rows, e.g. {example}")
     first, second, third = passes["A"], passes["B"], passes["C"]
     both = sorted(set(first) & set(second))
     print(f"read once: {len(set(first) ^ set(second))}, read twice: {len(both)}")

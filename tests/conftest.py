@@ -1,4 +1,8 @@
-"""Shared fixtures: a fake classifier that honours the real protocol, and app clients."""
+"""Shared fixtures: a fake classifier, app clients, the databases and a tiny model.
+
+The tiny model (a random one-layer BERT and heads, built here, offline) imports torch only
+when a test asks for it, so the tests that need no model stay quick to start.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,16 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Settings
 from app.core.domain import Scores
-from app.core.labels import EMOTION_LABELS, INTENT_LABELS, ROOT_CAUSES
+from app.core.labels import EMOTION_LABELS, INTENT_LABELS, ROOT_CAUSES, SENTIMENT_LABELS
 from app.model.base import Classifier
+from app.store.conversations import ConversationStore
+
+# The test database (trust auth) that .ci/run and every developer machine has.
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# Nothing listens on port 1: every connection attempt is refused at once.
+DOWN_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
+# The tiny model's whole vocabulary.
+TINY_WORDS = "the order is late again and i want a refund thanks great service not working".split()
 
 NEGATIVE_WORDS = ("terrible", "unacceptable", "worst", "angry", "broken", "third time", "!!")
 POSITIVE_WORDS = ("thank", "great", "love", "perfect")
@@ -103,3 +115,61 @@ def mint_key() -> Callable[..., str]:
         return create_key(store, tenant, role, origins=origins).secret  # type: ignore[arg-type]
 
     return mint
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test that takes it runs twice: on the embedded SQLite and on PostgreSQL."""
+    return "sqlite:///" if request.param == "sqlite" else POSTGRES_URL
+
+
+@pytest.fixture
+def store(database_url: str, tmp_path: Path) -> Iterator[ConversationStore]:
+    opened = ConversationStore.open(database_url, data_dir=tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random one-layer BERT over TINY_WORDS, saved as the real encoder is shipped."""
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    path = tmp_path_factory.mktemp("tiny-bert")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *TINY_WORDS]
+    (path / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    BertTokenizerFast(vocab_file=str(path / "vocab.txt")).save_pretrained(str(path))
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+    )
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(str(path))
+    return path
+
+
+@pytest.fixture
+def models_dir(tmp_path: Path) -> Path:
+    """Heads for the tiny encoder (sentiment, emotions, intents), saved as the model ships."""
+    import torch
+
+    from app.model.heads import Heads, build_head
+
+    torch.manual_seed(1)
+    heads = Heads(
+        modules={
+            "sentiment": build_head(16, len(SENTIMENT_LABELS), hidden=0),
+            "emotions": build_head(16, len(EMOTION_LABELS), hidden=8),
+            "intents": build_head(16, len(INTENT_LABELS), hidden=0),
+        },
+        temperatures={"sentiment": 1.5},
+        thresholds={"emotions": [0.3] * len(EMOTION_LABELS)},
+        meta={"version": "tiny-test"},
+    )
+    heads.save(tmp_path)
+    return tmp_path

@@ -24,7 +24,7 @@ from scripts.load_test import Call, run_load
 from tests.fake_server import free_port, running_server
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
-PG_URL = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/test"
+POSTGRES_URL = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/test"
 CUT_AT_S, RESTORE_AT_S, DURATION_S = 2.5, 5.5, 9.0
 
 
@@ -183,7 +183,7 @@ def test_a_database_outage_mid_load_loses_no_acknowledged_turn(
 
 def kept_tokens(conversation_ids: list[str]) -> set[str]:
     """The tokens of every turn PostgreSQL holds for these conversations, read directly."""
-    engine = create_engine(PG_URL)
+    engine = create_engine(POSTGRES_URL)
     with engine.connect() as conn:
         texts = conn.execute(
             text("SELECT text FROM turns WHERE conversation_id = ANY(:ids)"),

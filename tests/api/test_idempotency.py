@@ -20,10 +20,9 @@ from app.main import create_app
 from app.store.conversations import ConversationStore
 from app.store.db import Base, create_store_engine
 from app.store.idempotency import Claim, IdempotencyStore, StoredResponse, fingerprint
-from tests.conftest import FakeClassifier
+from tests.conftest import POSTGRES_URL, FakeClassifier
 from tests.fake_server import SlowClassifier
 
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DOWN_URL = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=1"
 T0 = datetime(2030, 1, 1, 12, tzinfo=UTC)
 ANGRY = {"text": "This is unacceptable, the third time I write!!"}

@@ -22,7 +22,7 @@ from app.core.domain import Scores
 from app.store.conversations import ConversationStore
 from tests.conftest import FakeClassifier
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MANAGER = "I want to speak to your manager, this is the third time I'm writing!"
 
 

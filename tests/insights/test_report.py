@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, delete
@@ -15,18 +14,9 @@ from app.insights.report import read_insights
 from app.store.conversations import ConversationStore, NewOutcome, NewTurn
 from app.store.db import ConversationRow, FollowUpRow, OutcomeRow, TurnRow
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DAY = date(2030, 1, 1)  # a Tuesday; its ISO week starts on Monday 2029-12-31
 NOON = datetime(2030, 1, 1, 12, tzinfo=UTC)
 PERIOD = Period(DAY, DAY + timedelta(days=6))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ConversationStore]:
-    url = "sqlite:///" if request.param == "sqlite" else PG_URL
-    opened = ConversationStore.open(url, data_dir=tmp_path / "data")
-    yield opened
-    opened.close()
 
 
 def _remove_tenant(store: ConversationStore, tenant: str) -> None:

@@ -11,15 +11,14 @@ from safetensors.numpy import load_file, save_file
 from app.core.errors import ModelLoadError
 from app.main import create_app
 from app.model.head_specs import HEADS_FILE, META_FILE, check_models_dir
-from tests.test_classifier import models_dir  # noqa: F401  (fixture)
 
 
-def test_a_sound_directory_passes(models_dir: Path) -> None:  # noqa: F811
+def test_a_sound_directory_passes(models_dir: Path) -> None:
     meta = check_models_dir(models_dir)
     assert set(meta["heads"]) == {"sentiment", "emotions", "intents"}
 
 
-def test_a_head_without_weights_is_refused(models_dir: Path) -> None:  # noqa: F811
+def test_a_head_without_weights_is_refused(models_dir: Path) -> None:
     tensors = load_file(str(models_dir / HEADS_FILE))
     save_file(
         {k: v for k, v in tensors.items() if not k.startswith("intents.")},
@@ -29,7 +28,7 @@ def test_a_head_without_weights_is_refused(models_dir: Path) -> None:  # noqa: F
         check_models_dir(models_dir)
 
 
-def test_a_missing_required_head_is_refused(models_dir: Path) -> None:  # noqa: F811
+def test_a_missing_required_head_is_refused(models_dir: Path) -> None:
     meta = json.loads((models_dir / META_FILE).read_text())
     del meta["heads"]["sentiment"]
     (models_dir / META_FILE).write_text(json.dumps(meta))
@@ -37,7 +36,7 @@ def test_a_missing_required_head_is_refused(models_dir: Path) -> None:  # noqa: 
         check_models_dir(models_dir)
 
 
-def test_unreadable_weights_are_refused(models_dir: Path) -> None:  # noqa: F811
+def test_unreadable_weights_are_refused(models_dir: Path) -> None:
     (models_dir / HEADS_FILE).write_bytes(b"not a safetensors file")
     with pytest.raises(ModelLoadError, match="cannot load the heads"):
         check_models_dir(models_dir)

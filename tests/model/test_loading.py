@@ -15,12 +15,11 @@ from app.core.errors import ModelLoadError
 from app.model import loading
 from app.model.heads import Heads
 from app.model.onnx_model import OnnxClassifier
-from tests.test_classifier import encoder_dir, models_dir  # noqa: F401  (fixtures)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def tiny_settings(models_dir: Path, encoder_dir: Path, data_dir: Path) -> Settings:  # noqa: F811
+def tiny_settings(models_dir: Path, encoder_dir: Path, data_dir: Path) -> Settings:
     return Settings(
         runtime="onnx", models_dir=models_dir, encoder_dir=encoder_dir, data_dir=data_dir
     )
@@ -47,8 +46,8 @@ def test_the_default_runtime_is_the_fast_one() -> None:
 
 
 def test_the_graph_is_exported_once_by_another_process(
-    models_dir: Path,  # noqa: F811
-    encoder_dir: Path,  # noqa: F811
+    models_dir: Path,
+    encoder_dir: Path,
     tmp_path: Path,
 ) -> None:
     settings = tiny_settings(models_dir, encoder_dir, tmp_path)
@@ -64,8 +63,8 @@ def test_the_graph_is_exported_once_by_another_process(
 
 
 def test_the_reading_budget_reaches_both_runtimes(
-    models_dir: Path,  # noqa: F811
-    encoder_dir: Path,  # noqa: F811
+    models_dir: Path,
+    encoder_dir: Path,
     tmp_path: Path,
 ) -> None:
     settings = tiny_settings(models_dir, encoder_dir, tmp_path)
@@ -78,8 +77,8 @@ def test_the_reading_budget_reaches_both_runtimes(
 
 
 def test_retrained_weights_get_a_new_export(
-    models_dir: Path,  # noqa: F811
-    encoder_dir: Path,  # noqa: F811
+    models_dir: Path,
+    encoder_dir: Path,
     tmp_path: Path,
 ) -> None:
     settings = tiny_settings(models_dir, encoder_dir, tmp_path)
@@ -94,7 +93,7 @@ def test_retrained_weights_get_a_new_export(
     assert a != b
 
 
-def test_a_failed_export_says_why(tmp_path: Path, models_dir: Path) -> None:  # noqa: F811
+def test_a_failed_export_says_why(tmp_path: Path, models_dir: Path) -> None:
     empty = tmp_path / "no-encoder"
     empty.mkdir()
     with pytest.raises(ModelLoadError, match="ONNX export failed"):
@@ -102,8 +101,8 @@ def test_a_failed_export_says_why(tmp_path: Path, models_dir: Path) -> None:  # 
 
 
 def test_the_onnx_runtime_serves_without_torch(
-    models_dir: Path,  # noqa: F811
-    encoder_dir: Path,  # noqa: F811
+    models_dir: Path,
+    encoder_dir: Path,
     tmp_path: Path,
 ) -> None:
     loading.load_classifier(tiny_settings(models_dir, encoder_dir, tmp_path))  # exported

@@ -13,18 +13,18 @@ from app.model.heads import Heads, build_head
 from app.model.onnx_export import to_onnx
 from app.model.onnx_model import OnnxClassifier
 from app.model.torch_model import MiniLMClassifier
-from tests.test_classifier import WORDS, encoder_dir  # noqa: F401  (module-scoped fixture)
+from tests.conftest import TINY_WORDS
 
 TEXTS = [
     "the order is late again",
     "thanks great service",
     "i want a refund not working",
-    " ".join(WORDS * 4),  # several windows
+    " ".join(TINY_WORDS * 4),  # several windows
 ]
 
 
 @pytest.fixture
-def reference(encoder_dir: Path) -> MiniLMClassifier:  # noqa: F811
+def reference(encoder_dir: Path) -> MiniLMClassifier:
     torch.manual_seed(3)
     heads = Heads(
         modules={

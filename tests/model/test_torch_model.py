@@ -8,52 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from transformers import BertConfig, BertModel, BertTokenizerFast
 
 from app.core.errors import ModelLoadError
 from app.core.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
 from app.model.base import ADAPTER_FILE, aggregate_windows
 from app.model.encoder import SentenceEncoder, apply_adapter
-from app.model.heads import Heads, build_head
+from app.model.heads import Heads
 from app.model.torch_model import MiniLMClassifier
-
-WORDS = "the order is late again and i want a refund thanks great service not working".split()
-
-
-@pytest.fixture(scope="module")
-def encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("tiny-bert")
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
-    (path / "vocab.txt").write_text("\n".join(vocab) + "\n")
-    BertTokenizerFast(vocab_file=str(path / "vocab.txt")).save_pretrained(str(path))
-    config = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(str(path))
-    return path
-
-
-@pytest.fixture
-def models_dir(tmp_path: Path) -> Path:
-    torch.manual_seed(1)
-    heads = Heads(
-        modules={
-            "sentiment": build_head(16, len(SENTIMENT_LABELS), hidden=0),
-            "emotions": build_head(16, len(EMOTION_LABELS), hidden=8),
-            "intents": build_head(16, len(INTENT_LABELS), hidden=0),
-        },
-        temperatures={"sentiment": 1.5},
-        thresholds={"emotions": [0.3] * len(EMOTION_LABELS)},
-        meta={"version": "tiny-test"},
-    )
-    heads.save(tmp_path)
-    return tmp_path
+from tests.conftest import TINY_WORDS
 
 
 @pytest.fixture
@@ -84,7 +46,7 @@ def test_batching_and_padding_do_not_change_scores(classifier: MiniLMClassifier)
 
 def test_long_text_is_windowed_not_truncated(encoder_dir: Path) -> None:
     encoder = SentenceEncoder(encoder_dir, max_tokens=12)
-    text = " ".join(WORDS * 4)  # 60 tokens, five times what one window holds
+    text = " ".join(TINY_WORDS * 4)  # 60 tokens, five times what one window holds
     [windows] = encoder.windows([text])
     assert len(windows) > 1
     covered = [token for window in windows for token in window[1:-1]]

@@ -12,7 +12,7 @@ import yaml
 from app.replies.bank import ResponseBank
 from scripts.lint_bank import MIN_ENTRIES, lint, main
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "lint_bank.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "lint_bank.py"
 
 
 def packaged_raw() -> dict[str, Any]:

@@ -32,24 +32,24 @@ from app.core.errors import (
 )
 from app.store.conversations import ConversationStore, NewOutcome, NewTurn
 from app.store.db import MIGRATIONS_DIR, SQLITE_FILE, Base
+from tests.conftest import POSTGRES_URL
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Nothing listens on port 1: every connection attempt is refused.
 DOWN_URL = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
 T0 = datetime(2030, 1, 1, 12, tzinfo=UTC)
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def fresh_postgres() -> str:
     """The test database with the store's tables dropped, so migrations run from scratch."""
-    engine = create_engine(PG_URL)
+    engine = create_engine(POSTGRES_URL)
     with engine.begin() as conn:
         # Every table the models know, so a table a later revision adds is made afresh too.
         tables = ", ".join([*Base.metadata.tables, "alembic_version"])
         conn.execute(text(f"DROP TABLE IF EXISTS {tables} CASCADE"))
     engine.dispose()
-    return PG_URL
+    return POSTGRES_URL
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,6 @@ from app.core.errors import InvalidRequestError, StoreUnavailableError
 from app.store.conversations import ConversationStore
 from app.store.db import ApiKeyRow
 from app.tenancy.keys import KeyRing, create_key, find_key, generate, list_keys, revoke_key
-from tests.test_api_conversations import POSTGRES_URL
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ConversationStore]:
-    url = "sqlite:///" if request.param == "sqlite" else POSTGRES_URL
-    opened = ConversationStore.open(url, data_dir=tmp_path)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.main import create_app
 from app.replies.bank import ResponseBank
-from tests.conftest import FakeClassifier
-from tests.test_api_conversations import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, FakeClassifier
 
 REFUND_50 = "Please refund the 50 dollars you charged me for the broken kettle."
 

@@ -30,15 +30,7 @@ from app.tenancy.tenants import (
     publish,
     rollback,
 )
-from tests.test_api_conversations import POSTGRES_URL
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ConversationStore]:
-    url = "sqlite:///" if request.param == "sqlite" else POSTGRES_URL
-    opened = ConversationStore.open(url, data_dir=tmp_path)
-    yield opened
-    opened.close()
+from tests.conftest import POSTGRES_URL
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from app.webhooks.events import TicketEvent
 from app.webhooks.integrations import Integration
 from app.webhooks.plan import WritebackPlan
 from app.webhooks.store import WebhookStore
+from tests.conftest import POSTGRES_URL
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 T0 = datetime(2030, 1, 1, 12, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
 EVENT = TicketEvent("4242", "9001", "Where is my parcel?", "email")
@@ -26,12 +26,12 @@ PLAN = WritebackPlan(("t__type__angry",), ("t__type__neutral",), "high", "note")
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WebhookStore]:
-    url = "sqlite:///" if request.param == "sqlite" else PG_URL
+    url = "sqlite:///" if request.param == "sqlite" else POSTGRES_URL
     opened = WebhookStore(url, data_dir=tmp_path / "data")
     yield opened
     opened.close()
     if request.param == "postgresql":  # the shared database keeps no test's rows
-        engine = create_engine(PG_URL)
+        engine = create_engine(POSTGRES_URL)
         with engine.begin() as conn:
             for table in ("webhook_deliveries", "integrations"):
                 conn.execute(text(f"DELETE FROM {table} WHERE tenant_id LIKE 't-%'"))

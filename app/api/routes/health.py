@@ -1,16 +1,15 @@
-"""Probes and scrapes: /livez, /readyz (read from the engine loader) and /metrics."""
+"""The probes: /livez, and /readyz, which reads the engine loader."""
 
 from __future__ import annotations
 
 import anyio
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST
 
 from app.api.deps import ServicesDep
 from app.api.schemas import Health
 
-router = APIRouter(tags=["health"])
+router = APIRouter()
 
 
 @router.get("/livez", response_model=Health, tags=["health"])
@@ -39,15 +38,3 @@ async def readyz(services: ServicesDep) -> Health | JSONResponse:
             Health(status="unavailable", detail=detail).model_dump(), status_code=503
         )
     return Health(status="ok", model_version=engine.model_version, bank_version=engine.bank.version)
-
-
-@router.get(
-    "/metrics",
-    response_class=Response,
-    responses={
-        200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}
-    },
-)
-async def metrics(services: ServicesDep) -> Response:
-    """Prometheus metrics of this process, in the text exposition format."""
-    return Response(services.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

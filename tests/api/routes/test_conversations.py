@@ -12,9 +12,7 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.core.domain import Scores
 from app.main import create_app
-from tests.conftest import FakeClassifier, make_scores
-
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from tests.conftest import POSTGRES_URL, FakeClassifier, make_scores
 
 
 class ScriptedClassifier(FakeClassifier):

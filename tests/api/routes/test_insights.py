@@ -18,9 +18,7 @@ from app.main import create_app
 from app.replies.bank import ResponseBank
 from app.store.conversations import ConversationStore, NewOutcome, NewTurn
 from app.store.db import ConversationRow, FollowUpRow, OutcomeRow, TurnRow
-from tests.conftest import FakeClassifier
-
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from tests.conftest import POSTGRES_URL, FakeClassifier
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
