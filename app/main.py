@@ -127,9 +127,14 @@ def start_services(
     # Routes check readiness first, so the engine exists whenever a batch runs.
     inference_slots = anyio.CapacityLimiter(settings.inference_concurrency)
 
-    def batcher(path: str, run: Callable[[list[Any]], list[Any]]) -> MicroBatcher[Any, Any]:
+    def batcher(
+        path: str,
+        run: Callable[[list[Any]], list[Any]],
+        finish: Callable[[list[Any], list[Any]], list[Any]] | None = None,
+    ) -> MicroBatcher[Any, Any]:
         found: MicroBatcher[Any, Any] = MicroBatcher(
             run,
+            finish=finish,
             max_size=settings.batch_max_size,
             max_wait=settings.batch_max_wait_ms / 1000,
             limiter=inference_slots,
@@ -148,7 +153,12 @@ def start_services(
         tenant_configs=configs,
         idempotency=IdempotencyStore.from_settings(settings),
         rate_limiter=limiter_from_settings(settings),
-        triage_batcher=batcher("triage", lambda items: loader.require().triage(items)),
+        # The forward pass holds the inference slot; the store's reads and writes do not.
+        triage_batcher=batcher(
+            "triage",
+            lambda items: loader.require().score(items),
+            lambda items, scores: loader.require().decide(items, scores),
+        ),
         screen_batcher=batcher("screen", lambda items: loader.require().screen(items)),
     )
 

@@ -201,12 +201,32 @@ class TriageEngine:
         self, items: Sequence[TriageInput], *, now: datetime | None = None
     ) -> list[TriageResult]:
         """Triage a batch of messages (and any history sent with them) in one forward pass."""
+        return self.decide(items, self.score(items), now=now)
+
+    def score(self, items: Sequence[TriageInput]) -> list[Scores]:
+        """The forward pass of a batch: its messages' scores, then those of their history."""
+        if not items:
+            return []
+        texts = [item.text for item in items]
+        texts += [m.text for item in items for m in item.history or ()]
+        return self.classifier.predict(texts)
+
+    def decide(
+        self,
+        items: Sequence[TriageInput],
+        all_scores: Sequence[Scores],
+        *,
+        now: datetime | None = None,
+    ) -> list[TriageResult]:
+        """Everything after the forward pass: history, triggers, playbook, the turn kept.
+
+        Reads and writes the conversation store, so the service runs it after the batch
+        has given back its inference slot (app.serving.batcher).
+        """
         if not items:
             return []
         now = now or datetime.now(UTC)
         past = [item.history or () for item in items]
-        texts = [item.text for item in items] + [m.text for messages in past for m in messages]
-        all_scores = self.classifier.predict(texts)
         results = []
         offset = len(items)
         for item, scores, messages in zip(items, all_scores, past, strict=False):

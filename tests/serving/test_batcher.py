@@ -156,3 +156,57 @@ def test_concurrent_http_requests_are_batched(tmp_path, route: str) -> None:
     assert answers == {t: 200 for t in texts}
     assert max(len(batch) for batch in model.batches) > 1
     assert sorted(t for batch in model.batches for t in batch) == sorted(texts)
+
+
+def test_finish_runs_after_the_slot_is_given_back() -> None:
+    """The store's work (finish) of one batch overlaps the next batch's forward pass (run)."""
+    finishing = threading.Event()
+    release = threading.Event()
+    ran_while_finishing: list[int] = []
+
+    def run(items: list[int]) -> list[int]:
+        if finishing.is_set():
+            ran_while_finishing.extend(items)
+        return [i * 10 for i in items]
+
+    def finish(items: list[int], scores: list[int]) -> list[str]:
+        if items == [1]:
+            finishing.set()
+            release.wait(5)
+        return [f"{i}:{s}" for i, s in zip(items, scores, strict=True)]
+
+    async def scenario() -> list[list[str]]:
+        batcher = MicroBatcher(
+            run, finish=finish, max_size=1, max_wait=0, limiter=anyio.CapacityLimiter(1)
+        )
+        batcher.start()
+        first = asyncio.ensure_future(batcher.submit([1]))
+        await asyncio.sleep(0.2)  # the first batch is finishing, its slot given back
+        second = await asyncio.wait_for(batcher.submit([2]), 2)
+        release.set()
+        results = [await first, second]
+        await batcher.stop()
+        return results
+
+    assert asyncio.run(scenario()) == [["1:10"], ["2:20"]]
+    assert ran_while_finishing == [2]
+
+
+def test_an_error_in_finish_reaches_the_callers() -> None:
+    def finish(items: list[int], scores: list[int]) -> list[int]:
+        raise ValueError("store down")
+
+    async def scenario() -> None:
+        batcher = MicroBatcher(
+            lambda items: items,
+            finish=finish,
+            max_size=4,
+            max_wait=0,
+            limiter=anyio.CapacityLimiter(1),
+        )
+        batcher.start()
+        with pytest.raises(ValueError, match="store down"):
+            await batcher.submit([1])
+        await batcher.stop()
+
+    asyncio.run(scenario())
