@@ -14,7 +14,10 @@ from pathlib import Path
 from app.core.labels import (
     CUSTOMER_TYPES,
     EMOTION_LABELS,
+    INTENSITY_LEVELS,
     INTENT_LABELS,
+    MESSAGE_TRIGGER_TYPES,
+    REQUEST_LABELS,
     ROOT_CAUSES,
     SENTIMENT_LABELS,
 )
@@ -163,6 +166,52 @@ def root_causes(path: Path) -> Source:
     )
 
 
+# Labelled for evaluation only: Trustpilot's terms allow no reuse beyond internal labelling,
+# so no shipped weight learns from these reviews (models/MODEL_CARD.md, "Data and licences").
+EVALUATION_ONLY_FILES = frozenset({"trustpilot_pet_insurance_reviews.jsonl"})
+
+
+def trainable(row: dict) -> bool:
+    """Whether a labelled real message may teach a shipped weight (its split aside)."""
+    return row["split"] != "train" or row["file"] not in EVALUATION_ONLY_FILES
+
+
+def real_support(data: Path, labels: Path) -> Source:
+    """Real customers' messages, read and labelled twice (scripts/data/real_labels/).
+
+    The split is the frozen one drawn by scripts/sample_real.py (by company). A trigger
+    the readers found ambiguous is a 0.5 target: the loss then pulls it neither way.
+    """
+    rows = [row for row in read_jsonl(labels) if trainable(row)]
+    wanted = {r["id"] for r in rows}
+    texts: dict[str, str] = {}
+    for path in sorted((data / "real_support_text").glob("*.jsonl")):
+        for row in read_jsonl(path):
+            if row["id"] in wanted:
+                texts[row["id"]] = row["text"]
+
+    def example(row: dict) -> Example:
+        triggers = [
+            1.0 if t in row["triggers"] else 0.5 if t in row["ambiguous"] else 0.0
+            for t in MESSAGE_TRIGGER_TYPES
+        ]
+        return Example(
+            texts[row["id"]],
+            {
+                "triggers": triggers,  # type: ignore[dict-item]
+                "requests": multi_hot(row["requests"], REQUEST_LABELS),
+                "intensity": min(round(row["intensity"] + 1e-9), len(INTENSITY_LEVELS) - 1),
+                "customer_type": multi_hot(row["types"], CUSTOMER_TYPES),
+            },
+        )
+
+    return Source(
+        "real_support",
+        ("triggers", "requests", "intensity", "customer_type"),
+        {split: [example(r) for r in rows if r["split"] == split] for split in SPLITS},
+    )
+
+
 def support_phrasing(project: Path = PROJECT_DATA) -> list[dict]:
     """The project's hard support-phrasing cases: evaluation only, never trained on."""
     return read_jsonl(project / "support_phrasing_test.jsonl")
@@ -176,4 +225,5 @@ def all_sources(data: Path, project: Path = PROJECT_DATA) -> list[Source]:
         support_messages(project / "support_messages.jsonl"),
         intents(data, project / "intent_examples.jsonl"),
         root_causes(project / "root_cause_messages.jsonl"),
+        real_support(data, project / "real_labels" / "labels.jsonl"),
     ]
