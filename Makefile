@@ -8,7 +8,7 @@ PYTHON ?= python3
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint train evaluate bench lint-bank trigger-report clean demo browser-deps load
+.PHONY: install serve test lint train train-real evaluate labels bench lint-bank trigger-report clean demo browser-deps load
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,19 @@ load: install
 	@mkdir -p data
 	$(BIN)/python scripts/load_test.py --url http://127.0.0.1:$(PORT) --out data/load.json --markdown data/load.md
 
+# Every head on its public test split, then the decisions on real customers' messages
+# (the frozen test split of scripts/data/real_labels/), beside the previous release.
 evaluate: install
 	$(BIN)/python scripts/evaluate.py --data $(DATA) --models models
+	$(BIN)/python scripts/evaluate_real.py --data $(DATA) --models models
+
+# The heads learned from real messages (triggers, requests, intensity, customer type).
+train-real: install
+	$(BIN)/python scripts/train_real_heads.py --data $(DATA) --models models
+
+# Agreement of the two readings of every labelled real message (Cohen's kappa per label).
+labels: install
+	$(BIN)/python scripts/merge_labels.py
 
 lint-bank: install
 	$(BIN)/python scripts/lint_bank.py

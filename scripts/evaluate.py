@@ -283,6 +283,17 @@ def main() -> None:
             "customer_type",
         ),
     }
+    # The heads learned from real messages, on the frozen real test split (ambiguous counts
+    # as no): int8 must keep their decisions as well as the older heads'.
+    real = sources["real_support"].splits["test"]
+    for head in ("triggers", "requests", "intensity", "customer_type"):
+        if head in model.heads.modules:
+            y = np.array([e.targets[head] for e in real])
+            tests[f"real customers' messages, test ({head})"] = (
+                [e.text for e in real],
+                (y >= 1).astype(int) if head in MULTILABEL_HEADS else y,
+                head,
+            )
     for runtime in args.runtimes:
         fast = to_onnx(model, args.onnx_cache, int8=runtime == "onnx-int8")
         fast_rows.extend(runtime_rows(model, fast, runtime, tests))

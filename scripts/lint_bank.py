@@ -15,8 +15,15 @@ if __name__ == "__main__" and str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # run as a file from anywhere: `app` must import
 
 from app.core.domain import CustomerProfile, Escalation, Trigger  # noqa: E402
-from app.core.labels import CUSTOMER_TYPES, STEPS, TRIGGER_TYPES, CustomerType, Step  # noqa: E402
-from app.replies.bank import ROOT_CAUSES, BankEntry, BankError, ResponseBank  # noqa: E402
+from app.core.labels import (  # noqa: E402
+    CAUSE_TAGS,
+    CUSTOMER_TYPES,
+    STEPS,
+    TRIGGER_TYPES,
+    CustomerType,
+    Step,
+)
+from app.replies.bank import BankEntry, BankError, ResponseBank  # noqa: E402
 from app.replies.playbook import plan_steps  # noqa: E402
 
 MIN_ENTRIES = 200
@@ -93,7 +100,7 @@ def lint(bank: ResponseBank) -> list[str]:
     for trigger in TRIGGER_TYPES:
         if not any(trigger in entry.triggers for entry in bank.entries):
             gaps.append(f"no entry for trigger {trigger!r}")
-    for cause in ROOT_CAUSES:
+    for cause in CAUSE_TAGS:
         for step in ROOT_CAUSE_STEPS:
             if not any(e.step == step and cause in e.root_causes for e in bank.entries):
                 gaps.append(f"no {step!r} entry for root cause {cause!r}")
@@ -119,7 +126,7 @@ def summary(bank: ResponseBank) -> str:
             ("chat", "email", "phone", "social", "other", "any"),
             Counter(c for e in entries for c in e.channels or ("any",)),
         ),
-        ("root cause", ROOT_CAUSES, Counter(c for e in entries for c in e.root_causes)),
+        ("root cause", CAUSE_TAGS, Counter(c for e in entries for c in e.root_causes)),
     ]
     for title, keys, counts in sections:
         rows.append(f"  {title + ':':12}" + "  ".join(f"{key}={counts[key]}" for key in keys))

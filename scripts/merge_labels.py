@@ -17,36 +17,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.core.labels import (
+    CUSTOMER_TYPES,
+    MESSAGE_TRIGGER_TYPES,
+    REQUEST_LABELS,
+    SENTIMENT_LABELS,
+)
+
 LABELS_DIR = Path(__file__).resolve().parent / "data" / "real_labels"
-TRIGGERS = (
-    "human_request",
-    "authority_exceeded",
-    "repeated_contact",
-    "legal_threat",
-    "churn_threat",
-    "public_exposure",
-    "abuse",
-    "safety_risk",
-    "vulnerable_customer",
-)
-TYPES = ("angry", "dissatisfied", "demanding", "indecisive", "confused", "satisfied", "neutral")
-SENTIMENTS = ("negative", "neutral", "positive")
-REQUESTS = (
-    "talk_to_person",
-    "refund_or_compensation",
-    "cancel_or_close",
-    "delete_data",
-    "explain_charge",
-    "fix_problem",
-    "status",
-    "change_something",
-    "information",
-    "complaint_only",
-    "praise",
-)
+TRIGGERS = MESSAGE_TRIGGER_TYPES
+TYPES = CUSTOMER_TYPES
+SENTIMENTS = SENTIMENT_LABELS
+REQUESTS = REQUEST_LABELS
 
 
 def read_pass(folder: Path) -> dict[str, dict]:

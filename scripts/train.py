@@ -94,14 +94,24 @@ def batches(encoder: SentenceEncoder, source: datasets.Source, rng: random.Rando
             yield enc["input_ids"], enc["attention_mask"], targets
 
 
-def train(model: MultiTask, encoder: SentenceEncoder, sources, *, steps: int, device: str) -> None:
+def train(
+    model: MultiTask,
+    encoder: SentenceEncoder,
+    sources,
+    *,
+    steps: int,
+    device: str,
+    adapter_lr: float = 5e-4,
+    boost: dict[str, float] | None = None,
+) -> None:
     rng = random.Random(SEED)
     streams = {s.name: batches(encoder, s, rng) for s in sources}
     sizes = np.array([len(s.splits["train"]) for s in sources], dtype=float)
-    share = sizes**SAMPLING_POWER / (sizes**SAMPLING_POWER).sum()
+    weights = sizes**SAMPLING_POWER * np.array([(boost or {}).get(s.name, 1.0) for s in sources])
+    share = weights / weights.sum()
     lora = [p for n, p in model.named_parameters() if "lora_" in n]
     optimiser = torch.optim.AdamW(
-        [{"params": lora, "lr": 5e-4}, {"params": model.heads.parameters(), "lr": 2e-3}],
+        [{"params": lora, "lr": adapter_lr}, {"params": model.heads.parameters(), "lr": 2e-3}],
         weight_decay=0.01,
     )
     warmup = max(1, steps // 20)
@@ -228,6 +238,25 @@ def score_head(heads: Heads, head: str, logits: torch.Tensor, y: np.ndarray) -> 
     }
 
 
+def continue_from(
+    encoder: SentenceEncoder, head_modules: dict[str, torch.nn.Module], folder: Path
+) -> None:
+    """Start the adapter, and every head of the same shape, from an earlier run's weights."""
+    adapter = load_file(str(folder / ADAPTER_FILE))
+    for name, module in encoder.model.named_modules():
+        if f"{name}.lora_A" in adapter:
+            module.lora_A.data.copy_(adapter[f"{name}.lora_A"])
+            module.lora_B.data.copy_(adapter[f"{name}.lora_B"])
+    earlier = Heads.load(folder)
+    for name, module in head_modules.items():
+        found = earlier.modules.get(name)
+        if found is not None and [p.shape for p in found.parameters()] == [
+            p.shape for p in module.parameters()
+        ]:
+            module.load_state_dict(found.state_dict())
+            print(f"  {name} head continues from {folder}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -240,6 +269,20 @@ def main() -> None:
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument(
         "--resume", type=Path, help="skip training: take the adapter and heads from this folder"
+    )
+    parser.add_argument(
+        "--init-from",
+        type=Path,
+        help="continue from this folder's adapter and same-shaped heads (a shorter run that "
+        "adds a source without starting over)",
+    )
+    parser.add_argument("--adapter-lr", type=float, default=5e-4)
+    parser.add_argument(
+        "--boost",
+        action="append",
+        default=[],
+        metavar="SOURCE=FACTOR",
+        help="draw a source FACTOR times as often as its size alone would",
     )
     args = parser.parse_args()
 
@@ -264,8 +307,19 @@ def main() -> None:
         head_modules = {
             h: build_head(encoder.dim, len(labels), hidden=0) for h, labels in HEAD_LABELS.items()
         }
+        if args.init_from:
+            continue_from(encoder, head_modules, args.init_from)
         model = MultiTask(encoder, head_modules)
-        train(model, encoder, sources, steps=args.steps, device=args.device)
+        boost = {k: float(v) for k, v in (b.split("=") for b in args.boost)}
+        train(
+            model,
+            encoder,
+            sources,
+            steps=args.steps,
+            device=args.device,
+            adapter_lr=args.adapter_lr,
+            boost=boost,
+        )
         adapter = lora_state(encoder.model)
         merge_lora(encoder.model)
         heads = Heads(modules=head_modules)
@@ -277,6 +331,7 @@ def main() -> None:
         "adapter": lora_config,
         "seed": SEED,
         "steps": args.steps,
+        "continued_from": str(args.init_from) if args.init_from else None,
         "batch": BATCH,
         "multilabel_heads": refitted,
         "metrics": metrics,

@@ -149,3 +149,30 @@ def test_the_service_runs_on_the_int8_runtime(tmp_path) -> None:
         body = client.post("/v1/screen", json={"text": MANAGER}).json()
         assert body["flagged"] is True and body["sentiment"] == "negative"
         assert list(tmp_path.glob("onnx/*-int8.onnx"))
+
+
+# One project-written message per message trigger: the shipped model and patterns raise it,
+# and its evidence is the message's own words, at its own offsets.
+EVERY_TRIGGER = {
+    "human_request": "Please put me through to a supervisor, the chat bot is useless.",
+    "authority_exceeded": "I expect a full refund of the $480 and compensation for the lost day.",
+    "repeated_contact": "This is the third time I'm writing and still no reply from anyone.",
+    "legal_threat": "If this isn't sorted by Friday I'm taking you to small claims court.",
+    "churn_threat": "Cancel my account today, I'm switching to another provider.",
+    "public_exposure": "I'll be posting this on every review site so everyone knows.",
+    "abuse": "You people are useless idiots.",
+    "safety_risk": "There are sparks coming out of the meter and I can smell burning.",
+    "vulnerable_customer": "My husband passed away last month and I can't afford these fees.",
+}
+
+
+@pytest.mark.parametrize(("kind", "text"), EVERY_TRIGGER.items())
+def test_each_trigger_carries_its_evidence(live: TestClient, kind: str, text: str) -> None:
+    body = live.post("/v1/triage", json={"text": text}).json()
+    found = [t for t in body["escalation"]["triggers"] if t["type"] == kind]
+    assert found, body["escalation"]
+    for trigger in found:
+        assert text[trigger["start"] : trigger["end"]] == trigger["evidence"]
+        assert trigger["evidence"].strip()
+        assert trigger["source"] in ("pattern", "model", "pattern+model")
+    assert body["requests"], "the shipped model reads what the customer asks for"

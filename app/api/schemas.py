@@ -21,6 +21,7 @@ from app.core.labels import (
     EmotionLabel,
     IntentLabel,
     Priority,
+    RequestLabel,
     RootCause,
     SentimentLabel,
     Step,
@@ -162,6 +163,11 @@ class TriageResponse(BaseModel):
     emotions: dict[EmotionLabel, float]
     intents: dict[IntentLabel, float] = Field(
         ..., description="What the customer asks for: a human, a refund, to cancel."
+    )
+    requests: dict[RequestLabel, float] = Field(
+        default_factory=dict,
+        description="What the customer asks for, in full (learned from real customers' "
+        "messages; several can be high); empty with a model that lacks the head.",
     )
     root_cause: RootCauseOut | None = Field(..., description="Why the customer is upset.")
     customer_type: CustomerTypeOut

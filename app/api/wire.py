@@ -81,6 +81,7 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
         ),
         emotions=result.emotions,  # type: ignore[arg-type]
         intents=result.intents,  # type: ignore[arg-type]
+        requests=result.requests,  # type: ignore[arg-type]
         root_cause=(
             RootCauseOut(label=result.root_cause.label, scores=result.root_cause.scores)
             if result.root_cause

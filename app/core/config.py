@@ -38,6 +38,11 @@ class Thresholds(BaseSettings):
     customer_type_min_score: float = Field(0.35, ge=0, le=1)
     # A second difficult type scoring at least this adds its own steps to the playbook.
     secondary_type_score: float = Field(0.5, ge=0, le=1)
+    # Share of the intensity head (learned from real messages) in intensity; the rest is
+    # what the words show (anger, capitals, exclamation marks).
+    intensity_model_weight: float = Field(0.8, ge=0, le=1)
+    # A difficult customer this intense gets high priority, even with no trigger to escalate.
+    high_priority_intensity: float = Field(0.6, ge=0, le=1)
     # Intensity at or above which anger is "at its peak": acknowledge before apologising.
     peak_intensity: float = Field(0.7, ge=0, le=1)
     # Signed sentiment score cut points for the 5-point scale (1 below the first, 5 above the last).

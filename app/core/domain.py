@@ -38,6 +38,9 @@ class Scores:
     intents: dict[str, float] = field(default_factory=dict)
     customer_types: dict[str, float] = field(default_factory=dict)
     root_causes: dict[str, float] = field(default_factory=dict)
+    triggers: dict[str, float] = field(default_factory=dict)  # per message trigger, calibrated
+    requests: dict[str, float] = field(default_factory=dict)
+    intensity: dict[str, float] = field(default_factory=dict)  # none, mild, clear, fierce
 
 
 @dataclass(frozen=True, slots=True)

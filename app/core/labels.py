@@ -18,7 +18,8 @@ TriggerType = Literal[
     "vulnerable_customer",
     "worsening_sentiment",
 ]
-TriggerSource = Literal["pattern", "model", "conversation"]
+# "pattern+model": both found it; the evidence is then the pattern's exact span.
+TriggerSource = Literal["pattern", "model", "pattern+model", "conversation"]
 Confidence = Literal["high", "medium", "low"]
 Priority = Literal["low", "normal", "high", "urgent"]
 Step = Literal[
@@ -69,6 +70,22 @@ EmotionLabel = Literal[
 
 # What the customer asks for, read by the model: a second source for triggers beside patterns.
 IntentLabel = Literal["human_request", "refund_request", "cancel_request"]
+# What the customer asks for (LABELLING.md, "What the customer asks for"); several can apply.
+RequestLabel = Literal[
+    "talk_to_person",
+    "refund_or_compensation",
+    "cancel_or_close",
+    "delete_data",
+    "explain_charge",
+    "fix_problem",
+    "status",
+    "change_something",
+    "information",
+    "complaint_only",
+    "praise",
+]
+# How strongly it is felt, as labelled (0 none, 1 mild, 2 clear, 3 fierce); served as 0..1.
+IntensityLevel = Literal["none", "mild", "clear", "fierce"]
 # Why the customer is upset, as the model names it (DOMAIN.md, "Root causes").
 RootCause = Literal[
     "delay",
@@ -78,6 +95,23 @@ RootCause = Literal[
     "billing",
     "personal_stress",
     "other",
+]
+
+# What a bank entry can be written for: the model's root causes (its "other" is no cause at
+# all) and the practical categories that cut across them (DOMAIN.md, "Root causes"). Not
+# the same set as RootCause, so not the same name: the model names why, an entry says where
+# it fits.
+CauseTag = Literal[
+    "miscommunication",
+    "missed_promise",
+    "delay",
+    "service_failure",
+    "personal_stress",
+    "billing",
+    "delivery",
+    "product_defect",
+    "account_access",
+    "refund",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)
@@ -90,6 +124,9 @@ CHANNELS: tuple[Channel, ...] = get_args(Channel)
 EMOTION_LABELS: tuple[EmotionLabel, ...] = get_args(EmotionLabel)
 INTENT_LABELS: tuple[IntentLabel, ...] = get_args(IntentLabel)
 ROOT_CAUSES: tuple[RootCause, ...] = get_args(RootCause)
+CAUSE_TAGS: tuple[CauseTag, ...] = get_args(CauseTag)
+REQUEST_LABELS: tuple[RequestLabel, ...] = get_args(RequestLabel)
+INTENSITY_LEVELS: tuple[IntensityLevel, ...] = get_args(IntensityLevel)
 
 # Triggers a single message can raise; worsening_sentiment needs conversation memory.
 MESSAGE_TRIGGER_TYPES: tuple[TriggerType, ...] = tuple(

@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from app.core.config import Thresholds
 from app.core.domain import CustomerProfile, Scores
-from app.core.labels import CUSTOMER_TYPES, CustomerType, TriggerType
+from app.core.labels import CUSTOMER_TYPES, INTENSITY_LEVELS, CustomerType, TriggerType
 from app.engine.cues import Cues
 
 DIFFICULT_TYPES: tuple[CustomerType, ...] = (
@@ -120,10 +120,21 @@ def cue_scores(scores: Scores, cues: Cues) -> dict[CustomerType, float]:
     return {t: round(result[t], 4) for t in CUSTOMER_TYPES}
 
 
-def intensity(type_score: dict[CustomerType, float], scores: Scores, cues: Cues) -> float:
-    """How strongly the customer feels it, 0..1: mild annoyance low, fury high."""
+def intensity(
+    type_score: dict[CustomerType, float], scores: Scores, cues: Cues, *, model_weight: float = 1.0
+) -> float:
+    """How strongly the customer feels it, 0..1: mild annoyance low, fury high.
+
+    With the intensity head (learned from real messages labelled 0 none to 3 fierce), its
+    expected level over 3, blended with what the words show; without it, the words alone.
+    """
     worst = max(type_score[t] for t in DIFFICULT_TYPES)
-    return round(_clip(0.5 * worst + 0.5 * heat(scores, cues)), 4)
+    by_words = _clip(0.5 * worst + 0.5 * heat(scores, cues))
+    if not scores.intensity:
+        return round(by_words, 4)
+    levels = [scores.intensity.get(level, 0.0) for level in INTENSITY_LEVELS]
+    learned = sum(k * p for k, p in enumerate(levels)) / (len(levels) - 1)
+    return round(_clip(model_weight * learned + (1 - model_weight) * by_words), 4)
 
 
 def with_triggers(
@@ -155,4 +166,5 @@ def profile(
         label = "satisfied"
     else:
         label = "neutral"
-    return CustomerProfile(label=label, scores=by_type, intensity=intensity(by_type, scores, cues))
+    strength = intensity(by_type, scores, cues, model_weight=thresholds.intensity_model_weight)
+    return CustomerProfile(label=label, scores=by_type, intensity=strength)

@@ -23,7 +23,8 @@ def decide(
     """Escalate on any confident trigger, or on a very intense difficult customer.
 
     Priority is the most pressing trigger's; a furious customer raises it one level.
-    Without a trigger, a difficult customer is "normal" work and everyone else "low".
+    Without a trigger, an intense difficult customer is "high", a milder one "normal" work,
+    and everyone else "low".
     """
     confident = [t for t in triggers if t.confidence >= thresholds.escalate_min_confidence]
     ordered = sorted(triggers, key=lambda t: (t.start, t.end, t.type))
@@ -34,8 +35,8 @@ def decide(
         priority = max((trigger_priority[t.type] for t in confident), key=PRIORITIES.index)
         if too_intense:
             priority = _raise(priority)
-    elif too_intense:
-        priority = "high"
+    elif too_intense or (difficult and customer.intensity >= thresholds.high_priority_intensity):
+        priority = "high"  # priority rises with intensity; only too_intense escalates
     else:
         priority = "normal" if difficult else "low"
     return Escalation(

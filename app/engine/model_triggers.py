@@ -1,12 +1,22 @@
-"""Triggers the model raises (source "model"): requests the patterns did not catch."""
+"""The model's part in a message's triggers, beside the patterns': `message_triggers`.
+
+A model with the trigger head (learned from real customers' messages) decides every message
+trigger: each fires at its own threshold, and its patterns stay only where they added F1 on
+dev (models/trigger_policy.json). A pattern that agrees gives the evidence its exact span
+(source "pattern+model"); otherwise the evidence is the sentence the model finds most telling
+(source "model"). A model without that head keeps the patterns and adds a request for a
+human from its intent head.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 from app.core.domain import Scores, Trigger
-from app.core.labels import IntentLabel, TriggerType
+from app.core.labels import MESSAGE_TRIGGER_TYPES, IntentLabel, TriggerType
 
 # Which intents are escalation triggers. Refund and cancel intents are not: a refund within
 # the agent's limit, or cancelling one order, needs no lead (the patterns judge those).
@@ -17,13 +27,98 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # those in the intent's own words first, the latest first (an email makes its request
 # after telling its story).
 MAX_EVIDENCE_SENTENCES = 4
-_INTENT_WORDS: dict[IntentLabel, re.Pattern[str]] = {
-    "human_request": re.compile(
-        r"\b(speak|talk|call|phone|ring|contact|person|human|agent|someone|somebody|anyone|"
-        r"manager|supervisor|representative|senior|real|live)",
-        re.IGNORECASE,
-    )
+# Words that make a sentence worth reading first for a trigger's evidence in a long text.
+_WORDS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in {
+        "human_request": r"\b(speak|talk|call|phone|ring|contact|person|human|agent|someone|"
+        r"somebody|anyone|manager|supervisor|representative|senior|real|live)",
+        "authority_exceeded": r"\b(refund|compensat|reimburs|credit|voucher|waive|money back|"
+        r"exception|hotel|pay for|cover)",
+        "repeated_contact": r"\b(again|still|times?|called|emailed|wrote|contacted|hold|hung|"
+        r"no (reply|response|answer)|weeks?|months?|tried|already)",
+        "legal_threat": r"\b(lawyer|attorney|sue|court|legal|regulator|ombudsman|complaint|"
+        r"bbb|fcc|ftc|cfpb|chargeback|dispute|report)",
+        "churn_threat": r"\b(cancel|leav|switch|never again|done with|close|competitor|last time)",
+        "public_exposure": r"\b(review|post|twitter|facebook|social|news|press|media|viral|"
+        r"everyone|tell)",
+        "abuse": r"\b(idiot|stupid|moron|incompetent|useless|liar|fuck|shit|ass|clown|dumb)",
+        "safety_risk": r"\b(kill|die|hurt|danger|unsafe|fire|gas|emergency|hospital|suicid|harm)",
+        "vulnerable_customer": r"\b(disab|ill|sick|cancer|hospital|passed|died|pregnan|elderly|"
+        r"child|baby|afford|unemploy|medical|widow|carer)",
+    }.items()
 }
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRule:
+    """How one trigger is decided, both bars chosen on dev (models/trigger_policy.json).
+
+    The model alone raises it from `threshold`; a pattern that matched raises it once the
+    model is at least `pattern_threshold` sure (0: every match counts; at `threshold` or
+    above: the patterns only give the evidence its span).
+    """
+
+    threshold: float
+    pattern_threshold: float = 0.0
+
+
+def rules_from(policy: Mapping[str, Mapping[str, float]]) -> dict[TriggerType, TriggerRule]:
+    """Rules from a trained policy (app.model.head_specs.read_trigger_policy)."""
+    return {
+        name: TriggerRule(rule["threshold"], rule["pattern_threshold"])
+        for name, rule in policy.items()
+        if name in MESSAGE_TRIGGER_TYPES
+    }
+
+
+def message_triggers(
+    text: str,
+    scores: Scores,
+    found: Sequence[Trigger],
+    *,
+    rules: Mapping[TriggerType, TriggerRule],
+    min_probability: float,
+    score_sentences: Callable[[Sequence[str]], list[Scores]],
+) -> list[Trigger]:
+    """The message's triggers, from the patterns' `found` and the model's scores.
+
+    A trigger without a trained rule fires from `min_probability`, every pattern match kept.
+    """
+    if not scores.triggers:
+        already = {t.type for t in found}
+        return [
+            *found,
+            *model_triggers(
+                text,
+                scores,
+                already=already,
+                min_probability=min_probability,
+                score_sentences=score_sentences,
+            ),
+        ]
+    out: list[Trigger] = []
+    for trigger in MESSAGE_TRIGGER_TYPES:
+        rule = rules.get(trigger, TriggerRule(min_probability))
+        probability = scores.triggers.get(trigger, 0.0)
+        hits = [t for t in found if t.type == trigger]
+        if hits and probability >= min(rule.threshold, rule.pattern_threshold):
+            agreed = probability >= rule.threshold or rule.pattern_threshold > 0
+            out += [
+                dataclasses.replace(
+                    t,
+                    source="pattern+model" if agreed else "pattern",
+                    confidence=round(max(t.confidence, probability), 4) if agreed else t.confidence,
+                )
+                for t in hits
+            ]
+        elif probability >= rule.threshold:
+            start, end = _evidence(
+                text, trigger, _head_reading("triggers", trigger), score_sentences
+            )
+            confidence = round(probability, 4)
+            out.append(Trigger(trigger, text[start:end], start, end, "model", confidence))
+    return out
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -59,23 +154,43 @@ def model_triggers(
         probability = scores.intents.get(intent, 0.0)
         if trigger in already or probability < min_probability:
             continue
-        spans = _candidates(text, intent, sentence_spans(text) or [(0, len(text))])
-        if len(spans) > 1:
-            per_sentence = score_sentences([text[s:e] for s, e in spans])
-            best = max(range(len(spans)), key=lambda i: per_sentence[i].intents.get(intent, 0.0))
-            spans = [spans[best]]
-        start, end = spans[0]
+        start, end = _evidence(text, trigger, _head_reading("intents", intent), score_sentences)
         found.append(Trigger(trigger, text[start:end], start, end, "model", round(probability, 4)))
     return found
 
 
+def _head_reading(head: str, label: str) -> Callable[[Scores], float]:
+    """How sure a sentence's scores are of one label of one head."""
+
+    def probability(scores: Scores) -> float:
+        found: dict[str, float] = getattr(scores, head)
+        return found.get(label, 0.0)
+
+    return probability
+
+
+def _evidence(
+    text: str,
+    trigger: TriggerType,
+    probability_of: Callable[[Scores], float],
+    score_sentences: Callable[[Sequence[str]], list[Scores]],
+) -> tuple[int, int]:
+    """The span of the sentence the model finds most telling for the trigger."""
+    spans = _candidates(text, trigger, sentence_spans(text) or [(0, len(text))])
+    if len(spans) > 1:
+        per_sentence = score_sentences([text[s:e] for s, e in spans])
+        best = max(range(len(spans)), key=lambda i: probability_of(per_sentence[i]))
+        spans = [spans[best]]
+    return spans[0]
+
+
 def _candidates(
-    text: str, intent: IntentLabel, spans: list[tuple[int, int]]
+    text: str, trigger: TriggerType, spans: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """The sentences worth reading for evidence: all of a short text's, else a few."""
     if len(spans) <= MAX_EVIDENCE_SENTENCES:
         return spans
-    words = _INTENT_WORDS.get(intent)
+    words = _WORDS.get(trigger)
     telling = {span for span in spans if words and words.search(text, *span)}
     latest_first = spans[::-1]
     ordered = [span for span in latest_first if span in telling] + [

@@ -26,13 +26,15 @@ from app.core.labels import (
     Channel,
     Confidence,
     SentimentLabel,
+    TriggerType,
 )
 from app.engine import customer_type, escalation
 from app.engine.cues import read_cues
 from app.engine.memory import ConversationContext, ConversationMemory, PastTurn, TurnToKeep
-from app.engine.model_triggers import model_triggers
+from app.engine.model_triggers import TriggerRule, message_triggers, rules_from
 from app.engine.triggers import TriggerDetector
 from app.model.base import Classifier
+from app.model.head_specs import read_trigger_policy
 from app.replies.bank import ResponseBank
 from app.replies.learning import Stats, StatsCache, ThompsonRanker
 from app.replies.playbook import build_playbook
@@ -87,6 +89,7 @@ class TriageResult:
     playbook: Playbook
     conversation: ConversationState | None = None
     bank_version: str | None = None  # the bank the playbook came from (the tenant's)
+    requests: dict[str, float] = field(default_factory=dict)
 
 
 def sentiment_of(scores: Scores, thresholds: Thresholds) -> Sentiment:
@@ -126,8 +129,10 @@ class TriageEngine:
         memory: ConversationMemory,
         settings: Settings,
         configs: TenantConfigs | None = None,
+        trigger_rules: Mapping[TriggerType, TriggerRule] | None = None,
     ) -> None:
         self.classifier = classifier
+        self.trigger_rules = trigger_rules or {}
         self.detector = detector
         self.bank = bank
         self.memory = memory
@@ -160,6 +165,8 @@ class TriageEngine:
             memory=memory,
             settings=settings,
             configs=configs,
+            # How the trained trigger head is read (models/trigger_policy.json), if it has one.
+            trigger_rules=rules_from(read_trigger_policy(settings.models_dir)),
         )
 
     def for_tenant(self, tenant_id: str) -> TriageEngine:
@@ -262,11 +269,11 @@ class TriageEngine:
     ) -> tuple[CustomerProfile, Escalation]:
         """Triggers from patterns, the model and history; the customer type; the escalation."""
         thresholds = self.settings.thresholds
-        triggers = self.detector.detect(text)
-        triggers += model_triggers(
+        triggers = message_triggers(
             text,
             scores,
-            already={t.type for t in triggers},
+            self.detector.detect(text),
+            rules=self.trigger_rules,
             min_probability=thresholds.model_trigger_min_probability,
             score_sentences=self.classifier.predict,
         )
@@ -344,6 +351,7 @@ class TriageEngine:
             sentiment=sentiment,
             emotions={label: round(p, 4) for label, p in scores.emotions.items()},
             intents={label: round(p, 4) for label, p in scores.intents.items()},
+            requests={label: round(p, 4) for label, p in scores.requests.items()},
             root_cause=root_cause,
             customer=customer,
             escalation=decision,

@@ -77,6 +77,9 @@ def scores_of(probabilities: dict[str, np.ndarray], n_texts: int) -> list[Scores
             intents=named("intents", i),
             customer_types=named("customer_type", i),
             root_causes=named("root_cause", i),
+            triggers=named("triggers", i),
+            requests=named("requests", i),
+            intensity=named("intensity", i),
         )
         for i in range(n_texts)
     ]

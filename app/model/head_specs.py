@@ -15,21 +15,30 @@ from app.core.errors import ModelLoadError
 from app.core.labels import (
     CUSTOMER_TYPES,
     EMOTION_LABELS,
+    INTENSITY_LEVELS,
     INTENT_LABELS,
+    MESSAGE_TRIGGER_TYPES,
+    REQUEST_LABELS,
     ROOT_CAUSES,
     SENTIMENT_LABELS,
 )
 
 HEADS_FILE = "heads.safetensors"
 META_FILE = "heads.json"
+# Per trigger: the model's threshold and whether the patterns still raise it (chosen on dev).
+POLICY_FILE = "trigger_policy.json"
 HEAD_LABELS: dict[str, tuple[str, ...]] = {
     "sentiment": SENTIMENT_LABELS,
     "emotions": EMOTION_LABELS,
     "intents": INTENT_LABELS,
     "customer_type": CUSTOMER_TYPES,
     "root_cause": ROOT_CAUSES,
+    # Learned from real customers' messages, read and labelled (scripts/train_real_heads.py).
+    "triggers": MESSAGE_TRIGGER_TYPES,
+    "requests": REQUEST_LABELS,
+    "intensity": INTENSITY_LEVELS,
 }
-MULTILABEL_HEADS = frozenset({"emotions", "intents", "customer_type"})
+MULTILABEL_HEADS = frozenset({"emotions", "intents", "customer_type", "triggers", "requests"})
 REQUIRED_HEADS = ("sentiment", "emotions")
 
 
@@ -62,3 +71,22 @@ def check_models_dir(models_dir: Path) -> dict:
     if missing:
         raise ModelLoadError(f"{models_dir / HEADS_FILE}: no weights for {sorted(missing)}")
     return meta
+
+
+def read_trigger_policy(models_dir: Path) -> dict[str, dict]:
+    """Each trigger's {"threshold", "pattern_threshold"} as trained; empty without a policy."""
+    path = models_dir / POLICY_FILE
+    if not path.exists():
+        return {}
+    try:
+        triggers = json.loads(path.read_text())["triggers"]
+        return {
+            name: {
+                "threshold": float(rule["threshold"]),
+                "pattern_threshold": float(rule["pattern_threshold"]),
+            }
+            for name, rule in triggers.items()
+            if name in HEAD_LABELS["triggers"]
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelLoadError(f"cannot read {path}: {exc!r}") from exc

@@ -6,28 +6,14 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.core.config import Settings
 from app.core.errors import BankInvalidError
-from app.core.labels import Channel, CustomerType, Step, TriggerType
-
-RootCause = Literal[
-    "miscommunication",
-    "missed_promise",
-    "delay",
-    "service_failure",
-    "personal_stress",
-    "billing",
-    "delivery",
-    "product_defect",
-    "account_access",
-    "refund",
-]
-ROOT_CAUSES: tuple[RootCause, ...] = get_args(RootCause)
+from app.core.labels import CauseTag, Channel, CustomerType, Step, TriggerType
 
 # What a missing value becomes. An empty fallback drops the word and the tidy-up below
 # removes the punctuation it leaves behind, so "Hi {customer_name}," reads "Hi,".
@@ -61,7 +47,7 @@ class BankEntry(BaseModel):
     step: Step
     customer_types: tuple[CustomerType, ...] = ()
     triggers: tuple[TriggerType, ...] = ()
-    root_causes: tuple[RootCause, ...] = ()
+    root_causes: tuple[CauseTag, ...] = ()
     intensity: tuple[float, float] = (0.0, 1.0)
     channels: tuple[Channel, ...] = ()
     text: str = Field(min_length=1)

@@ -7,7 +7,8 @@ from app.core.domain import CustomerProfile, Trigger
 from app.engine.escalation import decide
 
 CALM = CustomerProfile(label="neutral", scores={}, intensity=0.1)  # type: ignore[arg-type]
-ANGRY = CustomerProfile(label="angry", scores={}, intensity=0.6)  # type: ignore[arg-type]
+ANGRY = CustomerProfile(label="angry", scores={}, intensity=0.4)  # type: ignore[arg-type]
+HEATED = CustomerProfile(label="angry", scores={}, intensity=0.7)  # type: ignore[arg-type]
 FURIOUS = CustomerProfile(label="angry", scores={}, intensity=0.95)  # type: ignore[arg-type]
 
 
@@ -32,6 +33,11 @@ def test_no_trigger_calm_customer_is_low_priority_and_not_escalated() -> None:
 def test_a_difficult_customer_without_trigger_is_normal_work() -> None:
     assert run([], ANGRY).priority == "normal"
     assert not run([], ANGRY).escalate
+
+
+def test_priority_rises_with_intensity_without_escalating() -> None:
+    assert (run([], HEATED).escalate, run([], HEATED).priority) == (False, "high")
+    assert run([], HEATED, high_priority_intensity=0.8).priority == "normal"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,14 @@
-"""Model-raised triggers: confident intents the patterns missed, with the telling sentence."""
+"""The model's part in triggers: its own, the patterns' it confirms, the telling sentence."""
 
-from app.engine.model_triggers import model_triggers, sentence_spans
+from app.core.domain import Trigger
+from app.core.labels import MESSAGE_TRIGGER_TYPES
+from app.engine.model_triggers import (
+    TriggerRule,
+    message_triggers,
+    model_triggers,
+    rules_from,
+    sentence_spans,
+)
 from tests.conftest import make_scores
 
 ASKS = make_scores(intents={"human_request": 0.9})
@@ -103,3 +111,83 @@ def test_a_long_text_reads_a_few_sentences_for_evidence_its_own_words_first() ->
     assert text[trigger.start : trigger.end] == trigger.evidence
     assert len(read) == MAX_EVIDENCE_SENTENCES
     assert all("agent" in s or "phone" in s for s in read)  # in the intent's own words
+
+
+# --- the trigger head's rules (models/trigger_policy.json) --------------------------------
+
+
+def head(**probabilities: float):
+    scores = make_scores()
+    return type(scores)(
+        sentiment=scores.sentiment,
+        emotions=scores.emotions,
+        triggers={t: probabilities.get(t, 0.01) for t in MESSAGE_TRIGGER_TYPES},
+    )
+
+
+def pattern(kind: str, text: str, words: str, confidence: float = 0.9) -> Trigger:
+    start = text.index(words)
+    return Trigger(kind, words, start, start + len(words), "pattern", confidence)  # type: ignore[arg-type]
+
+
+def decide(text, scores, found=(), **rules):
+    return message_triggers(
+        text,
+        scores,
+        list(found),
+        rules=rules,
+        min_probability=0.7,
+        score_sentences=no_sentence_scoring,
+    )
+
+
+def test_the_head_raises_a_trigger_the_patterns_missed_with_its_sentence() -> None:
+    text = "You had her on hold for an hour."
+    [trigger] = decide(text, head(repeated_contact=0.92), repeated_contact=TriggerRule(0.6))
+    assert (trigger.type, trigger.source, trigger.confidence) == ("repeated_contact", "model", 0.92)
+    assert text[trigger.start : trigger.end] == trigger.evidence == text
+
+
+def test_a_pattern_that_agrees_gives_the_exact_span_and_both_sources() -> None:
+    text = "I want a manager now. This is the third time."
+    found = [pattern("human_request", text, "I want a manager")]
+    [trigger] = decide(text, head(human_request=0.8), found, human_request=TriggerRule(0.6))
+    assert (trigger.source, trigger.evidence, trigger.confidence) == (
+        "pattern+model",
+        "I want a manager",
+        0.9,
+    )
+
+
+def test_a_pattern_counts_only_as_far_as_its_rule_trusts_it() -> None:
+    text = "Cancel my order please."
+    found = [pattern("churn_threat", text, "Cancel my order")]
+    always = {"churn_threat": TriggerRule(0.7, 0.0)}
+    gated = {"churn_threat": TriggerRule(0.7, 0.3)}
+    retired = {"churn_threat": TriggerRule(0.7, 0.7)}
+    [kept] = decide(text, head(churn_threat=0.1), found, **always)
+    assert kept.source == "pattern"
+    assert decide(text, head(churn_threat=0.1), found, **gated) == []
+    [agreed] = decide(text, head(churn_threat=0.35), found, **gated)
+    assert agreed.source == "pattern+model"
+    assert decide(text, head(churn_threat=0.5), found, **retired) == []
+
+
+def test_without_the_trigger_head_the_patterns_and_the_intent_head_decide() -> None:
+    text = "could someone senior look at it"
+    found = [pattern("churn_threat", text, "look at it")]
+    triggers = decide(text, ASKS, found, churn_threat=TriggerRule(0.99, 0.99))
+    assert [(t.type, t.source) for t in triggers] == [
+        ("churn_threat", "pattern"),
+        ("human_request", "model"),
+    ]
+
+
+def test_rules_come_from_the_policy_file_shape() -> None:
+    rules = rules_from(
+        {
+            "abuse": {"threshold": 0.8, "pattern_threshold": 0.2},
+            "not_a_trigger": {"threshold": 0.1, "pattern_threshold": 0.0},
+        }
+    )
+    assert rules == {"abuse": TriggerRule(0.8, 0.2)}

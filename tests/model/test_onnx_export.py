@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from app.core.labels import EMOTION_LABELS, INTENT_LABELS, SENTIMENT_LABELS
+from app.core.labels import (
+    EMOTION_LABELS,
+    INTENSITY_LEVELS,
+    INTENT_LABELS,
+    MESSAGE_TRIGGER_TYPES,
+    SENTIMENT_LABELS,
+)
 from app.model.encoder import SentenceEncoder
 from app.model.heads import Heads, build_head
 from app.model.onnx_export import to_onnx
@@ -31,6 +37,9 @@ def reference(encoder_dir: Path) -> MiniLMClassifier:
             "sentiment": build_head(16, len(SENTIMENT_LABELS), hidden=0),
             "emotions": build_head(16, len(EMOTION_LABELS), hidden=8),
             "intents": build_head(16, len(INTENT_LABELS), hidden=0),
+            # The heads learned from real messages: multi-label with a hidden layer, softmax.
+            "triggers": build_head(16, len(MESSAGE_TRIGGER_TYPES), hidden=4),
+            "intensity": build_head(16, len(INTENSITY_LEVELS), hidden=0),
         },
         temperatures={"sentiment": 1.7},
         meta={"version": "tiny"},
@@ -43,7 +52,7 @@ def test_onnx_fp32_gives_the_same_scores(reference: MiniLMClassifier, tmp_path: 
     assert isinstance(fast, OnnxClassifier)
     for a, b in zip(reference.predict(TEXTS), fast.predict(TEXTS), strict=True):
         # Every head travels in the graph: calibrated softmax, sigmoid, a hidden layer.
-        for head in ("sentiment", "emotions", "intents"):
+        for head in ("sentiment", "emotions", "intents", "triggers", "intensity"):
             got, want = getattr(b, head), getattr(a, head)
             assert set(got) == set(want)
             for label in want:
