@@ -43,6 +43,9 @@ HEAD_FIELD = {
     "intents": "intents",
     "customer_type": "customer_types",
     "root_cause": "root_causes",
+    "triggers": "triggers",
+    "requests": "requests",
+    "intensity": "intensity",
 }
 
 
@@ -212,55 +215,59 @@ def main() -> None:
         help="fast runtimes to compare with the torch reference (none: skip)",
     )
     parser.add_argument("--onnx-cache", type=Path, default=Path(".cache/onnx"))
+    parser.add_argument(
+        "--runtimes-only", action="store_true", help="only what the fast runtimes cost"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     model = MiniLMClassifier.load(args.models)
     sources = {s.name: s for s in datasets.all_sources(args.data, args.project_data)}
-    rows = []
-    for name, source in (
-        ("TweetEval test", sources["tweeteval_sentiment"]),
-        ("support messages, held-out fifth", sources["support_messages"]),
-    ):
-        test = source.splits["test"]
-        y = np.array([e.targets["sentiment"] for e in test])
-        published = PUBLISHED["tweeteval_sentiment"] if "TweetEval" in name else "—"
-        rows.append(sentiment_row(model, name, [e.text for e in test], y, published))
+    rows: list[dict] = []
     phrasing = datasets.support_phrasing(args.project_data)
-    rows.append(
-        sentiment_row(
-            model,
-            "support phrasing hard cases",
-            [r["text"] for r in phrasing],
-            np.array([SENTIMENT_LABELS.index(r["label"]) for r in phrasing]),
-            "—",
+    if not args.runtimes_only:
+        for name, source in (
+            ("TweetEval test", sources["tweeteval_sentiment"]),
+            ("support messages, held-out fifth", sources["support_messages"]),
+        ):
+            test = source.splits["test"]
+            y = np.array([e.targets["sentiment"] for e in test])
+            published = PUBLISHED["tweeteval_sentiment"] if "TweetEval" in name else "—"
+            rows.append(sentiment_row(model, name, [e.text for e in test], y, published))
+        rows.append(
+            sentiment_row(
+                model,
+                "support phrasing hard cases",
+                [r["text"] for r in phrasing],
+                np.array([SENTIMENT_LABELS.index(r["label"]) for r in phrasing]),
+                "—",
+            )
         )
-    )
-    rows.append(head_row(model, sources["goemotions"], "emotions", PUBLISHED["goemotions"]))
-    rows.append(tweeteval_emotion_row(model, args.data))
-    for head, source in (
-        ("intents", "intents"),
-        ("customer_type", "support_messages"),
-        ("root_cause", "root_causes"),
-    ):
-        if head in model.heads.modules:
-            rows.append(head_row(model, sources[source], head, "—"))
-            if head == "intents":
-                rows.extend(per_label_rows(model, sources[source], head))
+        rows.append(head_row(model, sources["goemotions"], "emotions", PUBLISHED["goemotions"]))
+        rows.append(tweeteval_emotion_row(model, args.data))
+        for head, source in (
+            ("intents", "intents"),
+            ("customer_type", "support_messages"),
+            ("root_cause", "root_causes"),
+        ):
+            if head in model.heads.modules:
+                rows.append(head_row(model, sources[source], head, "—"))
+                if head == "intents":
+                    rows.extend(per_label_rows(model, sources[source], head))
 
-    print(f"model {model.model_version}; scores x100; ECE x100 (15 bins, lower is better)")
-    print("| head and test set | metric | ours | ECE | VADER | TextBlob | published |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
-    for row in rows:
-        ece = "—" if row["ece"] is None else f"{row['ece'] * 100:.1f}"
+        print(f"model {model.model_version}; scores x100; ECE x100 (15 bins, lower is better)")
+        print("| head and test set | metric | ours | ECE | VADER | TextBlob | published |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+        for row in rows:
+            ece = "—" if row["ece"] is None else f"{row['ece'] * 100:.1f}"
+            print(
+                f"| {row['head']} | {row['metric']} | {row['ours']} | {ece} "
+                f"| {row['vader'] or '—'} | {row['textblob'] or '—'} | {row['published']} |"
+            )
         print(
-            f"| {row['head']} | {row['metric']} | {row['ours']} | {ece} "
-            f"| {row['vader'] or '—'} | {row['textblob'] or '—'} | {row['published']} |"
+            "TweetEval sentiment: our train split is rebuilt from the SemEval sources (the "
+            "official file could not be obtained); dev and test are the official ones."
         )
-    print(
-        "TweetEval sentiment: our train split is rebuilt from the SemEval sources (the official "
-        "file could not be obtained); dev and test are the official ones."
-    )
     fast_rows = []
     tests = {
         "TweetEval test": (
