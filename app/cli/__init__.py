@@ -1,1 +1,1 @@
-"""cli"""
+"""The `triage` command line: backlogs, one message, API keys."""

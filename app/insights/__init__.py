@@ -1,1 +1,1 @@
-"""insights"""
+"""What happened over a period, for team leads: volumes, triggers, causes, replies that worked."""

@@ -1,1 +1,1 @@
-"""store"""
+"""The one database: tables, migrations, the retrying transaction, conversations, keys."""

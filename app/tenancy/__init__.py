@@ -1,1 +1,1 @@
-"""tenancy"""
+"""Tenants, their banks and settings, and API keys."""
