@@ -117,6 +117,22 @@ def mint_key() -> Callable[..., str]:
     return mint
 
 
+def drop_store_tables() -> None:
+    """Drop every table the store knows from the test database: migrations then run afresh.
+
+    Every table the models know, so a table a later revision adds is made afresh too.
+    """
+    from sqlalchemy import create_engine, text
+
+    from app.store.db import Base
+
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        tables = ", ".join([*Base.metadata.tables, "alembic_version"])
+        conn.execute(text(f"DROP TABLE IF EXISTS {tables} CASCADE"))
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest) -> str:
     """Each test that takes it runs twice: on the embedded SQLite and on PostgreSQL."""

@@ -18,9 +18,9 @@ from app.core.domain import Scores
 from app.core.errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 from app.main import create_app
 from app.store.conversations import ConversationStore
-from app.store.db import Base, create_store_engine
+from app.store.db import create_store_engine
 from app.store.idempotency import Claim, IdempotencyStore, StoredResponse, fingerprint
-from tests.conftest import POSTGRES_URL, FakeClassifier
+from tests.conftest import POSTGRES_URL, FakeClassifier, drop_store_tables
 from tests.fake_server import SlowClassifier
 
 DOWN_URL = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=1"
@@ -32,11 +32,10 @@ ANGRY = {"text": "This is unacceptable, the third time I write!!"}
 def postgres_url() -> str:
     """The test database, migrated; rebuilt if an older run left it without the keys table."""
     engine = create_engine(POSTGRES_URL)
-    if not inspect(engine).has_table("idempotency_keys"):
-        with engine.begin() as conn:
-            tables = ", ".join([*Base.metadata.tables, "alembic_version"])
-            conn.execute(text(f"DROP TABLE IF EXISTS {tables} CASCADE"))
+    missing = not inspect(engine).has_table("idempotency_keys")
     engine.dispose()
+    if missing:
+        drop_store_tables()
     return POSTGRES_URL
 
 

@@ -32,7 +32,7 @@ from app.core.errors import (
 )
 from app.store.conversations import ConversationStore, NewOutcome, NewTurn
 from app.store.db import MIGRATIONS_DIR, SQLITE_FILE, Base
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, drop_store_tables
 
 # Nothing listens on port 1: every connection attempt is refused.
 DOWN_URL = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
@@ -43,12 +43,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def fresh_postgres() -> str:
     """The test database with the store's tables dropped, so migrations run from scratch."""
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        # Every table the models know, so a table a later revision adds is made afresh too.
-        tables = ", ".join([*Base.metadata.tables, "alembic_version"])
-        conn.execute(text(f"DROP TABLE IF EXISTS {tables} CASCADE"))
-    engine.dispose()
+    drop_store_tables()
     return POSTGRES_URL
 
 
