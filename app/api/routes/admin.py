@@ -177,9 +177,8 @@ async def rollback_bank(
 
 
 def bank_out(found: ConfigVersion, request: Request) -> TenantBankOut:
-    content = found.content or services_of(request.app).tenant_configs.default("").bank.model_dump(
-        mode="json"
-    )
+    deployment_bank = services_of(request.app).tenant_configs.default("").bank
+    content = found.content or deployment_bank.model_dump(mode="json")
     return TenantBankOut(
         version=found.version,
         restored_from=found.restored_from,
