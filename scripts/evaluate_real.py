@@ -34,7 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.core.config import Settings
-from app.core.labels import MESSAGE_TRIGGER_TYPES
+from app.core.labels import MESSAGE_TRIGGER_TYPES, REQUEST_LABELS
 from app.engine.memory import ConversationMemory
 from app.engine.triage import TriageEngine, TriageInput
 from app.model.base import Classifier
@@ -70,6 +70,8 @@ class Decision:
     customer_type: str
     intensity: float
     priority: str
+    asked: frozenset[str] = frozenset()  # the requests the playbook answers
+    route: str | None = None
 
 
 def engine_decisions(
@@ -97,6 +99,8 @@ def engine_decisions(
                     result.customer.label,
                     result.customer.intensity,
                     result.escalation.priority,
+                    frozenset(result.asked),
+                    result.route,
                 )
             )
     return decisions
@@ -221,6 +225,36 @@ def report(
             f"  - labelled intensity {level}: {urgent / max(len(at), 1):.1%} high or urgent "
             f"priority ({len(at)} messages)"
         )
+    if any(d.asked for d in decisions):
+        requests_report(rows, decisions, typed, out)
+
+
+def requests_report(
+    rows: list[dict], decisions: list[Decision], typed: list[int], out: Callable[[str], None]
+) -> None:
+    """What the playbook answers (`asked`) against what the customer asked for, by reading."""
+    out("")
+    out("| request (the playbook's `asked`) | labelled | precision | recall | F1 |")
+    out("| --- | ---: | ---: | ---: | ---: |")
+    for request in REQUEST_LABELS:
+        tp = sum(request in decisions[i].asked and request in rows[i]["requests"] for i in typed)
+        fp = sum(
+            request in decisions[i].asked and request not in rows[i]["requests"] for i in typed
+        )
+        fn = sum(
+            request not in decisions[i].asked and request in rows[i]["requests"] for i in typed
+        )
+        p, r, f = prf(tp, fp, fn)
+        out(f"| {request} | {tp + fn} | {p:.2f} | {r:.2f} | {f:.2f} |")
+    hit = sum(bool(decisions[i].asked & set(rows[i]["requests"])) for i in typed)
+    out(f"- messages where `asked` holds at least one labelled request: {hit} of {len(typed)}")
+    erasure = [i for i in typed if "delete_data" in rows[i]["requests"]]
+    routed = sum(decisions[i].route == "privacy" for i in erasure)
+    wrongly = sum(decisions[i].route == "privacy" for i in typed if i not in erasure)
+    out(
+        f"- erasure requests routed to privacy: {routed} of {len(erasure)}; other messages "
+        f"routed there: {wrongly} of {len(typed) - len(erasure)}"
+    )
 
 
 SWEEP = {

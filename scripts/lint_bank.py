@@ -18,9 +18,13 @@ from app.core.domain import CustomerProfile, Escalation, Trigger  # noqa: E402
 from app.core.labels import (  # noqa: E402
     CAUSE_TAGS,
     CUSTOMER_TYPES,
+    REQUEST_LABELS,
+    ROUTES,
     STEPS,
     TRIGGER_TYPES,
     CustomerType,
+    RequestLabel,
+    Route,
     Step,
 )
 from app.replies.bank import BankEntry, BankError, ResponseBank  # noqa: E402
@@ -33,6 +37,11 @@ CHANNELS: tuple[str, ...] = ("chat", "email")
 INTENSITIES: tuple[float, ...] = (0.2, 0.5, 0.9)
 # Every root cause needs a fix that names it and an empathy line that names it.
 ROOT_CAUSE_STEPS: tuple[Step, ...] = ("solve", "empathize")
+# Replies that act on the situation must say which one: a line with no tag would reach a
+# customer it was not written for (a courier line for a missed technician).
+TAGGED_STEPS: tuple[Step, ...] = ("solve", "clarify", "recommend", "set_boundary")
+# The requests another team owns are answered on that team's route.
+REQUEST_ROUTE: dict[RequestLabel, Route] = {"delete_data": "privacy"}
 
 
 @dataclass(frozen=True)
@@ -104,8 +113,36 @@ def lint(bank: ResponseBank) -> list[str]:
         for step in ROOT_CAUSE_STEPS:
             if not any(e.step == step and cause in e.root_causes for e in bank.entries):
                 gaps.append(f"no {step!r} entry for root cause {cause!r}")
+    gaps += situation_gaps(bank)
     if len(bank.entries) < MIN_ENTRIES:
         gaps.append(f"only {len(bank.entries)} entries; a complete bank has at least {MIN_ENTRIES}")
+    return gaps
+
+
+def situation_gaps(bank: ResponseBank) -> list[str]:
+    """Untagged situational replies, and requests or routes no solve reply answers."""
+    gaps = [
+        f"entry {e.id!r} ({e.step}) has no situation tag: give it the requests, triggers, "
+        "root causes or customer types it is written for"
+        for e in bank.entries
+        if e.step in TAGGED_STEPS
+        and not (e.requests or e.triggers or e.root_causes or e.customer_types)
+    ]
+    for request in REQUEST_LABELS:
+        route = REQUEST_ROUTE.get(request)
+        for channel in CHANNELS:
+            if not any(
+                e.step == "solve"
+                and request in e.requests
+                and e.route == route
+                and (not e.channels or channel in e.channels)
+                for e in bank.entries
+            ):
+                where = f" on the {route} route" if route else ""
+                gaps.append(f"no {channel} 'solve' entry answers request {request!r}{where}")
+    for route in ROUTES:
+        if not any(e.step == "solve" and e.route == route for e in bank.entries):
+            gaps.append(f"no 'solve' entry for the {route} route")
     return gaps
 
 

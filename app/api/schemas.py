@@ -19,10 +19,12 @@ from app.core.labels import (
     Confidence,
     CustomerType,
     EmotionLabel,
+    FactKind,
     IntentLabel,
     Priority,
     RequestLabel,
     RootCause,
+    Route,
     SentimentLabel,
     Step,
     TriggerSource,
@@ -40,14 +42,30 @@ class Strict(BaseModel):
 
 
 class ReplyContext(Strict):
-    """Values for the placeholders in suggested replies; any left out are phrased around."""
+    """Values for the placeholders in suggested replies.
+
+    Names left out are phrased around. The facts only the agent can know (`eta`, `status`,
+    `cause`, `fix`, `decision`, `answer`, `options`, `offer`, `details`) stay in the text as
+    `{eta}` fields for the agent to fill unless given here. `order_id` and `amount`, when
+    left out, come from the message itself.
+    """
 
     customer_name: str | None = Field(None, max_length=200)
     agent_name: str | None = Field(None, max_length=200)
     lead_name: str | None = Field(None, max_length=200)
     company: str | None = Field(None, max_length=200)
     order_id: str | None = Field(None, max_length=200)
+    amount: str | None = Field(None, max_length=200)
+    follow_up_time: str | None = Field(None, max_length=200)
     eta: str | None = Field(None, max_length=200)
+    status: str | None = Field(None, max_length=500)
+    cause: str | None = Field(None, max_length=500)
+    fix: str | None = Field(None, max_length=500)
+    decision: str | None = Field(None, max_length=500)
+    answer: str | None = Field(None, max_length=1000)
+    options: str | None = Field(None, max_length=1000)
+    offer: str | None = Field(None, max_length=500)
+    details: str | None = Field(None, max_length=1000)
 
 
 class HistoryTurn(Strict):
@@ -139,6 +157,22 @@ class EscalationOut(BaseModel):
 class ResponseOut(BaseModel):
     id: str
     text: str
+    needs_agent_input: bool = Field(
+        False, description="true when the text shows a field such as {eta} the agent must fill"
+    )
+    agent_input: list[str] = Field(
+        default_factory=list,
+        description="the fields to fill, in order: facts only the agent can know",
+    )
+
+
+class FactOut(BaseModel):
+    """A specific the customer gave; `text[start:end]` of the message."""
+
+    kind: FactKind
+    text: str
+    start: int
+    end: int
 
 
 class PlaybookStepOut(BaseModel):
@@ -169,11 +203,28 @@ class TriageResponse(BaseModel):
         description="What the customer asks for, in full (learned from real customers' "
         "messages; several can be high); empty with a model that lacks the head.",
     )
+    asked: list[RequestLabel] = Field(
+        default_factory=list,
+        description="The requests the playbook answers, decided from `requests`, first first.",
+    )
+    route: Route | None = Field(
+        None,
+        description="The team that takes the message over: privacy (data erasure) or sales "
+        "(buying and pricing); null for support itself.",
+    )
+    facts: list[FactOut] = Field(
+        default_factory=list,
+        description="Specifics found in the message: amounts, dates, times, durations, "
+        "order or ticket numbers, named people, deadlines.",
+    )
     root_cause: RootCauseOut | None = Field(..., description="Why the customer is upset.")
     customer_type: CustomerTypeOut
     intensity: float = Field(..., ge=0, le=1)
     escalation: EscalationOut
     playbook: list[PlaybookStepOut]
+    needs_agent_input: bool = Field(
+        False, description="true when any suggested reply has a field the agent must fill"
+    )
     avoid: list[str]
     conversation: ConversationOut | None = Field(
         None, description="present when conversation_id or history was sent"
@@ -352,6 +403,10 @@ class SuggestionOut(BaseModel):
     id: str = Field(..., description="The bank entry: report it in the outcome's responses_used.")
     step: Step
     text: str
+    needs_agent_input: bool = Field(
+        False, description="true when the text shows a field such as {eta} the agent must fill"
+    )
+    agent_input: list[str] = Field(default_factory=list, description="the fields to fill")
 
 
 class ScreenResponse(BaseModel):

@@ -10,6 +10,7 @@ from app.api.schemas import (
     ConversationOut,
     CustomerTypeOut,
     EscalationOut,
+    FactOut,
     PlaybookStepOut,
     ResponseOut,
     RootCauseOut,
@@ -82,6 +83,9 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
         emotions=result.emotions,  # type: ignore[arg-type]
         intents=result.intents,  # type: ignore[arg-type]
         requests=result.requests,  # type: ignore[arg-type]
+        asked=list(result.asked),
+        route=result.route,
+        facts=[FactOut(kind=f.kind, text=f.text, start=f.start, end=f.end) for f in result.facts],
         root_cause=(
             RootCauseOut(label=result.root_cause.label, scores=result.root_cause.scores)
             if result.root_cause
@@ -97,10 +101,19 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
         playbook=[
             PlaybookStepOut(
                 step=step.step,
-                responses=[ResponseOut(id=r.id, text=r.text) for r in step.responses],
+                responses=[
+                    ResponseOut(
+                        id=r.id,
+                        text=r.text,
+                        needs_agent_input=bool(r.agent_input),
+                        agent_input=list(r.agent_input),
+                    )
+                    for r in step.responses
+                ],
             )
             for step in result.playbook.steps
         ],
+        needs_agent_input=result.playbook.needs_agent_input,
         avoid=list(result.playbook.avoid),
         conversation=conversation_out(result),
         model_version=engine.model_version,

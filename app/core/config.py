@@ -47,6 +47,9 @@ class Thresholds(BaseSettings):
     peak_intensity: float = Field(0.7, ge=0, le=1)
     # Signed sentiment score cut points for the 5-point scale (1 below the first, 5 above the last).
     scale_cuts: tuple[float, float, float, float] = (-0.6, -0.2, 0.2, 0.6)
+    # A request (what the customer asks for) counts from this probability; the playbook
+    # answers every one that does, the most probable first.
+    request_min_probability: float = Field(0.5, ge=0, le=1)
     # Sentiment confidence: the top probability from which it is "high", and "medium".
     confidence_high: float = Field(0.8, ge=0, le=1)
     confidence_medium: float = Field(0.6, ge=0, le=1)

@@ -9,6 +9,7 @@ from app.core.labels import (
     CustomerType,
     Priority,
     RootCause,
+    Route,
     SentimentLabel,
     Step,
     TriggerSource,
@@ -76,6 +77,8 @@ class Escalation:
 class PlaybookResponse:
     id: str
     text: str
+    # Agent slots the text still shows ("eta", "status"): facts only the agent can add.
+    agent_input: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +91,10 @@ class PlaybookStep:
 class Playbook:
     steps: tuple[PlaybookStep, ...]
     avoid: tuple[str, ...] = field(default_factory=tuple)
+    # The team that takes the message over (privacy, sales), or None for support itself.
+    route: Route | None = None
+
+    @property
+    def needs_agent_input(self) -> bool:
+        """Whether any suggested reply has a slot the agent must fill before sending."""
+        return any(r.agent_input for step in self.steps for r in step.responses)

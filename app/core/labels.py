@@ -84,6 +84,11 @@ RequestLabel = Literal[
     "complaint_only",
     "praise",
 ]
+# The specifics a customer gives that a reply can give back (app.replies.facts).
+FactKind = Literal["amount", "date", "time", "duration", "reference", "person", "deadline"]
+# A team that takes over a kind of request from the support agent: data-erasure and privacy
+# requests go to the privacy process, buying and pricing questions to sales.
+Route = Literal["privacy", "sales"]
 # How strongly it is felt, as labelled (0 none, 1 mild, 2 clear, 3 fierce); served as 0..1.
 IntensityLevel = Literal["none", "mild", "clear", "fierce"]
 # Why the customer is upset, as the model names it (DOMAIN.md, "Root causes").
@@ -126,6 +131,7 @@ INTENT_LABELS: tuple[IntentLabel, ...] = get_args(IntentLabel)
 ROOT_CAUSES: tuple[RootCause, ...] = get_args(RootCause)
 CAUSE_TAGS: tuple[CauseTag, ...] = get_args(CauseTag)
 REQUEST_LABELS: tuple[RequestLabel, ...] = get_args(RequestLabel)
+ROUTES: tuple[Route, ...] = get_args(Route)
 INTENSITY_LEVELS: tuple[IntensityLevel, ...] = get_args(IntensityLevel)
 
 # Triggers a single message can raise; worsening_sentiment needs conversation memory.

@@ -25,6 +25,8 @@ from app.core.labels import (
     SENTIMENT_LABELS,
     Channel,
     Confidence,
+    RequestLabel,
+    Route,
     SentimentLabel,
     TriggerType,
 )
@@ -32,10 +34,12 @@ from app.engine import customer_type, escalation
 from app.engine.cues import read_cues
 from app.engine.memory import ConversationContext, ConversationMemory, PastTurn, TurnToKeep
 from app.engine.model_triggers import TriggerRule, message_triggers, rules_from
+from app.engine.requests import requests_asked, route_of
 from app.engine.triggers import TriggerDetector
 from app.model.base import Classifier
 from app.model.head_specs import read_trigger_policy
 from app.replies.bank import ResponseBank
+from app.replies.facts import Fact, extract_facts, fact_values
 from app.replies.learning import Stats, StatsCache, ThompsonRanker
 from app.replies.playbook import build_playbook
 from app.tenancy.configs import TenantConfigs
@@ -70,6 +74,8 @@ class Screening:
     sentiment: SentimentLabel
     customer: CustomerProfile
     escalation: Escalation
+    asked: tuple[RequestLabel, ...] = ()
+    route: Route | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,9 @@ class TriageResult:
     conversation: ConversationState | None = None
     bank_version: str | None = None  # the bank the playbook came from (the tenant's)
     requests: dict[str, float] = field(default_factory=dict)
+    asked: tuple[RequestLabel, ...] = ()  # the requests the playbook answers
+    route: Route | None = None
+    facts: tuple[Fact, ...] = ()
 
 
 def sentiment_of(scores: Scores, thresholds: Thresholds) -> Sentiment:
@@ -261,7 +270,8 @@ class TriageEngine:
             engine = self.for_tenant(item.tenant_id)
             customer, decision = engine._assess(item.text, scores, None)
             sentiment = sentiment_of(scores, engine.settings.thresholds)
-            results.append(Screening(sentiment.label, customer, decision))
+            asked, route = engine._asks(item.text, scores, decision)
+            results.append(Screening(sentiment.label, customer, decision, asked, route))
         return results
 
     def _assess(
@@ -290,6 +300,22 @@ class TriageEngine:
         )
         return customer, decision
 
+    def _asks(
+        self, text: str, scores: Scores, decision: Escalation
+    ) -> tuple[tuple[RequestLabel, ...], Route | None]:
+        """What the customer asks for, and the team that takes it over if not support."""
+        asked = requests_asked(
+            scores.requests,
+            text,
+            min_probability=self.settings.thresholds.request_min_probability,
+            triggers=[t.type for t in decision.triggers],
+        )
+        route = route_of(text, asked)
+        # A buying question is answered by the sales reply, which is tagged as information.
+        if route == "sales" and "information" not in asked:
+            asked = (*asked, "information")
+        return asked, route
+
     def _context(
         self, item: TriageInput, score: float, past: list[PastTurn], now: datetime
     ) -> ConversationContext | None:
@@ -310,14 +336,21 @@ class TriageEngine:
         customer, decision = self._assess(item.text, scores, context)
         triggers = decision.triggers
         root_cause = root_cause_of(scores)
+        asked, route = self._asks(item.text, scores, decision)
+        facts = extract_facts(item.text)
         playbook = build_playbook(
             self.bank,
             profile=customer,
             escalation=decision,
             channel=item.channel,
-            values=item.values,
+            # The caller's values win over what the message seems to say.
+            values={**fact_values(facts), **item.values},
             # "other" is no cause at all: the playbook then ignores causes.
             root_causes=[root_cause.label] if root_cause and root_cause.label != "other" else [],
+            # Nothing asked that the head could see: the customer type's usual ask stands in.
+            requests=asked or None,
+            route=route,
+            text=item.text,
             peak_anger_intensity=thresholds.peak_intensity,
             secondary_type_score=thresholds.secondary_type_score,
             exclude=context.offered if context else (),
@@ -358,4 +391,7 @@ class TriageEngine:
             playbook=playbook,
             conversation=ConversationState(context, stored) if context else None,
             bank_version=self.bank.version,
+            asked=asked,
+            route=route,
+            facts=facts,
         )

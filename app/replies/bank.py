@@ -6,17 +6,26 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.core.config import Settings
 from app.core.errors import BankInvalidError
-from app.core.labels import CauseTag, Channel, CustomerType, Step, TriggerType
+from app.core.labels import (
+    CauseTag,
+    Channel,
+    CustomerType,
+    RequestLabel,
+    Route,
+    Step,
+    TriggerType,
+)
+from app.replies.promises import keeps_ownership, unbacked_claims
 
-# What a missing value becomes. An empty fallback drops the word and the tidy-up below
-# removes the punctuation it leaves behind, so "Hi {customer_name}," reads "Hi,".
+# What a missing caller value becomes. An empty fallback drops the word and the tidy-up
+# below removes the punctuation it leaves behind, so "Hi {customer_name}," reads "Hi,".
 # Texts are written so each fallback reads naturally where its placeholder stands.
 PLACEHOLDER_FALLBACKS: Mapping[str, str] = {
     "customer_name": "",
@@ -24,13 +33,27 @@ PLACEHOLDER_FALLBACKS: Mapping[str, str] = {
     "lead_name": "a team lead",
     "company": "us",
     "order_id": "",
-    "eta": "as soon as possible",
     "follow_up_time": "in a couple of days",
 }
-PLACEHOLDERS: frozenset[str] = frozenset(PLACEHOLDER_FALLBACKS)
+# Facts taken from the customer's own message (or the caller's values). An entry that uses
+# one is offered only when the message has it: a reply about "the {amount} charge" makes no
+# sense without an amount, and no fallback could stand in for it.
+MESSAGE_FACTS: frozenset[str] = frozenset({"amount", "duration", "date"})
+# What only the agent can know: a cause, a decision, a status, a time. The service never
+# fills these; the text keeps `{eta}` as a field and the response says the agent must fill
+# it (or the caller passes it in `values`). See promises.py for the claims they carry.
+AGENT_SLOTS: frozenset[str] = frozenset(
+    {"eta", "status", "cause", "fix", "decision", "answer", "options", "offer", "details"}
+)
+PLACEHOLDERS: frozenset[str] = frozenset(PLACEHOLDER_FALLBACKS) | MESSAGE_FACTS | AGENT_SLOTS
+
+# A routed message is answered by the route's own reply before any other that fits.
+ROUTE_WEIGHT = 32
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ANY_BRACED = re.compile(r"\{[^{}]*\}")
+# Marks an agent slot while stray braces are cleared, then becomes a brace again.
+_SLOT_OPEN, _SLOT_CLOSE = "\x00", "\x01"
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 
 
@@ -48,6 +71,14 @@ class BankEntry(BaseModel):
     customer_types: tuple[CustomerType, ...] = ()
     triggers: tuple[TriggerType, ...] = ()
     root_causes: tuple[CauseTag, ...] = ()
+    # What the customer asked for that this reply answers; empty: it answers no request.
+    requests: tuple[RequestLabel, ...] = ()
+    # "agent": the reply keeps the case with the agent ("I'll see this through myself"), so
+    # it never sits in a playbook that hands the case to a lead.
+    owner: Literal["agent"] | None = None
+    # A team that takes over whole kinds of request; such a reply is offered only on that
+    # route, and a routed playbook carries no retention pitch.
+    route: Route | None = None
     intensity: tuple[float, float] = (0.0, 1.0)
     channels: tuple[Channel, ...] = ()
     text: str = Field(min_length=1)
@@ -70,6 +101,31 @@ class BankEntry(BaseModel):
         if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
             raise ValueError("stray brace: placeholders look like {customer_name}")
         return text
+
+    @model_validator(mode="after")
+    def _check_promises(self) -> BankEntry:
+        # A reply that states what the agent cannot know is a promise someone else breaks.
+        claims = unbacked_claims(self.text, AGENT_SLOTS)
+        if claims:
+            claim = claims[0]
+            raise ValueError(
+                f"text claims a {claim.kind} ({claim.words!r}) that the service cannot know: "
+                f"put the fact in an agent slot such as {{status}}, {{cause}} or {{eta}}"
+            )
+        sole = keeps_ownership(self.text)
+        if sole and self.owner != "agent":
+            raise ValueError(
+                f"text keeps the case with the agent ({sole!r}): mark it owner: agent so it "
+                "never follows a hand-over to a lead"
+            )
+        if self.owner == "agent" and self.step == "escalate":
+            raise ValueError("an escalate reply hands the case over: it cannot be owner: agent")
+        return self
+
+    @property
+    def needs(self) -> frozenset[str]:
+        """The message facts this reply cannot be sent without."""
+        return frozenset(_PLACEHOLDER.findall(self.text)) & MESSAGE_FACTS
 
 
 class AvoidPhrase(BaseModel):
@@ -170,8 +226,17 @@ class ResponseBank(BaseModel):
         intensity: float | None = None,
         channel: Channel | None = None,
         root_causes: Collection[str] | None = None,
+        requests: Collection[str] | None = None,
+        route: str | None = None,
+        facts: Collection[str] | None = None,
+        handed_over: bool = False,
     ) -> tuple[BankEntry, ...]:
         """Entries for step that suit the situation, most specific first; None ignores a criterion.
+
+        An empty collection means the customer has none: entries tagged for one do not suit.
+        `route` offers that team's replies first (another route's never); `facts` names the
+        message facts at hand (an entry needing another is skipped); `handed_over` skips
+        replies that keep the case with the agent.
 
         >>> bank.candidates("acknowledge", customer_types=["angry"], intensity=0.9, channel="chat")
         """
@@ -179,9 +244,17 @@ class ResponseBank(BaseModel):
         for index, entry in enumerate(self.entries):
             if entry.step != step:
                 continue
-            score = _match(entry, customer_types, triggers, channel, root_causes)
+            if handed_over and entry.owner == "agent":
+                continue
+            if entry.route is not None and entry.route != route:
+                continue
+            if facts is not None and not entry.needs <= set(facts):
+                continue
+            score = _match(entry, customer_types, triggers, channel, root_causes, requests)
             if score is None:
                 continue
+            if route is not None and entry.route == route:
+                score += ROUTE_WEIGHT
             low, high = entry.intensity
             if intensity is not None and not low <= intensity <= high:
                 continue
@@ -199,20 +272,25 @@ class ResponseBank(BaseModel):
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """Put values into known placeholders, fall back where missing, and never leave a brace.
+    """Put values into known placeholders, fall back where missing, and never leave a brace
+    except an agent slot with no value, which stays as the field `{eta}` for the agent.
 
     Only `{name}` for a known name is replaced; format specs, attribute access and unknown
     names are dropped, never evaluated.
 
     >>> fill("Hi {customer_name}, this is {agent_name}.", {})
     'Hi, this is our support team.'
+    >>> fill("It will be with you {eta}.", {})
+    'It will be with you {eta}.'
     """
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in PLACEHOLDERS:
             return ""
-        value = _clean_value(values.get(name, "")) or PLACEHOLDER_FALLBACKS[name]
+        value = _clean_value(values.get(name, "")) or PLACEHOLDER_FALLBACKS.get(name, "")
+        if not value and name in AGENT_SLOTS:
+            return f"{_SLOT_OPEN}{name}{_SLOT_CLOSE}"
         if value and _SENTENCE_START.search(match.string, 0, match.start()):
             value = value[0].upper() + value[1:]
         return value
@@ -220,7 +298,17 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     filled = _PLACEHOLDER.sub(replace, text)
     # Whatever is still braced was never a placeholder (e.g. {x.__class__}): drop it whole.
     filled = _ANY_BRACED.sub("", filled).replace("{", "").replace("}", "")
+    filled = filled.replace(_SLOT_OPEN, "{").replace(_SLOT_CLOSE, "}")
     return _tidy(filled)
+
+
+def open_slots(text: str) -> tuple[str, ...]:
+    """The agent slots a filled reply still shows, in order: what the agent must add.
+
+    >>> open_slots("It will be with you {eta}.")
+    ('eta',)
+    """
+    return tuple(dict.fromkeys(n for n in _PLACEHOLDER.findall(text) if n in AGENT_SLOTS))
 
 
 def _match(
@@ -229,28 +317,37 @@ def _match(
     triggers: Collection[str] | None,
     channel: str | None,
     root_causes: Collection[str] | None,
+    requests: Collection[str] | None,
 ) -> int | None:
     """Specificity of a suitable entry (higher is closer), or None when it does not suit."""
     score = 0
-    # Weights rank what matters most to the customer: the trigger they raised, then what
-    # went wrong (empathy and fixes should name it), then who they are, then where they wrote.
+    # Weights rank what matters most to the customer: the trigger they raised (a reply
+    # written for it answers the moment), what they asked for, then what went wrong
+    # (empathy and fixes should name it), then who they are, then where they wrote.
     for wanted, have, weight in (
-        (triggers, entry.triggers, 8),
+        (triggers, entry.triggers, 16),
+        (requests, entry.requests, 8),
         (root_causes, entry.root_causes, 4),
         (customer_types, entry.customer_types, 3),
         (None if channel is None else (channel,), entry.channels, 1),
     ):
         if wanted is None or not have:
             continue
-        if not set(have) & set(wanted):
+        shared = set(have) & set(wanted)
+        if not shared:
             return None
         score += weight
+        if have is entry.requests:
+            # A reply that answers two of the customer's asks at once beats one that
+            # answers one ("close the account and delete my data").
+            score += 2 * (len(shared) - 1)
     return score
 
 
 def _clean_value(value: object) -> str:
     # A brace in a value could be re-read as a template by a helpdesk macro downstream.
     text = str(value).replace("{", "").replace("}", "")
+    text = text.replace(_SLOT_OPEN, "").replace(_SLOT_CLOSE, "")
     return " ".join(text.split())
 
 

@@ -1,4 +1,4 @@
-"""Turn a customer profile and an escalation decision into an ordered, filled playbook."""
+"""Turn a customer profile, their requests and an escalation decision into an ordered playbook."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 
 from app.core.domain import CustomerProfile, Escalation, Playbook, PlaybookResponse, PlaybookStep
-from app.core.labels import Channel, CustomerType, Step, TriggerType
-from app.replies.bank import BankEntry, ResponseBank, fill
+from app.core.labels import Channel, CustomerType, RequestLabel, Route, Step, TriggerType
+from app.replies.bank import BankEntry, ResponseBank, fill, open_slots
+from app.replies.restate import restate
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
 
@@ -28,8 +29,23 @@ REPEAT_TRIGGERS: frozenset[TriggerType] = frozenset({"repeated_contact", "worsen
 HAND_OVER_FIRST: frozenset[TriggerType] = frozenset({"human_request", "legal_threat"})
 # Safety replies must not be padded with a cheerful generic line when a specific one exists.
 SAFETY_TRIGGERS: frozenset[TriggerType] = frozenset({"safety_risk", "vulnerable_customer"})
+# A customer leaving or taking their data back is not talked out of it: no retention pitch.
+NO_RETENTION: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_data"})
+# What a customer of each type most likely wants answered, for a model without the request
+# head (requests unknown); with the head, the customer's own requests are used.
+TYPE_ASKS: Mapping[CustomerType, RequestLabel] = {
+    "angry": "fix_problem",
+    "dissatisfied": "complaint_only",
+    "demanding": "fix_problem",
+    "indecisive": "information",
+    "confused": "information",
+    "satisfied": "praise",
+    "neutral": "information",
+}
 # When nothing fits exactly, give up the criteria that matter least to the customer first.
-RELAX_ORDER = ("intensity", "channel", "root_causes", "customer_types", "triggers")
+# What they asked for, the triggers and the topic are never given up: a reply written for
+# another request or another topic is worse than no reply for that step.
+RELAX_ORDER = ("intensity", "channel", "customer_types")
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
 
 
@@ -44,6 +60,9 @@ def build_playbook(
     channel: Channel,
     values: Mapping[str, str] = NO_VALUES,
     root_causes: Collection[str] = (),
+    requests: Collection[RequestLabel] | None = None,
+    route: Route | None = None,
+    text: str | None = None,
     responses_per_step: int = 1,
     peak_anger_intensity: float = 0.7,
     secondary_type_score: float = 0.5,
@@ -52,8 +71,13 @@ def build_playbook(
 ) -> Playbook:
     """Pick the steps for this customer, in order, each with its best-matching replies.
 
-    `exclude`: entry ids already offered in this conversation, skipped while others fit;
-    `rank`: reorders a step's candidates (the learning loop), best first.
+    `values`: caller values and the message's own facts (amount, order_id...); a reply
+    that needs a fact is offered only when it is here. `requests`: what the customer asked
+    for, answered first (None: not known, the customer type's usual ask stands in).
+    `route`: the team that takes the message over. `text`: the message, from which the
+    acknowledgement restates the customer's point. `exclude`: entry ids already offered in
+    this conversation, skipped while others fit; `rank`: reorders a step's candidates (the
+    learning loop), best first.
 
     >>> build_playbook(bank, profile=profile, escalation=escalation, channel="chat")
     """
@@ -61,12 +85,22 @@ def build_playbook(
         raise ValueError(f"responses_per_step must be at least 1, got {responses_per_step}")
     fired = _trigger_types(escalation)
     types = customer_types(profile, secondary_type_score=secondary_type_score)
+    asked = _asked(requests, profile, fired)
+    known = frozenset(name for name, value in values.items() if str(value).strip())
+    restatement = _restatement(text, profile, fired, asked, channel)
     plan = plan_steps(
         profile,
         escalation,
+        requests=asked,
+        requests_known=requests is not None,
+        route=route,
+        known=known | ({"root_cause", *root_causes} if root_causes else set()),
+        restated=restatement is not None,
         peak_anger_intensity=peak_anger_intensity,
         secondary_type_score=secondary_type_score,
     )
+    # Once a lead or another team takes the case, no reply may keep it with the agent.
+    handed_over = "escalate" in plan or route is not None
     steps: list[PlaybookStep] = []
     for step in plan:
         entries = _select(
@@ -77,6 +111,10 @@ def build_playbook(
             fired=fired,
             channel=channel,
             root_causes=tuple(root_causes),
+            requests=asked,
+            route=route,
+            known=known,
+            handed_over=handed_over,
         )
         # Saying the same line twice in one conversation sounds scripted.
         entries = tuple(e for e in entries if e.id not in exclude) or entries
@@ -85,9 +123,12 @@ def build_playbook(
         entries = entries[:responses_per_step]
         # A team's own bank may lack a step entirely; an empty step helps no agent.
         if entries:
-            responses = tuple(PlaybookResponse(e.id, fill(e.text, values)) for e in entries)
+            responses = tuple(
+                _response(e, values, restatement if step == "acknowledge" else None, channel)
+                for e in entries
+            )
             steps.append(PlaybookStep(step, responses))
-    return Playbook(steps=tuple(steps), avoid=bank.avoid_for(types, fired))
+    return Playbook(steps=tuple(steps), avoid=bank.avoid_for(types, fired), route=route)
 
 
 def customer_types(
@@ -107,16 +148,29 @@ def plan_steps(
     profile: CustomerProfile,
     escalation: Escalation,
     *,
+    requests: Collection[RequestLabel] = (),
+    requests_known: bool = True,
+    route: Route | None = None,
+    known: Collection[str] = (),
+    restated: bool = False,
     peak_anger_intensity: float = 0.7,
     secondary_type_score: float = 0.5,
 ) -> tuple[Step, ...]:
-    """The ordered strategy steps for this customer, before any reply is chosen."""
+    """The ordered strategy steps for this customer, before any reply is chosen.
+
+    Feelings come first and the acknowledgement always opens them; then the answer to what
+    the customer asked for (a clarifying question first when the problem is not yet known);
+    then limits, the hand-over, a close and, for the difficult cases, a follow-up.
+    `known` names what the message already tells (order_id, amount, root_cause); a question
+    comes first only for requests the customer made (`requests_known`), never a guessed one.
+    """
     fired = _trigger_types(escalation)
     if "safety_risk" in fired:
         # The hand-off script already says the safety lines an acknowledgement would.
         opening: Step = "escalate" if escalation.escalate else "acknowledge"
         return (opening, "empathize", "close")
 
+    asked = frozenset(requests)
     types = customer_types(profile, secondary_type_score=secondary_type_score)
     difficult = profile.label not in CALM_TYPES
     wanted: set[Step] = set()
@@ -126,18 +180,44 @@ def plan_steps(
         wanted |= {"acknowledge", "apologize"}
     if "vulnerable_customer" in fired:
         wanted |= {"acknowledge", "empathize"}
+    if restated:
+        wanted.add("acknowledge")
+    if asked:
+        wanted.add("solve")
+    if asked == {"praise"}:
+        # Praise is answered with thanks: no acknowledgement of a problem, no apology.
+        wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}
+    if route is not None or asked & NO_RETENTION:
+        wanted.discard("recommend")
+    if "recommend" in wanted and asked <= {"information"}:
+        wanted.discard("solve")  # the recommendation is the answer
+    if "vulnerable_customer" in fired and profile.intensity < 0.5 and not fired & REPEAT_TRIGGERS:
+        # Someone grieving or unwell who is not complaining is owed sympathy, which the
+        # empathy step gives; a service apology would misread them.
+        wanted.discard("apologize")
+    if requests_known and route is None:
+        if _problem_unknown(asked, frozenset(known)):
+            wanted.add("clarify")
+        elif asked and "indecisive" not in types:
+            # A customer who has set out the problem is answered, not questioned back.
+            wanted.discard("clarify")
 
     peak = profile.intensity >= peak_anger_intensity
-    # At the peak an apology sounds dismissive: acknowledge first, apologise once heard.
+    # Acknowledge first, always: an apology before the customer feels heard sounds like a
+    # brush-off. At the peak, empathy comes before the apology; below it, after.
     feelings: tuple[Step, ...] = (
         ("acknowledge", "empathize", "apologize")
         if peak
-        else ("apologize", "acknowledge", "empathize")
+        else ("acknowledge", "apologize", "empathize")
     )
     abuse = "abuse" in fired
-    hand_over_first = escalation.escalate and bool(fired & HAND_OVER_FIRST)
+    wants_person = "talk_to_person" in asked
+    hand_over_first = escalation.escalate and bool(fired & HAND_OVER_FIRST or wants_person)
     hand_over_last = escalation.escalate and not hand_over_first
     follow_up = difficult and (peak or escalation.escalate or bool(fired & REPEAT_TRIGGERS))
+    # Handed to a lead at the customer's own request, nothing else is left to solve here.
+    if hand_over_first and wants_person and asked <= {"talk_to_person", "complaint_only"}:
+        wanted.discard("solve")
 
     order: list[Step] = []
     if abuse:
@@ -145,7 +225,11 @@ def plan_steps(
     order += [s for s in feelings if s in wanted]
     if hand_over_first:
         order.append("escalate")
-    order += [s for s in ("clarify", "recommend", "solve") if s in wanted]
+    if route is not None:
+        # Another team owns the answer: say so plainly, no questions, no pitch.
+        order += [s for s in ("solve",) if s in wanted]
+    else:
+        order += [s for s in ("clarify", "recommend", "solve") if s in wanted]
     if "set_boundary" in wanted and not abuse:
         order.append("set_boundary")
     if hand_over_last:
@@ -154,6 +238,60 @@ def plan_steps(
     if follow_up:
         order.append("follow_up")
     return tuple(order)
+
+
+def _asked(
+    requests: Collection[RequestLabel] | None,
+    profile: CustomerProfile,
+    fired: frozenset[TriggerType],
+) -> tuple[RequestLabel, ...]:
+    """The requests to answer: the customer's, or their type's usual one when not known."""
+    # Asking for a person is a request even when only the trigger caught it, and when it is
+    # all that is known, it is the whole ask.
+    wants_person = "human_request" in fired
+    if requests is None:
+        return ("talk_to_person",) if wants_person else (TYPE_ASKS[profile.label],)
+    asked = list(requests)
+    if wants_person and "talk_to_person" not in asked:
+        asked.insert(0, "talk_to_person")
+    return tuple(asked)
+
+
+def _problem_unknown(asked: frozenset[RequestLabel], known: frozenset[str]) -> bool:
+    """Whether the message leaves out what the agent needs before any solve can be offered."""
+    if "fix_problem" in asked and "root_cause" not in known:
+        return True
+    # An order or a refund is looked up by its number; an outage or a wait is not.
+    if "status" in asked and "order_id" not in known and not known & {"delay", "service_failure"}:
+        return True
+    return "explain_charge" in asked and "amount" not in known
+
+
+def _restatement(
+    text: str | None,
+    profile: CustomerProfile,
+    fired: frozenset[TriggerType],
+    requests: Collection[RequestLabel],
+    channel: Channel,
+) -> str | None:
+    # Safety and abuse get the hand-off and boundary scripts, never the customer's words
+    # back; praise needs thanks, not a summary.
+    if not text or fired & {"safety_risk", "abuse"} or profile.label == "satisfied":
+        return None
+    if set(requests) == {"praise"}:
+        return None
+    return restate(text, channel)
+
+
+def _response(
+    entry: BankEntry, values: Mapping[str, str], restatement: str | None, channel: Channel
+) -> PlaybookResponse:
+    text = fill(entry.text, values)
+    if restatement:
+        # In chat the customer's point comes first; an email opens with its thanks and
+        # gives the point back after it.
+        text = f"{text} {restatement}" if channel == "email" else f"{restatement} {text}"
+    return PlaybookResponse(entry.id, text, agent_input=open_slots(text))
 
 
 def _select(
@@ -165,18 +303,28 @@ def _select(
     fired: frozenset[TriggerType],
     channel: Channel,
     root_causes: tuple[str, ...],
+    requests: tuple[RequestLabel, ...],
+    route: Route | None,
+    known: frozenset[str],
+    handed_over: bool,
 ) -> tuple[BankEntry, ...]:
     """The best entries for a step, relaxing the least important criteria until some fit."""
     found: tuple[BankEntry, ...] = ()
-    for dropped in range(len(RELAX_ORDER) + 1):
-        ignore = RELAX_ORDER[:dropped]
+    # A playbook that escalates must say so: a generic hand-over beats none at all.
+    relax = (*RELAX_ORDER, "triggers") if step == "escalate" else RELAX_ORDER
+    for dropped in range(len(relax) + 1):
+        ignore = relax[:dropped]
         found = bank.candidates(
             step,
             intensity=None if "intensity" in ignore else intensity,
             channel=None if "channel" in ignore else channel,
-            root_causes=None if "root_causes" in ignore else root_causes,
+            root_causes=root_causes,
             customer_types=None if "customer_types" in ignore else types,
             triggers=None if "triggers" in ignore else fired,
+            requests=requests,
+            route=route,
+            facts=known,
+            handed_over=handed_over,
         )
         if found:
             break

@@ -19,6 +19,7 @@ from app.api.schemas import TriageResponse
 from app.cli import main as cli
 from app.core.config import Settings
 from app.core.domain import Scores
+from app.replies.bank import ResponseBank
 from app.store.conversations import ConversationStore
 from tests.conftest import FakeClassifier
 
@@ -329,7 +330,7 @@ def test_classify_shows_the_decision_at_a_glance(
     assert view[0] == "escalate   YES, priority high"
     assert view[1].startswith("sentiment  negative")
     assert 'human_request: "speak to your manager" [10:31] (pattern, 0.90)' in view[3]
-    assert view[-1] == "model      fake-1, bank 1.1.0"
+    assert view[-1] == f"model      fake-1, bank {ResponseBank.default().version}"
     playbook = [line for line in view if line.startswith("playbook") or line[11:13] == "2."]
     assert playbook[0].startswith("playbook   1. ")
 

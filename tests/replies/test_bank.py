@@ -10,7 +10,16 @@ import yaml
 
 from app.core.domain import CustomerProfile, Escalation
 from app.core.labels import CUSTOMER_TYPES, STEPS, TRIGGER_TYPES, Channel, CustomerType
-from app.replies.bank import PLACEHOLDER_FALLBACKS, PLACEHOLDERS, BankError, ResponseBank, fill
+from app.replies.bank import (
+    AGENT_SLOTS,
+    MESSAGE_FACTS,
+    PLACEHOLDER_FALLBACKS,
+    PLACEHOLDERS,
+    BankError,
+    ResponseBank,
+    fill,
+    open_slots,
+)
 from app.replies.playbook import plan_steps
 
 VALID: dict[str, Any] = {
@@ -233,6 +242,9 @@ def test_no_default_text_uses_an_avoided_phrase(default_bank: ResponseBank) -> N
 def test_default_texts_fill_cleanly_without_values(default_bank: ResponseBank) -> None:
     for entry in default_bank.entries:
         text = fill(entry.text, {})
+        # What only the agent can know stays as a field; nothing else is left braced.
+        for slot in open_slots(text):
+            text = text.replace(f"{{{slot}}}", "x")
         assert "{" not in text and "}" not in text, entry.id
         assert "  " not in text and " ," not in text and " ." not in text, entry.id
         assert text[0].isupper(), entry.id
@@ -256,7 +268,8 @@ def test_fill_substitutes_known_placeholders() -> None:
         ("Done. {lead_name} will call.", "Done. A team lead will call."),
         ("Your order {order_id} ships today.", "Your order ships today."),
         ("About your order ({order_id}).", "About your order."),
-        ("You'll hear from me {eta}.", "You'll hear from me as soon as possible."),
+        ("I'll check in {follow_up_time}.", "I'll check in in a couple of days."),
+        ("About the {amount} charge.", "About the charge."),
     ],
 )
 def test_fill_leaves_missing_values_out_gracefully(text: str, expected: str) -> None:
@@ -299,16 +312,15 @@ def test_fill_ignores_values_for_unknown_names() -> None:
     assert fill("Hi {customer_name}.", {"secret": "x", "customer_name": "Ana"}) == "Hi Ana."
 
 
-def test_every_placeholder_has_a_fallback() -> None:
-    assert set(PLACEHOLDER_FALLBACKS) == PLACEHOLDERS
-    assert {
-        "customer_name",
-        "agent_name",
-        "order_id",
-        "eta",
-        "lead_name",
-        "company",
-    } <= PLACEHOLDERS
-    for name in PLACEHOLDERS:
+def test_every_caller_value_has_a_fallback_and_agent_slots_stay_fields() -> None:
+    assert set(PLACEHOLDER_FALLBACKS) | MESSAGE_FACTS | AGENT_SLOTS == PLACEHOLDERS
+    assert {"customer_name", "agent_name", "order_id", "lead_name", "company"} <= set(
+        PLACEHOLDER_FALLBACKS
+    )
+    for name in set(PLACEHOLDER_FALLBACKS) | MESSAGE_FACTS:
         filled = fill(f"Note: {{{name}}}.", {})
         assert "{" not in filled and "}" not in filled
+    for name in AGENT_SLOTS:
+        assert fill(f"Note: {{{name}}}.", {}) == f"Note: {{{name}}}."
+        assert open_slots(fill(f"Note: {{{name}}}.", {})) == (name,)
+        assert fill(f"Note: {{{name}}}.", {name: "done"}) == "Note: done."

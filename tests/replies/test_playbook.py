@@ -1,14 +1,23 @@
 """The playbook builder: step order for each kind of customer, reply choice and the avoid list."""
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from app.core.domain import CustomerProfile, Escalation, Playbook, Trigger
-from app.core.labels import CUSTOMER_TYPES, TRIGGER_TYPES, CustomerType, Step, TriggerType
-from app.replies.bank import BankEntry, ResponseBank
+from app.core.labels import (
+    CUSTOMER_TYPES,
+    REQUEST_LABELS,
+    TRIGGER_TYPES,
+    CustomerType,
+    RequestLabel,
+    Step,
+    TriggerType,
+)
+from app.replies.bank import AGENT_SLOTS, BankEntry, ResponseBank
 from app.replies.playbook import build_playbook, plan_steps
 
 
@@ -54,16 +63,18 @@ def test_peak_anger_acknowledges_before_apologising(bank: ResponseBank) -> None:
     assert steps[0] == "acknowledge"
 
 
-def test_mild_anger_can_apologise_first(bank: ResponseBank) -> None:
-    steps = steps_of(build(bank, "angry", 0.3))
-    assert steps.index("apologize") < steps.index("acknowledge")
+@pytest.mark.parametrize("intensity", [0.1, 0.3, 0.6, 0.9])
+def test_every_angry_playbook_opens_by_acknowledging(bank: ResponseBank, intensity: float) -> None:
+    steps = steps_of(build(bank, "angry", intensity))
+    assert steps[0] == "acknowledge"
+    assert steps.index("acknowledge") < steps.index("apologize")
 
 
-def test_peak_threshold_is_configurable(bank: ResponseBank) -> None:
+def test_peak_threshold_moves_empathy_before_the_apology(bank: ResponseBank) -> None:
     early = steps_of(build(bank, "angry", 0.6))
     late = steps_of(build(bank, "angry", 0.6, peak_anger_intensity=0.5))
-    assert early.index("apologize") < early.index("acknowledge")
-    assert late.index("acknowledge") < late.index("apologize")
+    assert early.index("apologize") < early.index("empathize")
+    assert late.index("empathize") < late.index("apologize")
 
 
 @pytest.mark.parametrize("label", CUSTOMER_TYPES)
@@ -128,8 +139,11 @@ def test_calm_customers_get_no_de_escalation(
 
 
 def test_satisfied_and_neutral_just_answer(bank: ResponseBank) -> None:
-    assert steps_of(build(bank, "satisfied", 0.5)) == ["acknowledge", "close"]
+    # With no request known, a satisfied customer is thanked and a neutral one answered.
+    assert steps_of(build(bank, "satisfied", 0.5)) == ["solve", "close"]
     assert steps_of(build(bank, "neutral", 0.5)) == ["solve", "close"]
+    thanks = build(bank, "satisfied", 0.5, requests=["information"])
+    assert steps_of(thanks) == ["acknowledge", "solve", "close"]
 
 
 @pytest.mark.parametrize("label", CUSTOMER_TYPES)
@@ -151,7 +165,7 @@ def test_escalate_step_iff_escalation(
 
 
 def test_human_request_hands_over_before_solving(bank: ResponseBank) -> None:
-    steps = steps_of(build(bank, "demanding", 0.6, "human_request"))
+    steps = steps_of(build(bank, "demanding", 0.6, "human_request", requests=["fix_problem"]))
     assert steps.index("escalate") < steps.index("solve")
     later = steps_of(build(bank, "demanding", 0.6, "authority_exceeded"))
     assert later.index("solve") < later.index("escalate")
@@ -196,7 +210,15 @@ def test_values_are_filled_and_no_braces_remain(bank: ResponseBank) -> None:
             playbook = build(bank, label, 0.8, *triggers, channel=channel, values=given)
             for step in playbook.steps:
                 for response in step.responses:
-                    assert "{" not in response.text and "}" not in response.text, response.id
+                    # Only the facts the agent alone can know stay as fields, and say so.
+                    shown = set(re.findall(r"\{([a-z_]+)\}", response.text))
+                    assert shown == set(response.agent_input), response.id
+                    assert shown <= AGENT_SLOTS - set(given), response.id
+                    assert (
+                        response.text.count("{")
+                        == response.text.count("}")
+                        == len(re.findall(r"\{[a-z_]+\}", response.text))
+                    )
     human = build(bank, "angry", 0.8, "human_request", values=values)
     assert any("Priya" in r.text for step in human.steps for r in step.responses)
 
@@ -256,3 +278,172 @@ def test_sparse_bank_falls_back_and_drops_missing_steps(tmp_path: Path) -> None:
 
 def _entry(bank: ResponseBank, entry_id: str) -> BankEntry:
     return next(e for e in bank.entries if e.id == entry_id)
+
+
+# --- requests, routes, owners and slots -------------------------------------------------
+
+
+def answer_of(bank: ResponseBank, playbook: Playbook) -> BankEntry:
+    [solve] = [s for s in playbook.steps if s.step == "solve"]
+    return _entry(bank, solve.responses[0].id)
+
+
+@pytest.mark.parametrize("request_label", REQUEST_LABELS)
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_every_request_is_answered_by_a_reply_written_for_it(
+    bank: ResponseBank, request_label: RequestLabel, channel: str
+) -> None:
+    route = "privacy" if request_label == "delete_data" else None
+    playbook = build(bank, "neutral", 0.3, channel=channel, requests=[request_label], route=route)
+    if request_label == "talk_to_person":
+        # Not escalated: the agent offers the lead; escalated, the hand-over answers it.
+        assert request_label in answer_of(bank, playbook).requests
+        handed = build(bank, "neutral", 0.3, "human_request", channel=channel)
+        assert "escalate" in steps_of(handed) and "solve" not in steps_of(handed)
+        return
+    assert request_label in answer_of(bank, playbook).requests
+
+
+@pytest.mark.parametrize("label", ["angry", "dissatisfied", "demanding"])
+def test_the_request_is_answered_before_limits_hand_over_and_close(
+    bank: ResponseBank, label: CustomerType
+) -> None:
+    playbook = build(
+        bank,
+        label,
+        0.8,
+        "churn_threat",
+        requests=["refund_or_compensation"],
+        root_causes=["billing"],
+    )
+    steps = steps_of(playbook)
+    assert steps[0] == "acknowledge"
+    later = [s for s in ("set_boundary", "escalate", "close", "follow_up") if s in steps]
+    assert all(steps.index("solve") < steps.index(s) for s in later)
+
+
+def test_a_problem_not_yet_known_gets_a_question_before_any_fix(bank: ResponseBank) -> None:
+    unknown = steps_of(build(bank, "dissatisfied", 0.5, requests=["fix_problem"]))
+    assert unknown.index("clarify") < unknown.index("solve")
+    known = steps_of(
+        build(bank, "dissatisfied", 0.5, requests=["fix_problem"], root_causes=["account_access"])
+    )
+    assert "clarify" not in known
+    no_number = steps_of(build(bank, "neutral", 0.2, requests=["status"], root_causes=["delivery"]))
+    with_number = steps_of(
+        build(
+            bank,
+            "neutral",
+            0.2,
+            requests=["status"],
+            root_causes=["delivery"],
+            values={"order_id": "48213"},
+        )
+    )
+    assert "clarify" in no_number and "clarify" not in with_number
+
+
+@pytest.mark.parametrize("label", CUSTOMER_TYPES)
+@pytest.mark.parametrize("trigger", [t for t in TRIGGER_TYPES if t != "safety_risk"])
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_playbook_that_hands_over_never_keeps_the_case(
+    bank: ResponseBank, label: CustomerType, trigger: TriggerType, channel: str
+) -> None:
+    for requests in (
+        None,
+        ["fix_problem", "status"],
+        ["refund_or_compensation", "cancel_or_close"],
+    ):
+        playbook = build(
+            bank,
+            label,
+            0.9,
+            trigger,
+            channel=channel,
+            requests=requests,
+            root_causes=["personal_stress"],
+        )
+        used = [_entry(bank, r.id) for step in playbook.steps for r in step.responses]
+        if "escalate" in steps_of(playbook):
+            assert not [e.id for e in used if e.owner == "agent"], (label, trigger, requests)
+
+
+def test_an_erasure_request_goes_to_privacy_with_no_retention_pitch(bank: ResponseBank) -> None:
+    for label in ("dissatisfied", "angry", "neutral", "indecisive"):
+        playbook = build(
+            bank,
+            label,
+            0.6,
+            "churn_threat",
+            requests=["delete_data", "cancel_or_close"],
+            route="privacy",
+        )
+        assert playbook.route == "privacy"
+        assert answer_of(bank, playbook).route == "privacy"
+        assert "recommend" not in steps_of(playbook)
+        texts = " ".join(r.text for step in playbook.steps for r in step.responses).lower()
+        assert "before you decide" not in texts and "privacy team" in texts
+
+
+def test_route_replies_never_reach_other_customers(bank: ResponseBank) -> None:
+    for request_label in REQUEST_LABELS:
+        playbook = build(bank, "neutral", 0.3, requests=[request_label])
+        used = [_entry(bank, r.id) for step in playbook.steps for r in step.responses]
+        assert all(e.route is None for e in used), request_label
+
+
+def test_a_sales_question_is_passed_to_sales(bank: ResponseBank) -> None:
+    playbook = build(bank, "indecisive", 0.2, requests=["information"], route="sales")
+    assert answer_of(bank, playbook).route == "sales"
+    assert "recommend" not in steps_of(playbook) and "clarify" not in steps_of(playbook)
+
+
+def test_praise_is_thanked_not_treated_as_a_problem(bank: ResponseBank) -> None:
+    playbook = build(bank, "satisfied", 0.3, requests=["praise"])
+    assert steps_of(playbook) == ["solve", "close"]
+    assert "praise" in answer_of(bank, playbook).requests
+    assert "hope that helps" not in playbook.steps[-1].responses[0].text.lower()
+
+
+def test_the_acknowledgement_restates_the_customers_point(bank: ResponseBank) -> None:
+    text = "I was promised a call back within 24 hours and nobody rang."
+    chat = build(bank, "angry", 0.8, requests=["fix_problem"], text=text)
+    first = chat.steps[0]
+    assert first.step == "acknowledge"
+    assert first.responses[0].text.startswith(
+        "If I've understood you right, you were promised a call back within 24 hours"
+    )
+    email = build(bank, "angry", 0.8, requests=["fix_problem"], text=text, channel="email")
+    assert "I understand that you were promised" in email.steps[0].responses[0].text
+    # A neutral question with a restatable point is acknowledged too; a threat is not restated.
+    assert (
+        steps_of(build(bank, "neutral", 0.2, requests=["information"], text=text))[0]
+        == "acknowledge"
+    )
+    threat = build(bank, "angry", 0.9, "abuse", text="I will find where you live, you idiots.")
+    assert "understood you" not in " ".join(r.text for s in threat.steps for r in s.responses)
+
+
+def test_agent_slots_are_listed_for_the_agent(bank: ResponseBank) -> None:
+    playbook = build(bank, "neutral", 0.2, requests=["status"], values={"order_id": "48213"})
+    solve = next(s for s in playbook.steps if s.step == "solve").responses[0]
+    assert solve.agent_input == ("status",)
+    assert playbook.needs_agent_input
+    filled = build(
+        bank,
+        "neutral",
+        0.2,
+        requests=["status"],
+        values={"order_id": "48213", "status": "out for delivery"},
+    )
+    assert not next(s for s in filled.steps if s.step == "solve").responses[0].agent_input
+
+
+def test_a_reply_needing_the_customers_amount_comes_only_with_one(bank: ResponseBank) -> None:
+    without = build(bank, "confused", 0.3, requests=["explain_charge"], root_causes=["billing"])
+    used = [_entry(bank, r.id) for step in without.steps for r in step.responses]
+    assert all(not e.needs for e in used)
+    with_amount = build(
+        bank, "neutral", 0.3, requests=["explain_charge"], values={"amount": "$89.99"}
+    )
+    assert "$89.99" in " ".join(r.text for step in with_amount.steps for r in step.responses)

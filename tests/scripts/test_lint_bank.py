@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from app.replies.bank import ResponseBank
+from app.replies.bank import BankError, ResponseBank
 from scripts.lint_bank import MIN_ENTRIES, lint, main
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "lint_bank.py"
@@ -145,3 +145,35 @@ def test_cli_passes_the_packaged_bank_from_any_directory(tmp_path: Path) -> None
     assert done.returncode == 0, done.stdout + done.stderr
     assert "packaged bank: 0 gap(s)" in done.stdout
     assert "GAP:" not in done.stdout
+
+
+def test_untagged_replies_and_unanswered_requests_are_gaps(tmp_path: Path) -> None:
+    raw = packaged_raw()
+    raw["entries"] = [
+        e
+        for e in raw["entries"]
+        if not (e["step"] == "solve" and "explain_charge" in e.get("requests", []))
+        and e.get("route") != "sales"
+    ]
+    raw["entries"].append(
+        {"id": "sol-anything-01", "step": "solve", "text": "Here it is: {answer}."}
+    )
+    gaps = lint(ResponseBank.load(write(tmp_path, raw)))
+    assert "no chat 'solve' entry answers request 'explain_charge'" in gaps
+    assert "no email 'solve' entry answers request 'explain_charge'" in gaps
+    assert "no 'solve' entry for the sales route" in gaps
+    assert any(g.startswith("entry 'sol-anything-01' (solve) has no situation tag") for g in gaps)
+
+
+def test_an_entry_that_over_promises_is_refused_by_name(tmp_path: Path) -> None:
+    raw = packaged_raw()
+    raw["entries"].append(
+        {
+            "id": "sol-fixed-01",
+            "step": "solve",
+            "requests": ["fix_problem"],
+            "text": "We've found the fault and the fix is going out now.",
+        }
+    )
+    with pytest.raises(BankError, match=r"sol-fixed-01.*completed action"):
+        ResponseBank.load(write(tmp_path, raw))

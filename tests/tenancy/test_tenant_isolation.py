@@ -147,7 +147,8 @@ def test_a_tenants_bank_changes_its_playbooks_only(acme: Caller, globex: Caller)
     assert put.status_code == 200, put.text
     message = "I want to speak to your manager, this is the third time I'm writing!"
     mine, theirs = acme.triage(message), globex.triage(message)
-    assert playbook_texts(mine) and all(t.startswith("[acme] ") for t in playbook_texts(mine))
+    # Every reply is the tenant's own (an acknowledgement may open on the restatement).
+    assert playbook_texts(mine) and all("[acme] " in t for t in playbook_texts(mine))
     assert playbook_texts(theirs) and not any("[acme]" in t for t in playbook_texts(theirs))
     assert (mine["bank_version"], theirs["bank_version"]) == ("acme-own-1", bank["version"])
     # Rolled back to the deployment's bank, the tenant's playbooks are the shared ones again.

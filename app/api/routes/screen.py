@@ -18,6 +18,7 @@ from app.api.wire import trigger_out
 from app.core.errors import StoreUnavailableError
 from app.core.labels import Channel
 from app.engine.triage import Screening, ScreenInput, TriageEngine
+from app.replies.facts import extract_facts, fact_values
 from app.replies.playbook import build_playbook
 from app.tenancy.keys import widget_origins
 
@@ -107,7 +108,7 @@ async def screen(
         # The tenant's bank may need a database read: kept off the event loop, and off the
         # cheapest path altogether when no suggestions are asked for.
         tenant_engine = await anyio.to_thread.run_sync(engine.for_tenant, principal.tenant_id)
-        replies = suggestions(tenant_engine, result, body.channel)
+        replies = suggestions(tenant_engine, result, body.channel, body.text)
     return ScreenResponse(
         flagged=result.escalation.escalate,
         priority=result.escalation.priority,
@@ -122,7 +123,9 @@ async def screen(
 MAX_SUGGESTIONS = 3
 
 
-def suggestions(engine: TriageEngine, result: Screening, channel: Channel) -> list[SuggestionOut]:
+def suggestions(
+    engine: TriageEngine, result: Screening, channel: Channel, text: str
+) -> list[SuggestionOut]:
     """The first replies of the playbook, for a widget to offer; no model call, no store read."""
     thresholds = engine.settings.thresholds
     playbook = build_playbook(
@@ -130,11 +133,21 @@ def suggestions(engine: TriageEngine, result: Screening, channel: Channel) -> li
         profile=result.customer,
         escalation=result.escalation,
         channel=channel,
+        values=fact_values(extract_facts(text)),
+        requests=result.asked or None,
+        route=result.route,
+        text=text,
         peak_anger_intensity=thresholds.peak_intensity,
         secondary_type_score=thresholds.secondary_type_score,
     )
     replies = [
-        SuggestionOut(id=r.id, step=step.step, text=r.text)
+        SuggestionOut(
+            id=r.id,
+            step=step.step,
+            text=r.text,
+            needs_agent_input=bool(r.agent_input),
+            agent_input=list(r.agent_input),
+        )
         for step in playbook.steps
         for r in step.responses
     ]

@@ -78,9 +78,10 @@ def test_screen_suggests_replies_from_the_bank_when_asked(client: TestClient) ->
     bank = {entry.id: entry for entry in ResponseBank.default().entries}
     assert 1 <= len(body["suggestions"]) <= 3
     for suggestion in body["suggestions"]:
-        assert set(suggestion) == {"id", "step", "text"}
+        assert set(suggestion) == {"id", "step", "text", "needs_agent_input", "agent_input"}
         assert bank[suggestion["id"]].step == suggestion["step"]
-        assert suggestion["text"] and "{" not in suggestion["text"]
+        assert suggestion["text"]
+        assert suggestion["text"].count("{") == len(suggestion["agent_input"])
     assert len({s["step"] for s in body["suggestions"]}) == len(body["suggestions"])
 
 

@@ -175,3 +175,34 @@ def test_not_ready_until_the_model_is_loaded(tmp_path, monkeypatch) -> None:
             threading.Event().wait(0.01)
         assert client.get("/readyz").status_code == 200
         assert client.post("/v1/triage", json={"text": "hello"}).status_code == 200
+
+
+def test_triage_says_what_was_asked_the_facts_and_what_the_agent_must_add(
+    client: TestClient,
+) -> None:
+    text = "Please delete my personal data. My account is order #48213 and I paid $89.99."
+    body = client.post("/v1/triage", json={"text": text, "channel": "email"}).json()
+    assert body["asked"][0] == "delete_data"
+    assert body["route"] == "privacy"
+    facts = {(f["kind"], f["text"]) for f in body["facts"]}
+    assert {("reference", "order #48213"), ("amount", "$89.99")} <= facts
+    for fact in body["facts"]:
+        assert text[fact["start"] : fact["end"]] == fact["text"]
+    responses = [r for step in body["playbook"] for r in step["responses"]]
+    assert any("privacy team" in r["text"] for r in responses)
+    assert body["needs_agent_input"] is any(r["needs_agent_input"] for r in responses)
+    for response in responses:
+        assert response["needs_agent_input"] is bool(response["agent_input"])
+        for slot in response["agent_input"]:
+            assert f"{{{slot}}}" in response["text"]
+
+
+def test_values_given_by_the_caller_fill_the_agent_fields(client: TestClient) -> None:
+    text = "Please delete my personal data."
+    blank = client.post("/v1/triage", json={"text": text}).json()
+    slots = {s for step in blank["playbook"] for r in step["responses"] for s in r["agent_input"]}
+    assert slots, "the privacy reply leaves the details to the agent"
+    context = dict.fromkeys(slots, "as set out in our privacy notice")
+    filled = client.post("/v1/triage", json={"text": text, "context": context}).json()
+    assert filled["needs_agent_input"] is False
+    assert all("{" not in r["text"] for step in filled["playbook"] for r in step["responses"])

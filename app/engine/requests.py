@@ -1,0 +1,95 @@
+"""What the customer asks for, and whether another team owns it: decisions over the request head.
+
+The request head gives probabilities; the playbook needs a set of asks to answer first and,
+for data erasure and buying questions, the team that takes them over. Both requests are
+also written plainly enough to catch by pattern ("delete my data", "how much is the pro
+plan"), and a missed erasure request is a legal problem rather than a weak reply, so a
+pattern match counts even where the head is unsure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+
+from app.core.labels import REQUEST_LABELS, RequestLabel, Route, TriggerType
+
+# The head's second choice still counts when it is this close to sure and nothing passed.
+FALLBACK_PROBABILITY = 0.35
+
+_ERASURE = re.compile(
+    r"\b(?:(?:delete|erase|remove|wipe|purge)\s+(?:all\s+)?(?:of\s+)?(?:my|our)\s+"
+    r"(?:personal\s+)?(?:data|information|info|details|records)"
+    r"|(?:delete|erase|remove|wipe|purge)\s+(?:all\s+)?(?:the\s+)?(?:personal\s+)?(?:data|information|info)"
+    r"\s+(?:you\s+)?(?:hold|have|keep|store)"
+    r"|gdpr|right\s+to\s+(?:be\s+forgotten|erasure)|data\s+(?:erasure|deletion)\s+request"
+    r"|ccpa\s+(?:request|deletion))\b",
+    re.IGNORECASE,
+)
+# The head reads "close my account" as half an erasure request; without a word about data
+# or privacy it is a closure, and a closure is not the privacy team's.
+_ABOUT_DATA = re.compile(
+    r"\b(?:data|personal\s+(?:information|info|details)|privacy|gdpr|ccpa|marketing"
+    r"|information\s+(?:you|that\s+you)\s+(?:hold|have|keep|store))\b",
+    re.IGNORECASE,
+)
+_SALES = re.compile(
+    r"\b(?:how\s+much\s+(?:is|are|does|do|would|for)|pricing|price\s+(?:list|plan)|quote\s+for"
+    r"|get\s+a\s+quote|(?:book|schedule|request)\s+a\s+demo|upgrade\s+(?:to|my)\s+\w+\s+plan"
+    r"|enterprise\s+plan|volume\s+discount|buy(?:ing)?\s+(?:\d+|more|a\s+licen[cs]e|licen[cs]es|seats)"
+    r"|(?:more|extra|additional)\s+(?:seats|licen[cs]es|users))\b",
+    re.IGNORECASE,
+)
+
+
+def requests_asked(
+    probabilities: Mapping[str, float],
+    text: str,
+    *,
+    min_probability: float,
+    triggers: Collection[TriggerType] = (),
+) -> tuple[RequestLabel, ...]:
+    """The asks to answer, most probable first.
+
+    Every request at or above `min_probability`; if none, the best one when it reaches
+    FALLBACK_PROBABILITY. An erasure request in plain words and a request for a person that
+    raised `human_request` are asks whatever the head says; the head's erasure request counts
+    only where the message speaks of data or privacy.
+
+    >>> requests_asked({"refund_or_compensation": 0.8}, "refund me", min_probability=0.5)
+    ('refund_or_compensation',)
+    """
+    ranked = sorted(
+        ((p, label) for label, p in probabilities.items() if label in REQUEST_LABELS),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    if not _ABOUT_DATA.search(text):
+        ranked = [(p, label) for p, label in ranked if label != "delete_data"]
+    asked: list[RequestLabel] = [label for p, label in ranked if p >= min_probability]  # type: ignore[misc]
+    if not asked and ranked and ranked[0][0] >= FALLBACK_PROBABILITY:
+        asked.append(ranked[0][1])  # type: ignore[arg-type]
+    if _ERASURE.search(text) and "delete_data" not in asked:
+        asked.insert(0, "delete_data")
+    if "human_request" in triggers and "talk_to_person" not in asked:
+        asked.insert(0, "talk_to_person")
+    return tuple(asked)
+
+
+def route_of(text: str, asked: Collection[RequestLabel]) -> Route | None:
+    """The team that takes this message over: privacy for data erasure, sales for buying.
+
+    >>> route_of("Please delete my data under GDPR", ("delete_data",))
+    'privacy'
+    """
+    if "delete_data" in asked:
+        return "privacy"
+    # A complaint that mentions a price is not a buying question; only a question or a
+    # plain wish to buy goes to sales.
+    if _SALES.search(text) and not set(asked) & {
+        "complaint_only",
+        "refund_or_compensation",
+        "explain_charge",
+        "cancel_or_close",
+    }:
+        return "sales"
+    return None

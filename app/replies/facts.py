@@ -1,0 +1,117 @@
+"""The specifics a customer gives: amounts, dates and times, durations, references, names.
+
+A reply that reuses them shows the customer they were read; a reply that invents them is a
+promise nobody made. These are found in the text itself, by pattern, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.core.labels import FactKind
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
+_NUMBER_WORDS = (
+    r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+(?:\.\d+)?)"
+)
+_UNITS = r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)"
+
+# Ordered: an earlier kind claims its span first, so "3 days" is a duration, not a date.
+_PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (
+            "amount",
+            r"(?:[$£€¥]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?(?:k|million|bn))?"
+            r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks)\b)",
+        ),
+        (
+            "reference",
+            r"(?:#\s?[A-Z0-9][A-Z0-9-]{2,}"
+            r"|\b(?:order|ticket|case|reference|ref|booking|confirmation|tracking|account|invoice"
+            r"|claim|reservation)\s*(?:number|no\.?|num|#|id)?\s*[:#]?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b",
+        ),
+        (
+            "deadline",
+            r"\b(?:by|before|until|no later than)\s+(?:(?:this|next)\s+)?"
+            rf"(?:{_DAYS}\b|tomorrow\b|tonight\b"
+            rf"|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?{_MONTHS})?\b|{_MONTHS}\s+\d{{1,2}}\b"
+            r"|(?:the\s+)?end of (?:the\s+)?(?:day|week|month)\b|\d{1,2}(?::\d{2})?\s?(?:am|pm)\b)",
+        ),
+        (
+            "duration",
+            r"\b(?:for\s+|over\s+|almost\s+|nearly\s+|more than\s+)?"
+            rf"{_NUMBER_WORDS}(?:\+|\s+and\s+a\s+half)?"
+            rf"\s+(?:full\s+|whole\s+|more\s+)?{_UNITS}\b(?:\s+(?:now|ago))?",
+        ),
+        (
+            "date",
+            rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b(?:,?\s+\d{{4}})?"
+            rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+            r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+            rf"|(?:last|this|next|on)\s+{_DAYS}\b"
+            r"|yesterday\b|today\b|tomorrow\b|last (?:week|month|night)\b)",
+        ),
+        ("time", r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),
+        (
+            "person",
+            r"\b(?:(?:agent|rep(?:resentative)?|advisor|technician|manager|supervisor)\s+(?:called|named)\s+"
+            r"|(?:mr|mrs|ms|miss|dr)\.?\s+)[A-Z][a-z]+\b",
+        ),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One specific the customer gave, where it stands in the message."""
+
+    kind: FactKind
+    text: str
+    start: int
+    end: int
+
+
+def extract_facts(text: str) -> tuple[Fact, ...]:
+    """Every specific in text, in reading order; overlapping finds keep the earlier kind.
+
+    >>> [(f.kind, f.text) for f in extract_facts("Charged $89.99 twice, on hold for 2 hours")]
+    [('amount', '$89.99'), ('duration', 'for 2 hours')]
+    """
+    taken: list[tuple[int, int]] = []
+    facts: list[Fact] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            value = match.group().strip()
+            if not value or any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            facts.append(Fact(kind, value, start, end))
+    return tuple(sorted(facts, key=lambda f: f.start))
+
+
+def fact_values(facts: tuple[Fact, ...]) -> dict[str, str]:
+    """The first of each kind as a placeholder value: {amount}, {duration}, {date}, {order_id}."""
+    names = {"amount": "amount", "duration": "duration", "date": "date", "reference": "order_id"}
+    values: dict[str, str] = {}
+    for fact in facts:
+        name = names.get(fact.kind)
+        if name and name not in values:
+            values[name] = _as_value(fact)
+    return values
+
+
+def _as_value(fact: Fact) -> str:
+    # "for 2 hours" reads in a reply as "2 hours"; an order reference as the number itself.
+    if fact.kind == "duration":
+        return re.sub(r"^(?:for|over|almost|nearly|more than)\s+", "", fact.text, flags=re.I)
+    if fact.kind == "reference":
+        number = re.search(r"[A-Z0-9][A-Z0-9-]*\d[A-Z0-9-]*$", fact.text, flags=re.I)
+        return number.group() if number else fact.text
+    return fact.text

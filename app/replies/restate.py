@@ -1,0 +1,256 @@
+"""Give the customer's own point back to them: active listening from the message's own clause.
+
+"If I've understood you right, you were promised a call back within 24 hours" tells the
+customer they were read, which no stock line can. The clause is the customer's sentence with
+the person changed (I -> you, you -> we); nothing is added to it. When no sentence can be
+given back safely (a question, a threat, an insult, feelings only, too long or too short),
+there is no restatement: a wrong or parroted one does more harm than none.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from app.core.labels import Channel
+from app.replies.facts import extract_facts
+
+MIN_WORDS, MAX_WORDS = 5, 28
+
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+# Mentions and hashtags, but not "#48213", which is the customer's order number.
+_HANDLE = re.compile(r"(?<!\w)(?:@\w+|#[A-Za-z_]\w*)")
+# Emoji and pictographs, dingbats, variation selectors and joiners.
+_SYMBOLS = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
+# A sentence ends at . ! ? or a line break, but not at the point of "$89.99".
+_SENTENCES = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|to whom it may concern)\b"
+    r"[^,.!]{0,20}[,.!]?\s*",
+    re.IGNORECASE,
+)
+_POLITE_TAIL = re.compile(r"[,\s]+(?:please|pls|plz|thanks|thank you|asap)\s*$", re.IGNORECASE)
+# A point worth giving back is about the customer or about the company: it has a person.
+_PERSONAL = re.compile(
+    r"\b(?:i|i'm|i've|i'd|i'll|me|my|we|we're|we've|our|us|you|your|you're|you've|u|ur)\b",
+    re.IGNORECASE,
+)
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_OPENING_HANDLES = re.compile(r"^(?:\s*[@.]\w+[,:]?)+\s*")
+_LOST = "\x02"  # marks where a mid-sentence handle was: such a clause is not given back
+# A report has a subject the reader can follow; fragments ("not happy bought a...", "sick
+# and tired of...") and clauses opening on a conjunction do not stand alone.
+_SUBJECT_OPENERS = frozenset(
+    "i i'm i've i'd i'll im ive my we we're we've our you your you're you've u ur it it's "
+    "its this that the they they're their he she his her there nobody someone after since "
+    "when last on yesterday today for every each".split()
+)
+_CONJUNCTIONS = re.compile(r"^(?:and|but|so|then|also|plus|because|which|as|or)\s+", re.I)
+
+# A sentence opening like this asks or tells rather than reports: not a point to give back.
+_NOT_A_REPORT = re.compile(
+    r"^(?:please|pls|plz|can|could|would|will|why|how|what|when|where|who|which|is|are|do|does"
+    r"|did|should|let|help|fix|give|send|tell|call|contact|get|hi|hello|hey|dear|thanks|thank"
+    r"|ok|okay|yes|lol|omg|wtf|sort|stop|refund|cancel|delete|remove|reply|respond|answer"
+    r"|explain|check|look|make|put|don't|dont|just|now|unlock|update|change|pay|take|bring"
+    r"|hurry|try|keep|leave|find|show|confirm|sign|escalate|transfer|connect"
+    r"|whats|what's|where's|wheres|how's|hows|who's)\b",
+    re.IGNORECASE,
+)
+# Words a reply must never put back in the agent's mouth: abuse, threats, harm, legal action.
+_UNSAFE = re.compile(
+    r"\b(?:f+u+c*k\w*|shit\w*|crap\w*|damn\w*|hell|ass|asshole\w*|bitch\w*|bastard\w*|wtf|stfu"
+    r"|idiot\w*|stupid|moron\w*|dumb|useless|incompetent|pathetic|clowns?|liars?|thie(?:f|ves)"
+    r"|scam\w*|crooks?|joke|garbage|trash|worst|sue|suing|lawyers?|attorney|court|legal"
+    r"|kill\w*|die|died|dying|dead|death|passed away|funeral|hurt|harm|suicid\w*|bomb|shoot"
+    r"|gun|threat\w*)\b",
+    re.IGNORECASE,
+)
+# "I'm so angry" is a feeling, which the acknowledgement itself answers; restating it
+# ("you're so angry") sounds like a diagnosis.
+_FEELINGS_ONLY = re.compile(
+    r"^(?:i\s+am|i'm|im|i\s+feel|we\s+are|we're)\s+(?:so\s+|very\s+|really\s+|just\s+|beyond\s+)?"
+    r"(?:angry|furious|livid|mad|upset|annoyed|frustrated|disappointed|sick|tired|done|fed up"
+    r"|disgusted|appalled|shocked|sad|confused|happy|glad|pleased|lost)\b",
+    re.IGNORECASE,
+)
+# "I guess", "I think": the customer musing, which "you guess" only mocks.
+_HEDGE = re.compile(r"\bi\s+(?:guess|suppose|think|mean|wonder|hope|know|bet)\b", re.IGNORECASE)
+# Where a long sentence may be cut without leaving half a thought.
+_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|so|because|then|which)\s+|;\s+|\s+-+\s+|,\s+")
+
+# The customer's words about themselves become "you"; their "you" (the company) becomes "we".
+_FIRST_TO_SECOND = {
+    "i": "you",
+    "i'm": "you're",
+    "im": "you're",
+    "i've": "you've",
+    "ive": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "we're": "you're",
+    "we've": "you've",
+    "we'd": "you'd",
+    "we'll": "you'll",
+    "our": "your",
+    "ours": "yours",
+    "us": "you",
+    "ourselves": "yourselves",
+}
+_SECOND_TO_FIRST = {
+    "you're": "we're",
+    "youre": "we're",
+    "you've": "we've",
+    "you'd": "we'd",
+    "you'll": "we'll",
+    "your": "our",
+    "yours": "ours",
+    "yourself": "ourselves",
+    "yourselves": "ourselves",
+    "u": "we",
+    "ur": "our",
+}
+# After these, "you" starts a clause and is its subject ("we"); elsewhere it is an object ("us").
+_CLAUSE_OPENERS = frozenset(
+    {
+        "",
+        "and",
+        "but",
+        "so",
+        "because",
+        "if",
+        "when",
+        "that",
+        "then",
+        "since",
+        "or",
+        "after",
+        "before",
+        "while",
+        "until",
+        "though",
+        "although",
+        "as",
+        "where",
+    }
+)
+_VERB_AGREEMENT = {("you", "am"): "are", ("you", "was"): "were", ("we", "is"): "are"}
+_WORD = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
+
+
+def restate(text: str, channel: Channel) -> str | None:
+    """One sentence giving the customer's point back with the person changed, or None.
+
+    >>> restate("I was promised a call back within 24 hours.", "chat")
+    "If I've understood you right, you were promised a call back within 24 hours."
+    >>> restate("Why is nobody answering???", "chat") is None
+    True
+    """
+    clause = point_of(text)
+    if clause is None:
+        return None
+    shifted = shift_person(clause)
+    if channel == "email":
+        return f"I understand that {shifted}."
+    return f"If I've understood you right, {shifted}."
+
+
+def point_of(text: str) -> str | None:
+    """The customer's sentence (or clause of one) best fit to give back, in their own person."""
+    text = _URL.sub(" ", html.unescape(text).replace("\u2019", "'"))
+    # Handles that open the message address it; one inside a sentence is its subject or
+    # object ("@Brand took $23"), and a sentence that loses it no longer makes sense.
+    opening = _OPENING_HANDLES.match(text)
+    start = opening.end() if opening else 0
+    text = text[start:].replace("@", _LOST + "@") if "@" in text[start:] else text[start:]
+    cleaned = _SYMBOLS.sub(" ", _HANDLE.sub(" ", text))
+    best: tuple[int, int, str] | None = None
+    for position, match in enumerate(_SENTENCES.finditer(cleaned)):
+        raw = match.group().strip()
+        if not raw or "?" in raw:
+            continue
+        # An aside in brackets does not survive a change of person; the sentence does.
+        sentence = " ".join(_ASIDE.sub("", raw).rstrip(".!").split())
+        sentence = _POLITE_TAIL.sub("", _GREETING.sub("", sentence))
+        for clause in _clauses(sentence):
+            candidate = _CONJUNCTIONS.sub("", clause)
+            if not _usable(candidate):
+                continue
+            # A clause holding the customer's specifics (an amount, a time, an order) is the
+            # one that proves they were read; otherwise the earliest report wins.
+            rank = (0 if extract_facts(candidate) else 1, position)
+            if best is None or rank < best[:2]:
+                best = (*rank, candidate)
+    return best[2] if best else None
+
+
+def shift_person(clause: str) -> str:
+    """Swap the speaker's person: "you charged me twice" -> "we charged you twice"."""
+    # "you guys" and "you people" are the company: one "we", not "we guys".
+    clause = re.sub(r"\b(you|u)\s+(?:guys|people|lot|all)\b", r"\1", clause, flags=re.IGNORECASE)
+    tokens = _WORD.findall(clause)
+    out: list[str] = []
+    previous_word = ""
+    for token in tokens:
+        if not token[0].isalpha() and token[0] != "'":
+            out.append(token)
+            if token.strip(" "):
+                previous_word = ""  # punctuation opens a new clause
+            continue
+        lower = token.casefold().replace("\u2019", "'")
+        if token == "US":  # the country, not the speaker
+            replaced = token
+        elif lower in _FIRST_TO_SECOND:
+            replaced = _FIRST_TO_SECOND[lower]
+        elif lower in _SECOND_TO_FIRST:
+            replaced = _SECOND_TO_FIRST[lower]
+        elif lower in ("you", "ya", "yall", "y'all"):
+            replaced = "we" if previous_word in _CLAUSE_OPENERS else "us"
+        else:
+            replaced = _VERB_AGREEMENT.get((previous_word, lower), token)
+        out.append(replaced)
+        previous_word = replaced.casefold()
+    shifted = "".join(out).strip()
+    # The clause now sits mid-sentence: lower its first letter unless it is a name or acronym.
+    if len(shifted) > 1 and shifted[1:2].islower():
+        shifted = shifted[0].lower() + shifted[1:]
+    return shifted
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence itself if short enough, else its clauses at natural breaks."""
+    if len(sentence.split()) <= MAX_WORDS:
+        return [sentence]
+    parts = [p.strip(" ,;-") for p in _CLAUSE_BREAK.split(sentence)]
+    return [p for p in parts if p]
+
+
+def _usable(clause: str) -> bool:
+    if _LOST in clause or "XX" in clause:  # a lost subject, or a redacted one
+        return False
+    words = clause.split()
+    if not words or words[0].casefold().strip(",") not in _SUBJECT_OPENERS:
+        return False
+    if re.search(r"\b(?:why|how come)\b", clause, re.IGNORECASE):
+        return False  # a question without its question mark
+    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+        return False
+    if not _PERSONAL.search(clause) or _NOT_A_REPORT.match(clause):
+        return False
+    if _UNSAFE.search(clause) or _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause):
+        return False
+    letters = [c for c in clause if c.isalpha()]
+    # Shouting given back reads as mockery; a clause of mostly capitals is left alone.
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.5:
+        return False
+    # Quoted words are someone else's: changing their person would misquote them.
+    if re.search(r"(?:^|\s)'|'(?:\s|$)", clause):
+        return False
+    # Quotes, brackets and lists do not survive a change of person.
+    # A brace would read as an agent field, and markup as noise.
+    return not re.search(r"[\"()\[\]{}*=<>|&\\]", clause)

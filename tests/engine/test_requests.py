@@ -1,0 +1,64 @@
+"""Which requests the playbook answers, and which team takes a message over."""
+
+import pytest
+
+from app.engine.requests import requests_asked, route_of
+
+
+def asked(probabilities: dict[str, float], text: str = "hello", **kwargs: object) -> tuple:
+    return requests_asked(probabilities, text, min_probability=0.5, **kwargs)  # type: ignore[arg-type]
+
+
+def test_every_request_over_the_threshold_most_probable_first() -> None:
+    scores = {"refund_or_compensation": 0.7, "cancel_or_close": 0.9, "status": 0.2}
+    assert asked(scores) == ("cancel_or_close", "refund_or_compensation")
+
+
+def test_the_best_request_stands_in_when_none_passes_but_it_is_close() -> None:
+    assert asked({"status": 0.4, "information": 0.1}) == ("status",)
+    assert asked({"status": 0.2, "information": 0.1}) == ()
+
+
+def test_unknown_labels_are_ignored() -> None:
+    assert asked({"teleport": 0.99, "status": 0.8}) == ("status",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please delete my personal data.",
+        "I want you to erase all of my information.",
+        "This is a GDPR request: right to be forgotten.",
+    ],
+)
+def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
+    assert "delete_data" in asked({}, text)
+    assert route_of(text, asked({}, text)) == "privacy"
+
+
+def test_the_heads_erasure_guess_needs_the_message_to_speak_of_data() -> None:
+    closure = "I need to close my late mother's accounts."
+    assert "delete_data" not in asked({"delete_data": 0.8, "cancel_or_close": 0.9}, closure)
+    assert route_of(closure, asked({"delete_data": 0.8}, closure)) is None
+    erasure = "Close my account and remove the marketing data you keep."
+    assert "delete_data" in asked({"delete_data": 0.8}, erasure)
+
+
+def test_a_request_for_a_person_caught_by_the_trigger_is_an_ask() -> None:
+    assert asked({}, triggers=["human_request"]) == ("talk_to_person",)
+
+
+@pytest.mark.parametrize(
+    ("text", "requests", "route"),
+    [
+        ("How much is the pro plan for 3 users?", ("information",), "sales"),
+        ("Can I book a demo for my team?", (), "sales"),
+        ("You charged me more than the price list said!", ("explain_charge",), None),
+        ("How much is too much to wait for a refund?", ("refund_or_compensation",), None),
+        ("My router keeps dropping the connection.", ("fix_problem",), None),
+    ],
+)
+def test_buying_questions_go_to_sales_but_complaints_about_price_do_not(
+    text: str, requests: tuple, route: str | None
+) -> None:
+    assert route_of(text, requests) == route

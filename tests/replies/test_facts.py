@@ -1,0 +1,46 @@
+"""Slot extraction: the specifics a customer gives, found in their own words."""
+
+import itertools
+
+import pytest
+
+from app.replies.facts import extract_facts, fact_values
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("You charged me $89.99 twice", "amount", "$89.99"),
+        ("a bill of £212.40 this month", "amount", "£212.40"),
+        ("about order #48213 please", "reference", "order #48213"),
+        ("my ticket number 60217 is still open", "reference", "ticket number 60217"),
+        ("I was on hold for 2 hours", "duration", "for 2 hours"),
+        ("it arrived four days later", "duration", "four days"),
+        ("booked for 3 March", "date", "3 March"),
+        ("it broke last Tuesday", "date", "last Tuesday"),
+        ("the engineer came at 8am", "time", "8am"),
+        ("I need it by Friday", "deadline", "by Friday"),
+        ("I spoke to Mr. Patel at the branch", "person", "Mr. Patel"),
+    ],
+)
+def test_each_kind_of_fact_is_found_where_it_stands(text: str, kind: str, found: str) -> None:
+    facts = [f for f in extract_facts(text) if f.kind == kind]
+    assert [f.text for f in facts] == [found]
+    assert text[facts[0].start : facts[0].end] == found
+
+
+def test_a_message_without_specifics_has_no_facts() -> None:
+    assert extract_facts("Your service is awful and nobody helps me.") == ()
+
+
+def test_facts_become_reply_values_in_the_words_a_reply_needs() -> None:
+    facts = extract_facts("Order #48213: charged $89.99 and $12.00, on hold for 2 hours")
+    values = fact_values(facts)
+    assert values == {"order_id": "48213", "amount": "$89.99", "duration": "2 hours"}
+
+
+def test_facts_come_in_reading_order_without_overlaps() -> None:
+    facts = extract_facts("On 3 March I paid $40 and waited 3 days")
+    assert [f.kind for f in facts] == ["date", "amount", "duration"]
+    spans = [(f.start, f.end) for f in facts]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))

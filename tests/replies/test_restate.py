@@ -1,0 +1,83 @@
+"""Restatement: the customer's own point given back with the person changed, or nothing."""
+
+import pytest
+
+from app.replies.restate import point_of, restate, shift_person
+
+
+@pytest.mark.parametrize(
+    ("clause", "shifted"),
+    [
+        ("I was promised a call back", "you were promised a call back"),
+        ("I'm still waiting for my refund", "you're still waiting for your refund"),
+        ("you charged me twice", "we charged you twice"),
+        (
+            "I called you three times and you hung up on me",
+            "you called us three times and we hung up on you",
+        ),
+        ("your technician never came to our house", "our technician never came to your house"),
+        ("we were told our booking was confirmed", "you were told your booking was confirmed"),
+        ("you guys lost my parcel", "we lost your parcel"),
+        ("I am moving to the US next week", "you are moving to the US next week"),
+    ],
+)
+def test_the_person_is_changed_both_ways(clause: str, shifted: str) -> None:
+    assert shift_person(clause) == shifted
+
+
+def test_chat_and_email_frame_the_point_differently() -> None:
+    text = "I was charged $40 for a plan I never signed up for."
+    chat = restate(text, "chat")
+    email = restate(text, "email")
+    point = "you were charged $40 for a plan you never signed up for"
+    assert chat == f"If I've understood you right, {point}."
+    assert email == f"I understand that {point}."
+
+
+def test_the_clause_with_the_customers_specifics_is_preferred() -> None:
+    text = "I am writing about my account. I was charged $89.99 twice on order #48213."
+    assert point_of(text) == "I was charged $89.99 twice on order #48213"
+
+
+def test_mentions_greetings_emoji_and_asides_are_left_out() -> None:
+    text = "@Brand hi, my sofa (order 55-1902) arrived with a ripped cushion 😡 #fail"
+    assert restate(text, "social") == (
+        "If I've understood you right, your sofa arrived with a ripped cushion."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why is nobody answering my emails???",  # a question
+        "Please refund me now.",  # a request, not a report
+        "Sort it this week or I go to every review site.",  # an order
+        "I am so angry.",  # a feeling, which the acknowledgement answers
+        "I will sue you if this is not fixed.",  # a threat
+        "You people are useless and incompetent.",  # an insult
+        "I'M SICK OF WAITING FOR MY ORDER TO ARRIVE",  # shouting
+        "it's fine I guess, whatever.",  # a musing
+        "Terrible.",  # too short
+        "Your agent said 'we will call you back' and never did.",  # someone else's words
+        "I was charged {$200.00} for nothing at all.",  # a brace would read as a field
+        "hey @Sprint took $23 out of my account again",  # the subject was a handle
+        "then stop sending them to my old number",  # an order after a conjunction
+        "not happy bought a washer with cash back",  # a fragment with no subject
+        "",
+    ],
+)
+def test_no_restatement_when_no_clause_can_be_given_back(text: str) -> None:
+    assert restate(text, "chat") is None
+
+
+def test_a_long_sentence_is_cut_at_a_clause_boundary() -> None:
+    text = (
+        "I ordered a laptop from your website on March 3rd, paid extra for express shipping, "
+        "and the tracking has not moved since, which means I am going to miss my deadline at "
+        "work for the presentation that I have been preparing for weeks."
+    )
+    restated = restate(text, "chat")
+    assert (
+        restated
+        == "If I've understood you right, you ordered a laptop from our website on March 3rd."
+    )
