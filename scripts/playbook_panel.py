@@ -11,6 +11,8 @@ quote real customers' text, so they go to --out, never into the repository; the 
 and the key (which letter is which version) are written to docs/evaluation/playbook_panel/.
 Reviewers fill one verdict per message and version (see rubric.md), saved as
 verdicts.jsonl; `tables` joins them with the key and prints the before / after tables.
+A later round (`--round 2`) judges new messages: its own hand-written file
+(handwritten_2.jsonl) and real messages no earlier round drew.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,9 +81,32 @@ def read_jsonl(path: Path) -> Iterable[dict]:
                 yield json.loads(line)
 
 
-def draw_real(data: Path, count: int, rng: random.Random) -> list[dict]:
+def suffix(round_number: int) -> str:
+    """File names of a panel round: the first has none, later ones `_2`, `_3`..."""
+    return "" if round_number == 1 else f"_{round_number}"
+
+
+def judged_before(round_number: int) -> set[str]:
+    """Ids judged in other rounds: a message is judged once."""
+    seen: set[str] = set()
+    for path in PANEL.glob("sample*.json"):
+        if path.name != f"sample{suffix(round_number)}.json":
+            seen |= {m["id"] for m in json.loads(path.read_text(encoding="utf-8"))}
+    return seen
+
+
+def draw_real(
+    data: Path,
+    count: int,
+    rng: random.Random,
+    exclude: Collection[str] = (),
+) -> list[dict]:
     """Real test-split messages, a few per request so every request type is judged."""
-    rows = [r for r in read_jsonl(LABELS) if r["split"] == "test" and not r.get("not_customer")]
+    rows = [
+        r
+        for r in read_jsonl(LABELS)
+        if r["split"] == "test" and not r.get("not_customer") and r["id"] not in exclude
+    ]
     rng.shuffle(rows)
     picked: list[dict] = []
     for request in sorted({q for r in rows for q in r["requests"]}):
@@ -131,9 +156,10 @@ def render(playbook: dict) -> str:
 
 
 def packets(args: argparse.Namespace) -> None:
-    rng = random.Random(args.seed)
-    written = list(read_jsonl(PANEL / "handwritten.jsonl"))
-    messages = written + draw_real(args.data, args.real, rng)
+    rng = random.Random(args.seed + args.round - 1)
+    tag = suffix(args.round)
+    written = list(read_jsonl(PANEL / f"handwritten{tag}.jsonl"))
+    messages = written + draw_real(args.data, args.real, rng, judged_before(args.round))
     rng.shuffle(messages)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -168,8 +194,8 @@ def packets(args: argparse.Namespace) -> None:
     for batch, parts in batches.items():
         (args.out / f"batch_{batch + 1}.md").write_text("\n\n".join(parts), encoding="utf-8")
     sample = [{"id": m["id"], "channel": m["channel"], "asks": m["asks"]} for m in messages]
-    (PANEL / "sample.json").write_text(json.dumps(sample, indent=1) + "\n", encoding="utf-8")
-    (PANEL / "key.json").write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
+    (PANEL / f"sample{tag}.json").write_text(json.dumps(sample, indent=1) + "\n", "utf-8")
+    (PANEL / f"key{tag}.json").write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
     print(
         f"{len(messages)} messages ({len(written)} hand-written) in {args.batches} batches "
         f"under {args.out}; sample and key in {PANEL.relative_to(ROOT)}"
@@ -177,15 +203,16 @@ def packets(args: argparse.Namespace) -> None:
 
 
 def tables(args: argparse.Namespace) -> None:
-    key = json.loads((PANEL / "key.json").read_text(encoding="utf-8"))
-    sample = {m["id"]: m for m in json.loads((PANEL / "sample.json").read_text("utf-8"))}
+    tag = suffix(args.round)
+    key = json.loads((PANEL / f"key{tag}.json").read_text(encoding="utf-8"))
+    sample = {m["id"]: m for m in json.loads((PANEL / f"sample{tag}.json").read_text("utf-8"))}
     by_version: dict[str, list[dict]] = defaultdict(list)
-    for verdict in read_jsonl(args.verdicts):
+    for verdict in read_jsonl(args.verdicts or PANEL / f"verdicts{tag}.jsonl"):
         version = key[verdict["id"]][verdict["playbook"]]
         by_version[version].append(verdict)
     lines = [
         f"Messages judged: {len({v['id'] for vs in by_version.values() for v in vs})} "
-        f"({sum(m['id'].startswith('hw-') for m in sample.values())} hand-written, "
+        f"({sum(m['id'].startswith('hw') for m in sample.values())} hand-written, "
         f"the rest real customers' messages from the frozen test split)",
         "",
         "| | before | after |",
@@ -238,8 +265,10 @@ def main() -> None:
     make.add_argument("--real", type=int, default=REAL_MESSAGES)
     make.add_argument("--batches", type=int, default=4)
     make.add_argument("--seed", type=int, default=SEED)
+    make.add_argument("--round", type=int, default=1, help="a later round judges new messages")
     judge = commands.add_parser("tables", help="before / after tables from the verdicts")
-    judge.add_argument("--verdicts", type=Path, default=PANEL / "verdicts.jsonl")
+    judge.add_argument("--round", type=int, default=1)
+    judge.add_argument("--verdicts", type=Path, default=None, help="default: the round's file")
     args = parser.parse_args()
     if args.command == "packets":
         if ROOT in args.out.resolve().parents or args.out.resolve() == ROOT:

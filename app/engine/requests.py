@@ -23,13 +23,20 @@ _ERASURE = re.compile(
     r"|(?:delete|erase|remove|wipe|purge)\s+(?:all\s+)?(?:the\s+)?(?:personal\s+)?(?:data|information|info)"
     r"\s+(?:you\s+)?(?:hold|have|keep|store)"
     r"|gdpr|right\s+to\s+(?:be\s+forgotten|erasure)|data\s+(?:erasure|deletion)\s+request"
-    r"|ccpa\s+(?:request|deletion))\b",
+    r"|ccpa\s+(?:request|deletion)"
+    r"|(?:clear|wipe)\s+(?:all\s+)?(?:of\s+)?my\s+personal\s+(?:records|data|information|info)"
+    r"|remove\s+(?:my\s+name|me)\s+from\s+(?:your|the|their|all)\s+(?:\w+\s+){0,2}"
+    r"(?:list|lists|database|records)"
+    r"|(?:don't|do\s+not|wouldn't|stop)\s+(?:sell|selling|share|sharing)\s+my\s+"
+    r"(?:personal\s+)?(?:info|information|data|details)"
+    r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling))\b",
     re.IGNORECASE,
 )
 # The head reads "close my account" as half an erasure request; without a word about data
 # or privacy it is a closure, and a closure is not the privacy team's.
 _ABOUT_DATA = re.compile(
-    r"\b(?:data|personal\s+(?:information|info|details)|privacy|gdpr|ccpa|marketing"
+    r"\b(?:data|personal\s+(?:information|info|details|records)|privacy|gdpr|ccpa|marketing"
+    r"|mailing\s+list|my\s+name\s+from"
     r"|information\s+(?:you|that\s+you)\s+(?:hold|have|keep|store))\b",
     re.IGNORECASE,
 )

@@ -101,6 +101,9 @@ def build_playbook(
     )
     # Once a lead or another team takes the case, no reply may keep it with the agent.
     handed_over = "escalate" in plan or route is not None
+    # A customer who asks to close or be erased has decided: replies written for someone
+    # threatening to leave ("whatever you decide") would misread them.
+    situation = fired - {"churn_threat"} if set(asked) & NO_RETENTION else fired
     steps: list[PlaybookStep] = []
     for step in plan:
         entries = _select(
@@ -108,7 +111,7 @@ def build_playbook(
             step,
             types=types,
             intensity=profile.intensity,
-            fired=fired,
+            fired=situation,
             channel=channel,
             root_causes=tuple(root_causes),
             requests=asked,
@@ -189,6 +192,12 @@ def plan_steps(
         wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}
     if route is not None or asked & NO_RETENTION:
         wanted.discard("recommend")
+    if route is not None:
+        # A request another team handles is passed on plainly: no limits to negotiate, and
+        # an apology only where the customer was failed (they had to ask again).
+        wanted -= {"set_boundary", "clarify"}
+        if not fired & REPEAT_TRIGGERS:
+            wanted -= {"apologize", "empathize"}
     if "recommend" in wanted and asked <= {"information"}:
         wanted.discard("solve")  # the recommendation is the answer
     if "vulnerable_customer" in fired and profile.intensity < 0.5 and not fired & REPEAT_TRIGGERS:
@@ -203,13 +212,12 @@ def plan_steps(
             wanted.discard("clarify")
 
     peak = profile.intensity >= peak_anger_intensity
-    # Acknowledge first, always: an apology before the customer feels heard sounds like a
-    # brush-off. At the peak, empathy comes before the apology; below it, after.
-    feelings: tuple[Step, ...] = (
-        ("acknowledge", "empathize", "apologize")
-        if peak
-        else ("acknowledge", "apologize", "empathize")
-    )
+    if peak and difficult:
+        # At the peak every difficult customer needs to feel heard before anything else.
+        wanted |= {"acknowledge", "empathize"}
+    # Acknowledge first, always, and let them feel understood before the apology: an apology
+    # before either sounds like a brush-off.
+    feelings: tuple[Step, ...] = ("acknowledge", "empathize", "apologize")
     abuse = "abuse" in fired
     wants_person = "talk_to_person" in asked
     hand_over_first = escalation.escalate and bool(fired & HAND_OVER_FIRST or wants_person)
@@ -230,7 +238,9 @@ def plan_steps(
         order += [s for s in ("solve",) if s in wanted]
     else:
         order += [s for s in ("clarify", "recommend", "solve") if s in wanted]
-    if "set_boundary" in wanted and not abuse:
+    # Once a lead takes the case, the limits are theirs to set: a boundary here would only
+    # repeat, or contradict, the hand-over.
+    if "set_boundary" in wanted and not abuse and not escalation.escalate:
         order.append("set_boundary")
     if hand_over_last:
         order.append("escalate")

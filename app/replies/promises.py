@@ -16,7 +16,8 @@ _DONE_VERBS = (
     r"(?:refunded|fixed|found|checked|issued|processed|sent|shipped|cancell?ed|credited|updated"
     r"|resolved|sorted|arranged|booked|rescheduled|reset|corrected|applied|added|removed"
     r"|deleted|closed|confirmed|reviewed|looked into|spoken to|contacted|restored|reversed"
-    r"|waived|replaced|repaired|traced|identified|investigated|escalated)"
+    r"|waived|replaced|repaired|traced|identified|investigated|escalated|gone through"
+    r"|read through|looked at|gone over|noted|asked|briefed|passed on|logged|flagged)"
 )
 
 # (kind, pattern) pairs; each pattern is written for one sentence, case-insensitive.

@@ -15,7 +15,7 @@ import re
 from app.core.labels import Channel
 from app.replies.facts import extract_facts
 
-MIN_WORDS, MAX_WORDS = 5, 28
+MIN_WORDS, MAX_WORDS = 5, 25
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 # Mentions and hashtags, but not "#48213", which is the customer's order number.
@@ -76,8 +76,6 @@ _FEELINGS_ONLY = re.compile(
 )
 # "I guess", "I think": the customer musing, which "you guess" only mocks.
 _HEDGE = re.compile(r"\bi\s+(?:guess|suppose|think|mean|wonder|hope|know|bet)\b", re.IGNORECASE)
-# Where a long sentence may be cut without leaving half a thought.
-_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|so|because|then|which)\s+|;\s+|\s+-+\s+|,\s+")
 
 # The customer's words about themselves become "you"; their "you" (the company) becomes "we".
 _FIRST_TO_SECOND = {
@@ -177,15 +175,15 @@ def point_of(text: str) -> str | None:
         # An aside in brackets does not survive a change of person; the sentence does.
         sentence = " ".join(_ASIDE.sub("", raw).rstrip(".!").split())
         sentence = _POLITE_TAIL.sub("", _GREETING.sub("", sentence))
-        for clause in _clauses(sentence):
-            candidate = _CONJUNCTIONS.sub("", clause)
-            if not _usable(candidate):
-                continue
-            # A clause holding the customer's specifics (an amount, a time, an order) is the
-            # one that proves they were read; otherwise the earliest report wins.
-            rank = (0 if extract_facts(candidate) else 1, position)
-            if best is None or rank < best[:2]:
-                best = (*rank, candidate)
+        # A piece cut from a long sentence loses what it was about: only whole sentences.
+        candidate = _CONJUNCTIONS.sub("", sentence)
+        if not _usable(candidate):
+            continue
+        # A sentence holding the customer's specifics (an amount, a time, an order) is the
+        # one that proves they were read; otherwise the earliest report wins.
+        rank = (0 if extract_facts(candidate) else 1, position)
+        if best is None or rank < best[:2]:
+            best = (*rank, candidate)
     return best[2] if best else None
 
 
@@ -222,14 +220,6 @@ def shift_person(clause: str) -> str:
     return shifted
 
 
-def _clauses(sentence: str) -> list[str]:
-    """The sentence itself if short enough, else its clauses at natural breaks."""
-    if len(sentence.split()) <= MAX_WORDS:
-        return [sentence]
-    parts = [p.strip(" ,;-") for p in _CLAUSE_BREAK.split(sentence)]
-    return [p for p in parts if p]
-
-
 def _usable(clause: str) -> bool:
     if _LOST in clause or "XX" in clause:  # a lost subject, or a redacted one
         return False
@@ -243,6 +233,9 @@ def _usable(clause: str) -> bool:
     if not _PERSONAL.search(clause) or _NOT_A_REPORT.match(clause):
         return False
     if _UNSAFE.search(clause) or _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause):
+        return False
+    # A shouted word ("TODAY", "FOURTH") given back reads as mockery.
+    if re.search(r"\b[A-Z]{4,}\b", clause):
         return False
     letters = [c for c in clause if c.isalpha()]
     # Shouting given back reads as mockery; a clause of mostly capitals is left alone.

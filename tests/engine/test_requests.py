@@ -29,6 +29,9 @@ def test_unknown_labels_are_ignored() -> None:
         "Please delete my personal data.",
         "I want you to erase all of my information.",
         "This is a GDPR request: right to be forgotten.",
+        "I have asked 3 times for you to remove my name from your mailing list.",
+        "I want you to clear all my personal records from your system.",
+        "I'd appreciate it if you wouldn't sell my personal info to other companies.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:

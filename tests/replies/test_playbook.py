@@ -63,18 +63,32 @@ def test_peak_anger_acknowledges_before_apologising(bank: ResponseBank) -> None:
     assert steps[0] == "acknowledge"
 
 
+@pytest.mark.parametrize("label", ["angry", "dissatisfied", "demanding"])
 @pytest.mark.parametrize("intensity", [0.1, 0.3, 0.6, 0.9])
-def test_every_angry_playbook_opens_by_acknowledging(bank: ResponseBank, intensity: float) -> None:
-    steps = steps_of(build(bank, "angry", intensity))
+def test_feelings_open_with_acknowledgement_and_empathy_precedes_the_apology(
+    bank: ResponseBank, label: CustomerType, intensity: float
+) -> None:
+    steps = steps_of(build(bank, label, intensity, "repeated_contact"))
     assert steps[0] == "acknowledge"
     assert steps.index("acknowledge") < steps.index("apologize")
+    if "empathize" in steps:
+        assert steps.index("empathize") < steps.index("apologize")
 
 
-def test_peak_threshold_moves_empathy_before_the_apology(bank: ResponseBank) -> None:
-    early = steps_of(build(bank, "angry", 0.6))
-    late = steps_of(build(bank, "angry", 0.6, peak_anger_intensity=0.5))
-    assert early.index("apologize") < early.index("empathize")
-    assert late.index("empathize") < late.index("apologize")
+def test_at_the_peak_every_difficult_customer_is_given_empathy(bank: ResponseBank) -> None:
+    assert "empathize" not in steps_of(build(bank, "dissatisfied", 0.6))
+    assert "empathize" in steps_of(build(bank, "dissatisfied", 0.8))
+    lowered = build(bank, "dissatisfied", 0.6, peak_anger_intensity=0.5)
+    assert "empathize" in steps_of(lowered)
+
+
+def test_a_customer_who_has_decided_to_leave_gets_no_churn_lines(bank: ResponseBank) -> None:
+    leaving = build(bank, "dissatisfied", 0.6, "churn_threat", requests=["cancel_or_close"])
+    used = [_entry(bank, r.id) for step in leaving.steps for r in step.responses]
+    assert not [e.id for e in used if "churn_threat" in e.triggers]
+    threatening = build(bank, "dissatisfied", 0.6, "churn_threat", requests=["fix_problem"])
+    used = [_entry(bank, r.id) for step in threatening.steps for r in step.responses]
+    assert [e.id for e in used if "churn_threat" in e.triggers]
 
 
 @pytest.mark.parametrize("label", CUSTOMER_TYPES)

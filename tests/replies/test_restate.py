@@ -70,14 +70,21 @@ def test_no_restatement_when_no_clause_can_be_given_back(text: str) -> None:
     assert restate(text, "chat") is None
 
 
-def test_a_long_sentence_is_cut_at_a_clause_boundary() -> None:
-    text = (
+def test_a_long_sentence_is_not_cut_into_a_fragment() -> None:
+    long = (
         "I ordered a laptop from your website on March 3rd, paid extra for express shipping, "
         "and the tracking has not moved since, which means I am going to miss my deadline at "
         "work for the presentation that I have been preparing for weeks."
     )
-    restated = restate(text, "chat")
-    assert (
-        restated
-        == "If I've understood you right, you ordered a laptop from our website on March 3rd."
+    assert restate(long, "chat") is None
+    later = long + " I still have no laptop and no reply from you."
+    assert restate(later, "chat") == (
+        "If I've understood you right, you still have no laptop and no reply from us."
+    )
+
+
+def test_a_shouted_word_keeps_the_sentence_from_being_given_back() -> None:
+    assert restate("This is my FOURTH request to close my account.", "chat") is None
+    assert restate("This is my fourth request to close my account.", "chat") == (
+        "If I've understood you right, this is your fourth request to close your account."
     )
