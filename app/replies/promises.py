@@ -120,7 +120,8 @@ def unbacked_claims(text: str, agent_slots: frozenset[str]) -> list[Claim]:
 _SOLE_OWNER = re.compile(
     r"\b(?:myself|i'll handle|i will handle|i'm taking (?:this|it) over"
     r"|i'll take (?:this|it) from here|i'll see (?:this|it) through|i'll own this"
-    r"|i've taken ownership|handle it personally"
+    r"|i've taken ownership|handle it personally|i'll take care of|i'll pick it up"
+    r"|i'll look after"
     r"|stay with this until)\b",
     re.IGNORECASE,
 )

@@ -59,6 +59,8 @@ def test_a_slot_backs_only_its_own_sentence() -> None:
         ("I'll handle the rest of this myself.", "I'll handle"),
         ("I'm taking this over and will see it through.", "I'm taking this over"),
         ("I'll stay with this until it's sorted.", "stay with this until"),
+        ("Reply with the option and I'll take care of it.", "I'll take care of"),
+        ("If not, let us know and we'll pick it up.", None),
         ("I'm passing this to a team lead.", None),
     ],
 )
