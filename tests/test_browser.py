@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import random
 import re
-import socket
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from app.core.config import Settings
 from app.core.domain import Scores
@@ -30,6 +27,7 @@ from app.main import create_app
 from app.tenancy.keys import create_key
 from scripts.demo_data import seed
 from tests.conftest import FakeClassifier, make_scores
+from tests.live_server import free_socket, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -101,31 +99,12 @@ class Console:
         return self.errors + console
 
 
-def free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @contextmanager
 def running(settings: Settings) -> Iterator[Server]:
     """A real uvicorn on a free loopback port, the fake model behind it."""
     app = create_app(settings, classifier=KeywordClassifier())
-    sock = free_socket()
-    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield Server(f"http://127.0.0.1:{sock.getsockname()[1]}", app)
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    with serving(app) as port:
+        yield Server(f"http://127.0.0.1:{port}", app)
 
 
 @pytest.fixture(scope="module")

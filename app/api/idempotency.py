@@ -136,7 +136,8 @@ class IdempotencyMiddleware:
         # Shielded: a cancelled request must still settle its key one way or the other.
         with anyio.CancelScope(shield=True):
             try:
-                if answer is None or answer.status >= 500:
+                # A 429 asks the client to retry later: the retry must do the work, not replay it.
+                if answer is None or answer.status >= 500 or answer.status == 429:
                     await anyio.to_thread.run_sync(store.release, claim)
                 else:
                     await anyio.to_thread.run_sync(store.complete, claim, answer)

@@ -18,6 +18,9 @@ log = logging.getLogger("triage.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 REQUEST_ID_HEADER = "x-request-id"
 TIMEOUT = "timeout"
+# A refused body up to this size (or ten times the limit) is read to its end, so that the
+# client can read the 413; see _drain.
+DRAIN_BYTES = 16_000_000
 
 
 class RequestContextMiddleware:
@@ -54,8 +57,13 @@ class RequestContextMiddleware:
             declared = 0
         if declared > self.max_body_bytes:
             await self._refuse(send_with_id, request_id)
+            if declared <= self.drain_limit:
+                await _drain(receive, self.drain_limit)
         else:
-            await self.app(scope, self._limited(receive), send_with_id)
+            limited, over = self._limited(receive)
+            await self.app(scope, limited, send_with_id)
+            if over():
+                await _drain(receive, self.drain_limit)
         log.info(
             "request",
             extra={
@@ -67,22 +75,30 @@ class RequestContextMiddleware:
             },
         )
 
-    def _limited(self, receive: Receive) -> Receive:
+    @property
+    def drain_limit(self) -> int:
+        """How much of a refused body is read and dropped so the client can read the 413."""
+        return max(DRAIN_BYTES, 10 * self.max_body_bytes)
+
+    def _limited(self, receive: Receive) -> tuple[Receive, Callable[[], bool]]:
         # A chunked body has no Content-Length: count what arrives instead.
         seen = 0
+        refused = False
 
         async def receive_limited() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                if seen > self.max_body_bytes and message.get("more_body", False):
+                    refused = True
                 if seen > self.max_body_bytes:
                     raise PayloadTooLargeError(
                         f"request body is larger than {self.max_body_bytes} bytes"
                     )
             return message
 
-        return receive_limited
+        return receive_limited, lambda: refused
 
     async def _refuse(self, send: Send, request_id: str) -> None:
         await send_problem(
@@ -92,6 +108,24 @@ class RequestContextMiddleware:
             f"request body is larger than {self.max_body_bytes} bytes",
             request_id,
         )
+
+
+async def _drain(receive: Receive, limit: int) -> None:
+    """Read and drop the rest of a refused body, up to `limit` bytes.
+
+    The server answers 413 while the client is still sending; closing then resets the
+    connection, and a client that writes its whole body before reading (Python's
+    http.client, many SDKs) sees the reset instead of the answer. Beyond the limit the
+    connection is closed after all: reading gigabytes to be polite is a cost of its own.
+    """
+    read = 0
+    while read <= limit:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        read += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 class TimeoutMiddleware:

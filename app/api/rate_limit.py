@@ -1,19 +1,25 @@
-"""Per-key rate limits: a token bucket per API key (else per client address), 429 when empty.
+"""Per-key budgets of work: a token bucket per API key (else per client address), 429 when
+empty. A request costs one token on arrival; a batch pays one more per extra message once
+parsed (`charge_work`), so a batch of 32 costs what 32 single calls cost.
 
 With `TRIAGE_REDIS_URL` set the buckets live in Redis, so every worker process and replica
-draws from the same one; otherwise each process keeps its own in memory.
+draws from the same one; otherwise each process keeps its own in memory. With auth off,
+loopback clients are not limited unless `TRIAGE_RATE_LIMIT_LOOPBACK` is set.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 
+from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.deps import services_of, started_services
 from app.api.problems import send_problem
+from app.core.errors import RateLimitedError
 
 log = logging.getLogger("triage.rate_limit")
 # Probes and scrapes must keep working for a client that has spent its budget.
@@ -35,6 +41,37 @@ def bucket_of(scope: Scope) -> str:
     return "addr:" + (client[0] if client else "unknown")
 
 
+def exempt(scope: Scope) -> bool:
+    """Whether this request spends no budget: probes, and local clients while auth is off."""
+    if scope["path"] in EXEMPT_PATHS:
+        return True
+    services = started_services(scope["app"])
+    settings = services.settings if services else None
+    if settings is None or settings.auth or settings.rate_limit_loopback:
+        return False
+    client = scope.get("client")
+    try:
+        return bool(client) and ipaddress.ip_address(client[0]).is_loopback
+    except ValueError:  # a test client or a unix socket names no address
+        return False
+
+
+async def charge_work(request: Request, extra: int) -> None:
+    """Spend `extra` more tokens for a request doing more than one message's work."""
+    services = started_services(request.app)
+    limiter = services.rate_limiter if services else None
+    if extra < 1 or limiter is None or exempt(request.scope):
+        return
+    wait = await limiter.take(bucket_of(request.scope), extra)
+    if wait:
+        services_of(request.app).metrics.rate_limited.inc()
+        seconds = max(1, math.ceil(wait))
+        raise RateLimitedError(
+            f"this batch needs more of the budget than is left; retry in {seconds} s",
+            retry_after_s=seconds,
+        )
+
+
 class RateLimitMiddleware:
     """Answers 429 with Retry-After, before any parsing, once a bucket is empty."""
 
@@ -42,7 +79,7 @@ class RateLimitMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+        if scope["type"] != "http" or exempt(scope):
             await self.app(scope, receive, send)
             return
         # Made in the lifespan: a Redis client belongs to the event loop that serves.

@@ -95,10 +95,16 @@ class Settings(BaseSettings):
     score_cache_size: int = Field(4096, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
-    # Limits. Requests per minute per API key (else per client address), with bursts of up to
-    # rate_limit_burst; 0 turns limiting off. With redis_url every worker shares the buckets.
-    rate_limit_per_minute: int = Field(600, ge=0)
-    rate_limit_burst: int = Field(100, ge=1)
+    # Limits. A budget of work per API key (else per client address): each request costs one,
+    # a batch one per message, refilled at rate_limit_per_minute and saved up to
+    # rate_limit_burst; 0 turns limiting off. With redis_url every worker shares the budgets.
+    # Sized for a helpdesk's traffic with room for backlogs: the service answers a few
+    # hundred messages a second on two cores.
+    rate_limit_per_minute: int = Field(12_000, ge=0)
+    rate_limit_burst: int = Field(2_000, ge=1)
+    # With auth off, clients on this machine (loopback) are not limited: they are the
+    # operator's own scripts. Set true when a proxy on the same host forwards outside traffic.
+    rate_limit_loopback: bool = False
     redis_url: str | None = None
     # A request still running after this long is answered 503 `timeout`.
     request_timeout_s: float = Field(10.0, gt=0, le=600)

@@ -9,7 +9,8 @@
     ├── NotFoundError         404  not_found
     ├── CredentialsInQueryError 400 credentials_in_query
     ├── UnauthorizedError     401  unauthorized        (with WWW-Authenticate)
-    └── ForbiddenError        403  forbidden
+    ├── ForbiddenError        403  forbidden
+    └── RateLimitedError      429  rate_limited        (with Retry-After)
 
 Domain code raises these; one handler in app.main turns them into the error body.
 """
@@ -85,6 +86,21 @@ class UnauthorizedError(TriageError):
 class ForbiddenError(TriageError):
     status = 403
     code = "forbidden"
+
+
+class RateLimitedError(TriageError):
+    """The caller's budget cannot pay for this much work now (a large batch)."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_s)}
 
 
 class StoreUnavailableError(TriageError):

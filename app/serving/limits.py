@@ -26,11 +26,13 @@ _SWEEP_SECONDS = 60.0
 _REDIS_TIMEOUT_S = 0.5
 
 
-# KEYS[1]: the bucket; ARGV: tokens per second, capacity. Returns the seconds to wait for a
-# token, "0" when one was taken. Redis's clock, so that hosts with skewed clocks agree.
+# KEYS[1]: the bucket; ARGV: tokens per second, capacity, cost. Returns the seconds to wait
+# for `cost` tokens, "0" when they were taken. Redis's clock, so that hosts with skewed
+# clocks agree.
 _TAKE = """
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -38,7 +40,7 @@ local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+if tokens >= cost then tokens = tokens - cost else wait = (cost - tokens) / rate end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return tostring(wait)
@@ -46,8 +48,11 @@ return tostring(wait)
 
 
 class RateLimiter(Protocol):
-    async def take(self, key: str) -> float:
-        """Take a token from `key`'s bucket: 0 when allowed, else seconds until one is free."""
+    async def take(self, key: str, cost: int = 1) -> float:
+        """Take `cost` tokens from `key`'s bucket: 0 when allowed, else seconds until free.
+
+        A cost above the bucket's size is charged as a full bucket, so a large batch waits
+        for the bucket to fill rather than forever."""
         ...
 
     async def close(self) -> None: ...
@@ -65,16 +70,17 @@ class MemoryRateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, at)
         self._swept = clock()
 
-    async def take(self, key: str) -> float:
+    async def take(self, key: str, cost: int = 1) -> float:
         # No await inside: on the event loop this read-modify-write cannot interleave.
+        cost_ = min(float(cost), self.burst)
         now = self._clock()
         tokens, at = self._buckets.get(key, (self.burst, now))
         tokens = min(self.burst, tokens + (now - at) * self.rate)
         wait = 0.0
-        if tokens >= 1:
-            tokens -= 1
+        if tokens >= cost_:
+            tokens -= cost_
         else:
-            wait = (1 - tokens) / self.rate
+            wait = (cost_ - tokens) / self.rate
         self._buckets[key] = (tokens, now)
         if now - self._swept > _SWEEP_SECONDS:
             self._sweep(now)
@@ -114,9 +120,12 @@ class RedisRateLimiter:
         )
         return cls(client, **kwargs)
 
-    async def take(self, key: str) -> float:
+    async def take(self, key: str, cost: int = 1) -> float:
+        cost_ = min(cost, self.burst)
         try:
-            wait = float(await self._script(keys=[self.prefix + key], args=[self.rate, self.burst]))
+            wait = float(
+                await self._script(keys=[self.prefix + key], args=[self.rate, self.burst, cost_])
+            )
         except RedisError as exc:
             # Fail open: a limiter outage must not take triage down with it.
             if not self._failing:

@@ -213,3 +213,90 @@ def test_two_apps_on_one_redis_share_the_budget(tmp_path: Path) -> None:
             for client in (first, second, first)
         ]
     assert codes == [200, 200, 429]
+
+
+# --- budgets that count work, and the first day on one machine --------------------------
+
+
+def test_a_large_cost_takes_that_many_tokens_and_waits_for_them() -> None:
+    clock = Clock()
+    limiter = MemoryRateLimiter(per_minute=60, burst=40, clock=clock)
+
+    async def run() -> list[float]:
+        return [await limiter.take("a", 32), await limiter.take("a", 32)]
+
+    first, second = asyncio.run(run())
+    assert first == 0
+    assert second == pytest.approx(24.0)  # 8 tokens left, 24 more at one a second
+
+
+def test_a_redis_bucket_charges_the_cost_too() -> None:
+    limiter = RedisRateLimiter.from_url(
+        REDIS_URL, per_minute=60, burst=40, prefix=f"t:{uuid.uuid4()}:"
+    )
+
+    async def run() -> list[float]:
+        try:
+            return [await limiter.take("a", 32), await limiter.take("a", 32)]
+        finally:
+            await limiter.close()
+
+    first, second = asyncio.run(run())
+    assert first == 0 and second > 20
+
+
+def batch(n: int) -> dict:
+    return {"items": [{"text": f"message {i}"} for i in range(n)]}
+
+
+def test_a_batch_spends_one_token_per_message(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", rate_limit_per_minute=60, rate_limit_burst=40)
+    with TestClient(create_app(settings, classifier=FakeClassifier())) as client:
+        assert client.post("/v1/triage/batch", json=batch(32)).status_code == 200
+        refused = client.post("/v1/triage/batch", json=batch(32))
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "rate_limited"
+        assert int(refused.headers["retry-after"]) >= 20
+        # Single calls still fit in what is left.
+        assert client.post("/v1/triage", json={"text": "hi"}).status_code == 200
+
+
+def test_a_refused_batch_with_an_idempotency_key_is_done_on_retry(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", rate_limit_per_minute=60, rate_limit_burst=40)
+    with TestClient(create_app(settings, classifier=FakeClassifier())) as client:
+        client.post("/v1/triage/batch", json=batch(32))
+        key = {"Idempotency-Key": f"k-{uuid.uuid4()}"}
+        assert client.post("/v1/triage/batch", json=batch(32), headers=key).status_code == 429
+    # A fresh budget (as after Retry-After): the same key does the work, no replayed 429.
+    with TestClient(create_app(settings, classifier=FakeClassifier())) as client:
+        assert client.post("/v1/triage/batch", json=batch(32), headers=key).status_code == 200
+
+
+def test_a_local_backlog_with_auth_off_is_never_refused(tmp_path: Path) -> None:
+    # The first-day case: one script on the same machine, 148 batches of 32 back to back.
+    settings = Settings(data_dir=tmp_path / "data")
+    app = create_app(settings, classifier=FakeClassifier())
+    with TestClient(app, client=("127.0.0.1", 50000)) as client:
+        codes = {client.post("/v1/triage/batch", json=batch(32)).status_code for _ in range(148)}
+    assert codes == {200}
+
+
+def test_loopback_is_limited_when_the_operator_asks(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        rate_limit_per_minute=60,
+        rate_limit_burst=2,
+        rate_limit_loopback=True,
+    )
+    with TestClient(
+        create_app(settings, classifier=FakeClassifier()), client=("127.0.0.1", 1)
+    ) as client:
+        codes = [client.post("/v1/triage", json={"text": "hi"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_the_defaults_fit_a_helpdesk_and_count_messages() -> None:
+    settings = Settings()
+    assert settings.rate_limit_per_minute >= 6_000  # at least 100 messages a second per key
+    assert settings.rate_limit_burst >= 64 * 16  # sixteen full batches at once
+    assert settings.rate_limit_loopback is False

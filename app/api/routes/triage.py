@@ -9,6 +9,7 @@ from app.api.auth import ServiceDep, service_only
 from app.api.deps import EngineDep, request_id_of, services_of
 from app.api.idempotency import IDEMPOTENCY_STATUSES, IDEMPOTENT
 from app.api.problems import error_responses, item_error
+from app.api.rate_limit import charge_work
 from app.api.schemas import (
     BatchItemError,
     BatchRequest,
@@ -59,6 +60,8 @@ async def triage_batch(
     body: BatchRequest, request: Request, engine: EngineDep, principal: ServiceDep
 ) -> BatchResponse:
     """Triage up to 64 messages in one call; a bad item gets its own error, in its place."""
+    # The budget counts messages: the call paid for one on arrival, the rest is paid here.
+    await charge_work(request, len(body.items) - 1)
     request_id = request_id_of(request)
     results: list[TriageResponse | BatchItemError | None] = [None] * len(body.items)
     valid: list[tuple[int, TriageRequest]] = []
