@@ -25,6 +25,8 @@ log = logging.getLogger("triage.rate_limit")
 # Probes and scrapes must keep working for a client that has spent its budget.
 EXEMPT_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
 RATE_LIMITED = "rate_limited"
+WEBHOOK_PREFIX = "/v1/webhooks/"
+WEBHOOK_GUARD_COST = 0.1
 
 
 def bucket_of(scope: Scope) -> str:
@@ -58,17 +60,30 @@ def exempt(scope: Scope) -> bool:
 
 async def charge_work(request: Request, extra: int) -> None:
     """Spend `extra` more tokens for a request doing more than one message's work."""
+    if extra >= 1:
+        await _spend(request, bucket_of(request.scope), extra, "this batch needs more")
+
+
+async def charge_tenant(request: Request, tenant_id: str) -> None:
+    """Spend a verified webhook delivery from its tenant's budget, whoever sent it.
+
+    A busy helpdesk sends from a few addresses shared by many of its customers; once the
+    signature proves whose delivery it is, the tenant's budget is the one that counts.
+    """
+    await _spend(request, f"tenant:{tenant_id}:webhooks", 1, "this tenant's webhooks need more")
+
+
+async def _spend(request: Request, bucket: str, cost: float, what: str) -> None:
     services = started_services(request.app)
     limiter = services.rate_limiter if services else None
-    if extra < 1 or limiter is None or exempt(request.scope):
+    if limiter is None or exempt(request.scope):
         return
-    wait = await limiter.take(bucket_of(request.scope), extra)
+    wait = await limiter.take(bucket, cost)
     if wait:
         services_of(request.app).metrics.rate_limited.inc()
         seconds = max(1, math.ceil(wait))
         raise RateLimitedError(
-            f"this batch needs more of the budget than is left; retry in {seconds} s",
-            retry_after_s=seconds,
+            f"{what} of the budget than is left; retry in {seconds} s", retry_after_s=seconds
         )
 
 
@@ -85,7 +100,11 @@ class RateLimitMiddleware:
         # Made in the lifespan: a Redis client belongs to the event loop that serves.
         services = started_services(scope["app"])
         limiter = services.rate_limiter if services else None
-        if limiter is None or not (wait := await limiter.take(bucket_of(scope))):
+        # A webhook carries no key: its address pays only a tenth until the route has checked
+        # the signature and charged the tenant (charge_tenant), so an unsigned flood from one
+        # address is still cut off while a helpdesk's shared addresses are not.
+        cost = WEBHOOK_GUARD_COST if scope["path"].startswith(WEBHOOK_PREFIX) else 1
+        if limiter is None or not (wait := await limiter.take(bucket_of(scope), cost)):
             await self.app(scope, receive, send)
             return
         services_of(scope["app"]).metrics.rate_limited.inc()

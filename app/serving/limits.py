@@ -48,7 +48,7 @@ return tostring(wait)
 
 
 class RateLimiter(Protocol):
-    async def take(self, key: str, cost: int = 1) -> float:
+    async def take(self, key: str, cost: float = 1) -> float:
         """Take `cost` tokens from `key`'s bucket: 0 when allowed, else seconds until free.
 
         A cost above the bucket's size is charged as a full bucket, so a large batch waits
@@ -70,7 +70,7 @@ class MemoryRateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, at)
         self._swept = clock()
 
-    async def take(self, key: str, cost: int = 1) -> float:
+    async def take(self, key: str, cost: float = 1) -> float:
         # No await inside: on the event loop this read-modify-write cannot interleave.
         cost_ = min(float(cost), self.burst)
         now = self._clock()
@@ -120,7 +120,7 @@ class RedisRateLimiter:
         )
         return cls(client, **kwargs)
 
-    async def take(self, key: str, cost: int = 1) -> float:
+    async def take(self, key: str, cost: float = 1) -> float:
         cost_ = min(cost, self.burst)
         try:
             wait = float(

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from app.api.auth import Principal, PrincipalDep
 from app.api.deps import services_of
 from app.api.problems import error_responses
+from app.api.rate_limit import charge_tenant
 from app.core.errors import AdminOnlyError, IntegrationNotFoundError
 from app.webhooks.events import PLATFORMS, Platform, parse_event
 from app.webhooks.integrations import Integration, base_url_for, check_credentials
@@ -81,6 +82,7 @@ async def receive(platform: str, tenant_id: str, request: Request, store: StoreD
     now = datetime.now(UTC)
     window = timedelta(seconds=settings.webhook_replay_window_seconds)
     verify_delivery(name, integration.secret, body, request.headers, now=now, window=window)
+    await charge_tenant(request, tenant_id)
     challenge = request.headers.get("x-front-challenge")
     if name == "front" and challenge:
         return JSONResponse(FrontChallenge(challenge=challenge).model_dump())
