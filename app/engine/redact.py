@@ -1,8 +1,16 @@
-"""Masks emails, payment cards and phone numbers in a message before it is stored."""
+"""Masks emails, payment cards and phone numbers in a message before it is stored.
+
+Phone numbers are found twice: by shape (international, trunk-prefixed and North American
+forms, written with their usual separators), then by libphonenumber's data for the national
+forms a shape cannot tell from an order number ("7700 900123", "612345678"): those count
+only when the words before them say it is a phone number, or when they carry a trunk prefix.
+"""
 
 from __future__ import annotations
 
 import re
+
+import phonenumbers
 
 # Starting only where a token starts keeps the scan linear on long runs of word characters.
 _EMAIL = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -28,7 +36,56 @@ def redact(text: str) -> str:
     text = _EMAIL.sub("[email]", text)
     # Cards first: a card number would otherwise pass for a long phone number.
     text = _RUN.sub(_mask_cards, text)
-    return _RUN.sub(_mask_phones, text)
+    text = _RUN.sub(_mask_phones, text)
+    return _mask_national_numbers(text)
+
+
+# The regions whose national numbering libphonenumber checks a number against: where the
+# service's customers most often write from. A number valid in any of them can be masked.
+PHONE_REGIONS = ("US", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "IN", "AU", "CA", "BR")
+# Seven or more digits in a row, allowing the usual separators: the only text worth the
+# slower libphonenumber scan.
+_LONG_DIGITS = re.compile(r"[0-9](?:[ ./\-]?[0-9]){6,}")
+# Words that introduce a phone number; and those that introduce an id that merely looks like one.
+_PHONE_CUE = re.compile(
+    r"\b(?:call|calling|phone|tel|telephone|mobile|cell|cellphone|ring|whatsapp|text|sms|fax"
+    r"|reach|contact|number|no|nr|num)\b[^0-9\n]{0,20}$",
+    re.IGNORECASE,
+)
+_PHONE_AFTER = re.compile(
+    r"\s*(?:is|was|:)?\s*(?:my|our|the)?\s*(?:mobile|cell|phone|number|tel|whatsapp)\b",
+    re.IGNORECASE,
+)
+_ID_CUE = re.compile(
+    r"\b(?:order|ticket|case|account|acct|reference|ref|invoice|booking|tracking|policy"
+    r"|member|membership|customer|serial|claim|confirmation|transaction|id|iban|sort code)"
+    r"\b[^0-9\n]{0,20}$",
+    re.IGNORECASE,
+)
+
+
+def _mask_national_numbers(text: str) -> str:
+    if not _LONG_DIGITS.search(text):
+        return text
+    spans: list[tuple[int, int]] = []
+    for region in PHONE_REGIONS:
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.VALID
+        )
+        for match in matcher:
+            start, end = match.start, match.end
+            if any(start < e and s < end for s, e in spans):
+                continue
+            before = text[max(0, start - 40) : start]
+            # An id, or a date followed by a count ("01.02.2024 5 days"), is not a phone.
+            if _ID_CUE.search(before) or _DATE.search(match.raw_string):
+                continue
+            cued = _PHONE_CUE.search(before) or _PHONE_AFTER.match(text, end)
+            if match.raw_string.startswith(("0", "+", "(0")) or cued:
+                spans.append((start, end))
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + "[phone]" + text[end:]
+    return text
 
 
 def _luhn_valid(digits: str) -> bool:

@@ -45,6 +45,14 @@ from app.engine.redact import redact
         ("at 10:30 0612345678", "at 10:30 [phone]"),
         ("+33 6 12 34 56 78 (0612345678)", "[phone] [phone]"),
         ("555 123 4567 12.50", "[phone] 12.50"),
+        # National numbers with no 0 or +, known from libphonenumber's data and the words
+        # around them; and two numbers side by side with no space between.
+        ("call 7700 900123 today", "call [phone] today"),
+        ("my number is 612345678", "my number is [phone]"),
+        ("call 2025550143 now", "call [phone] now"),
+        ("ring me on 98765 43210", "ring me on [phone]"),
+        ("9876543210 is my mobile", "[phone] is my mobile"),
+        ("0612345678/0698765432", "[phone]/[phone]"),
         # A card is masked as a card, not as a long phone number.
         ("0049 4111 1111 1111 1111", "0049 [card]"),
     ],
@@ -58,6 +66,7 @@ def test_masks(text: str, expected: str) -> None:
     [
         "Where is order #123456?",
         "order 123456789 and ticket 4711",
+        "order number 7700900123 and account 2025550143",
         "I paid $1,234.56, then €1.234,56 and 1 234,56 € and 1 234 567.89 EUR",
         "12 345 678 901,00 € is too much",
         "on 2024-01-15 at 10:30, or 15/01/2024, or 15.01.2024 10:30",
