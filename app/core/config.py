@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     # (postgresql+psycopg://... for several replicas).
     data_dir: Path = Path("data")
     database_url: str | None = None
+    # Keys for secrets at rest (helpdesk webhook secrets and credentials), Fernet, comma-
+    # separated: the first encrypts, all decrypt (rotation). Or a file with one a line.
+    # Neither: one is generated into data_dir/secret-keys (owner-only) on first use.
+    secret_keys: str | None = Field(None, repr=False)
+    secret_keys_file: Path | None = None
     # What is kept of each message: "redacted" text (emails, phones, cards masked) or "none".
     store_text: Literal["redacted", "none"] = "redacted"
     retention_days: int = Field(90, ge=1)

@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 from app.core.config import Settings
 from app.core.errors import StoreUnavailableError
 from app.engine.triage import TriageInput, TriageResult
+from app.store.secrets import SecretBox
 from app.webhooks.plan import WritebackPlan, plan_for
 from app.webhooks.store import Delivery, Status, WebhookStore
 from app.webhooks.writeback import CLIENTS, Rejected, RetryLater
@@ -227,7 +228,11 @@ def start_webhooks(
     ready: Callable[[], bool],
 ) -> Webhooks:
     """Open the webhook store and start the worker, which triages through `triage`."""
-    store = WebhookStore(settings.database_url or "sqlite:///", data_dir=settings.data_dir)
+    store = WebhookStore(
+        settings.database_url or "sqlite:///",
+        data_dir=settings.data_dir,
+        box=SecretBox.from_settings(settings),
+    )
     worker = WebhookWorker(store, settings, triage=triage, ready=ready)
     worker.start()
     return Webhooks(store, worker)

@@ -9,14 +9,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
 from app.core.errors import StoreUnavailableError
+from app.store.secrets import SecretBox, SecretKeyError
 from app.webhooks.events import TicketEvent
 from app.webhooks.integrations import Integration
 from app.webhooks.plan import WritebackPlan
 from app.webhooks.store import WebhookStore
 from tests.conftest import POSTGRES_URL
+
+KEY = Fernet.generate_key().decode()
 
 T0 = datetime(2030, 1, 1, 12, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
@@ -27,7 +31,7 @@ PLAN = WritebackPlan(("t__type__angry",), ("t__type__neutral",), "high", "note")
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WebhookStore]:
     url = "sqlite:///" if request.param == "sqlite" else POSTGRES_URL
-    opened = WebhookStore(url, data_dir=tmp_path / "data")
+    opened = WebhookStore(url, data_dir=tmp_path / "data", box=SecretBox([KEY]))
     yield opened
     opened.close()
     if request.param == "postgresql":  # the shared database keeps no test's rows
@@ -65,6 +69,66 @@ def test_integrations_round_trip_per_tenant(store: WebhookStore, tenant: str) ->
     assert store.integration(tenant, "front") is None
     assert store.integration(tenant + "-other", "zendesk") is None
     assert store.integrations(tenant) == [saved]
+
+
+def raw_rows(store: WebhookStore, tenant: str) -> list[str]:
+    """The integration rows as the database holds them, every column as text."""
+    with store._engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT * FROM integrations WHERE tenant_id = :t"), {"t": tenant}
+        ).all()
+    return [" ".join(str(value) for value in row) for row in rows]
+
+
+def test_secrets_and_credentials_are_encrypted_at_rest(store: WebhookStore, tenant: str) -> None:
+    store.put_integration(integration(tenant, secret="whsec_TOPSECRET_42"))
+    [row] = raw_rows(store, tenant)
+    for secret in ("whsec_TOPSECRET_42", "a@b.c", "tok"):
+        assert secret not in row
+    assert store.integration(tenant, "zendesk").secret == "whsec_TOPSECRET_42"
+
+
+def test_a_new_key_first_rotates_every_row_and_the_old_key_can_then_go(
+    tmp_path: Path, tenant: str
+) -> None:
+    old, new = KEY, Fernet.generate_key().decode()
+    first = WebhookStore("sqlite:///", data_dir=tmp_path, box=SecretBox([old]))
+    first.put_integration(integration(tenant))
+    first.close()
+    rotating = WebhookStore("sqlite:///", data_dir=tmp_path, box=SecretBox([new, old]))
+    assert rotating.integration(tenant, "zendesk") == integration(tenant)  # re-sealed on open
+    rotating.close()
+    only_new = WebhookStore("sqlite:///", data_dir=tmp_path, box=SecretBox([new]))
+    assert only_new.integration(tenant, "zendesk") == integration(tenant)
+    only_new.close()
+
+
+def test_a_plain_row_from_an_older_release_is_sealed_at_start(tmp_path: Path, tenant: str) -> None:
+    store = WebhookStore("sqlite:///", data_dir=tmp_path, box=SecretBox([KEY]))
+    store.put_integration(integration(tenant))
+    with store._engine.begin() as conn:  # as a release before encryption left it
+        conn.execute(
+            text("UPDATE integrations SET secret = :s, credentials = :c WHERE tenant_id = :t"),
+            {"s": "plain-secret", "c": '{"email": "a@b.c", "api_token": "tok"}', "t": tenant},
+        )
+    store.close()
+    reopened = WebhookStore("sqlite:///", data_dir=tmp_path, box=SecretBox([KEY]))
+    assert reopened.integration(tenant, "zendesk").secret == "plain-secret"
+    [row] = raw_rows(reopened, tenant)
+    assert "plain-secret" not in row and "tok" not in row
+    reopened.close()
+
+
+def test_a_secret_without_its_key_is_a_clear_error(tmp_path: Path, tenant: str) -> None:
+    store = WebhookStore("sqlite:///", data_dir=tmp_path, box=SecretBox([KEY]))
+    store.put_integration(integration(tenant))
+    store.close()
+    wrong = WebhookStore(
+        "sqlite:///", data_dir=tmp_path, box=SecretBox([Fernet.generate_key().decode()])
+    )
+    with pytest.raises(SecretKeyError, match="TRIAGE_SECRET_KEYS"):
+        wrong.integration(tenant, "zendesk")
+    wrong.close()
 
 
 def test_replacing_an_integration_keeps_its_creation_time(store: WebhookStore, tenant: str) -> None:
@@ -154,7 +218,9 @@ def test_concurrent_claims_never_share_a_delivery(store: WebhookStore, tenant: s
 
 def test_an_unreachable_database_is_unavailable(tmp_path: Path) -> None:
     down = WebhookStore(
-        "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2", data_dir=tmp_path
+        "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2",
+        data_dir=tmp_path,
+        box=SecretBox([KEY]),
     )
     with pytest.raises(StoreUnavailableError) as raised:
         down.integration("t", "zendesk")
