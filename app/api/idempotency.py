@@ -9,11 +9,14 @@ and replicas, and expire after `idempotency_ttl_hours`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.auth import PrincipalDep
@@ -22,12 +25,15 @@ from app.core.errors import (
     StoreUnavailableError,
 )
 from app.store.db import IDEMPOTENCY_KEY_LENGTH
-from app.store.idempotency import HEADER, Claim, StoredResponse, fingerprint
+from app.store.idempotency import HEADER, Claim, IdempotencyStore, StoredResponse, fingerprint
 
 T = TypeVar("T")
 log = logging.getLogger("triage.idempotency")
 REPLAYED_HEADER = "Idempotent-Replayed"
 _CLAIM = "idempotency_claim"  # where the dependency leaves its claim for the middleware
+# Set when the request was cut off while its work goes on: the work settles the key itself.
+_DEFERRED = "idempotency_deferred"
+_settling: set[asyncio.Task[None]] = set()  # background settlements, kept from the GC
 
 
 class Replay(Exception):
@@ -74,6 +80,57 @@ async def idempotent(
 
 
 IDEMPOTENT = Depends(idempotent)
+
+
+async def settled_by_the_work(
+    request: Request, work: Awaitable[T], respond: Callable[[T], BaseModel]
+) -> T:
+    """Await the route's work; if the request is cut off (its timeout) while it holds a key,
+    the work goes on and its answer, `respond(result)`, is stored for the key when it ends.
+
+    Without this the timeout would free the key while a batch still stores the turn, and a
+    retry would do the work, and store the turn, a second time. With it, a retry finds the
+    key in flight (409) until the work ends, then gets its answer replayed.
+    """
+    claim: Claim | None = getattr(request.state, _CLAIM, None)
+    if claim is None:
+        return await work
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        setattr(request.state, _DEFERRED, True)
+        store = services_of(request.app).idempotency
+
+        def settle(finished: asyncio.Future[T]) -> None:
+            later = asyncio.get_running_loop().create_task(
+                _settle_later(store, claim, finished, respond)
+            )
+            _settling.add(later)
+            later.add_done_callback(_settling.discard)
+
+        task.add_done_callback(settle)
+        raise
+
+
+async def _settle_later(
+    store: IdempotencyStore,
+    claim: Claim,
+    finished: asyncio.Future[T],
+    respond: Callable[[T], BaseModel],
+) -> None:
+    try:
+        body = respond(finished.result()).model_dump_json().encode()
+    except Exception:  # the work failed after its caller left: a retry does it again
+        await anyio.to_thread.run_sync(store.release, claim)
+        return
+    answer = StoredResponse(200, "application/json", body)
+    try:
+        await anyio.to_thread.run_sync(store.complete, claim, answer)
+    except StoreUnavailableError:
+        log.warning("idempotency key not settled: database unavailable")
+
+
 # The statuses a keyed route adds to its OpenAPI responses.
 IDEMPOTENCY_STATUSES = (409, 422, 503)
 
@@ -129,7 +186,7 @@ class IdempotencyMiddleware:
     async def _settle(self, scope: Scope, held: list[Message] | None) -> None:
         """Store the held answer, or give the key up when there is none worth keeping."""
         claim = _claim_of(scope)
-        if claim is None:
+        if claim is None or scope.get("state", {}).get(_DEFERRED):
             return
         store = services_of(scope["app"]).idempotency
         answer = _answer(held) if held else None

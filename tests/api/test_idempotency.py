@@ -321,3 +321,30 @@ def test_without_the_database_a_keyed_request_is_503_and_an_unkeyed_one_answers(
     assert refused.status_code == 503
     assert refused.json()["code"] == "store_unavailable"
     assert answered.status_code == 200
+
+
+# --- the timeout race ----------------------------------------------------------------------
+
+
+def test_a_retry_after_a_timeout_never_stores_the_turn_twice(tmp_path: Path) -> None:
+    """The first attempt times out while its batch still runs and stores the turn: the retry
+    finds the key in flight, then replays the answer the batch produced."""
+    settings = Settings(data_dir=tmp_path / "data", request_timeout_s=0.3)
+    classifier = SlowClassifier(1.2)
+    body = {"text": "Where is my parcel?", "conversation_id": "race-1"}
+    key = {"Idempotency-Key": "race-key-1"}
+    with TestClient(create_app(settings, classifier=classifier)) as client:
+        first = client.post("/v1/triage", json=body, headers=key)
+        assert first.status_code == 503 and first.json()["code"] == "timeout"
+        early = client.post("/v1/triage", json=body, headers=key)
+        assert early.status_code == 409  # the first attempt's batch is still running
+        deadline = time.monotonic() + 15
+        while True:
+            retry = client.post("/v1/triage", json=body, headers=key)
+            if retry.status_code != 409 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert retry.status_code == 200
+        assert retry.headers["idempotent-replayed"] == "true"
+        turns = client.get("/v1/conversations/race-1").json()["turns"]
+        assert len(turns) == 1
