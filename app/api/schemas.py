@@ -217,6 +217,16 @@ class TriageResponse(BaseModel):
         description="Specifics found in the message: amounts, dates, times, durations, "
         "order or ticket numbers, named people, deadlines.",
     )
+    language: str | None = Field(
+        None,
+        description="ISO 639-1 code of the message's language; null when it is too short to "
+        "tell (read as English).",
+    )
+    language_supported: bool = Field(
+        True,
+        description="false for a language the model was not trained on (only English is): "
+        "the sentiment confidence is then low and triggers come only from patterns.",
+    )
     root_cause: RootCauseOut | None = Field(..., description="Why the customer is upset.")
     customer_type: CustomerTypeOut
     intensity: float = Field(..., ge=0, le=1)
@@ -417,6 +427,10 @@ class ScreenResponse(BaseModel):
     triggers: list[TriggerOut]
     customer_type: CustomerType
     sentiment: SentimentLabel
+    language: str | None = Field(None, description="ISO 639-1, or null when too short to tell.")
+    language_supported: bool = Field(
+        True, description="false when the model was not trained on the message's language."
+    )
     suggestions: list[SuggestionOut] | None = Field(
         None, description="Replies to offer the agent, in playbook order; only when suggest=true."
     )

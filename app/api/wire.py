@@ -86,6 +86,8 @@ def to_response(result: TriageResult, engine: TriageEngine, request_id: str) -> 
         asked=list(result.asked),
         route=result.route,
         facts=[FactOut(kind=f.kind, text=f.text, start=f.start, end=f.end) for f in result.facts],
+        language=result.language.code,
+        language_supported=result.language.supported,
         root_cause=(
             RootCauseOut(label=result.root_cause.label, scores=result.root_cause.scores)
             if result.root_cause

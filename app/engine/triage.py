@@ -32,6 +32,7 @@ from app.core.labels import (
 )
 from app.engine import customer_type, escalation
 from app.engine.cues import read_cues
+from app.engine.language import ENGLISH, MessageLanguage, language_of
 from app.engine.memory import ConversationContext, ConversationMemory, PastTurn, TurnToKeep
 from app.engine.model_triggers import TriggerRule, message_triggers, rules_from
 from app.engine.requests import requests_asked, route_of
@@ -76,6 +77,7 @@ class Screening:
     escalation: Escalation
     asked: tuple[RequestLabel, ...] = ()
     route: Route | None = None
+    language: MessageLanguage = ENGLISH
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +101,25 @@ class TriageResult:
     asked: tuple[RequestLabel, ...] = ()  # the requests the playbook answers
     route: Route | None = None
     facts: tuple[Fact, ...] = ()
+    language: MessageLanguage = ENGLISH
 
 
-def sentiment_of(scores: Scores, thresholds: Thresholds) -> Sentiment:
-    """The sentiment label, its signed score, and the 5-point scale helpdesks show."""
+def sentiment_of(
+    scores: Scores, thresholds: Thresholds, language: MessageLanguage = ENGLISH
+) -> Sentiment:
+    """The sentiment label, its signed score, and the 5-point scale helpdesks show.
+
+    In a language the model was not trained on, the confidence is "low" whatever the scores.
+    """
     probabilities = {label: round(scores.sentiment[label], 4) for label in SENTIMENT_LABELS}
     label = max(SENTIMENT_LABELS, key=lambda s: scores.sentiment[s])
     score = round(scores.sentiment["positive"] - scores.sentiment["negative"], 4)
     scale = 1 + sum(score > cut for cut in thresholds.scale_cuts)
     top = scores.sentiment[label]
     confidence: Confidence = (
-        "high"
+        "low"
+        if not language.supported
+        else "high"
         if top >= thresholds.confidence_high
         else "medium"
         if top >= thresholds.confidence_medium
@@ -268,16 +278,25 @@ class TriageEngine:
         all_scores = self.classifier.predict([item.text for item in items])
         for item, scores in zip(items, all_scores, strict=True):
             engine = self.for_tenant(item.tenant_id)
-            customer, decision = engine._assess(item.text, scores, None)
-            sentiment = sentiment_of(scores, engine.settings.thresholds)
+            language = language_of(item.text)
+            customer, decision = engine._assess(item.text, scores, None, language)
+            sentiment = sentiment_of(scores, engine.settings.thresholds, language)
             asked, route = engine._asks(item.text, scores, decision)
-            results.append(Screening(sentiment.label, customer, decision, asked, route))
+            results.append(Screening(sentiment.label, customer, decision, asked, route, language))
         return results
 
     def _assess(
-        self, text: str, scores: Scores, context: ConversationContext | None
+        self,
+        text: str,
+        scores: Scores,
+        context: ConversationContext | None,
+        language: MessageLanguage,
     ) -> tuple[CustomerProfile, Escalation]:
-        """Triggers from patterns, the model and history; the customer type; the escalation."""
+        """Triggers from patterns, the model and history; the customer type; the escalation.
+
+        In a language the model was not trained on, its triggers are left out: only the
+        patterns (and the conversation) can raise one.
+        """
         thresholds = self.settings.thresholds
         triggers = message_triggers(
             text,
@@ -287,6 +306,8 @@ class TriageEngine:
             min_probability=thresholds.model_trigger_min_probability,
             score_sentences=self.classifier.predict,
         )
+        if not language.supported:
+            triggers = [t for t in triggers if t.source != "model"]
         if context:
             triggers += [t for t in context.triggers if t.type not in {x.type for x in triggers}]
         customer = customer_type.profile(
@@ -331,9 +352,10 @@ class TriageEngine:
         self, item: TriageInput, scores: Scores, past: list[PastTurn], now: datetime
     ) -> TriageResult:
         thresholds = self.settings.thresholds
-        sentiment = sentiment_of(scores, thresholds)
+        language = language_of(item.text)
+        sentiment = sentiment_of(scores, thresholds, language)
         context = self._context(item, sentiment.score, past, now)
-        customer, decision = self._assess(item.text, scores, context)
+        customer, decision = self._assess(item.text, scores, context, language)
         triggers = decision.triggers
         root_cause = root_cause_of(scores)
         asked, route = self._asks(item.text, scores, decision)
@@ -394,4 +416,5 @@ class TriageEngine:
             asked=asked,
             route=route,
             facts=facts,
+            language=language,
         )

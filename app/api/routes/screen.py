@@ -115,6 +115,8 @@ async def screen(
         triggers=[trigger_out(t) for t in result.escalation.triggers],
         customer_type=result.customer.label,
         sentiment=result.sentiment,
+        language=result.language.code,
+        language_supported=result.language.supported,
         suggestions=replies,
         request_id=request_id_of(request),
     )

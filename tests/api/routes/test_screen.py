@@ -20,6 +20,8 @@ def test_a_message_that_needs_a_lead_is_flagged_with_evidence(client: TestClient
         "triggers",
         "customer_type",
         "sentiment",
+        "language",
+        "language_supported",
         "request_id",
     }
     assert body["flagged"] is True

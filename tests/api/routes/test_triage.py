@@ -206,3 +206,17 @@ def test_values_given_by_the_caller_fill_the_agent_fields(client: TestClient) ->
     filled = client.post("/v1/triage", json={"text": text, "context": context}).json()
     assert filled["needs_agent_input"] is False
     assert all("{" not in r["text"] for step in filled["playbook"] for r in step["responses"])
+
+
+def test_a_message_in_another_language_is_named_and_not_presented_as_confident(
+    client: TestClient,
+) -> None:
+    spanish = "Quiero hablar con su gerente, es la tercera vez que escribo y nadie contesta."
+    body = client.post("/v1/triage", json={"text": spanish}).json()
+    assert (body["language"], body["language_supported"]) == ("es", False)
+    assert body["sentiment"]["confidence"] == "low"
+    assert all(t["source"] != "model" for t in body["escalation"]["triggers"])
+    english = client.post("/v1/triage", json={"text": MANAGER}).json()
+    assert (english["language"], english["language_supported"]) == ("en", True)
+    screened = client.post("/v1/screen", json={"text": spanish}).json()
+    assert (screened["language"], screened["language_supported"]) == ("es", False)
