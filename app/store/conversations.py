@@ -372,7 +372,10 @@ def _append_turn(conn: Connection, turn: NewTurn) -> list[TurnRecord]:
     values = {name: getattr(turn, name) for name in _TURN_FIELDS}
     conn.execute(
         insert(TurnRow).values(
-            tenant_id=turn.tenant_id, conversation_id=turn.conversation_id, **values
+            tenant_id=turn.tenant_id,
+            conversation_id=turn.conversation_id,
+            flagged=len(turn.triggers),
+            **values,
         )
     )
     return _turns(conn, turn.tenant_id, turn.conversation_id, customer_id=touched.customer_id)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
     LargeBinary,
     String,
     Text,
@@ -113,6 +114,19 @@ class TurnRow(Base):
     __table_args__ = (
         _of_conversation(),
         Index("ix_turns_tenant_id_conversation_id_id", "tenant_id", "conversation_id", "id"),
+        # The lead's report reads a tenant's period by bucket, type, cause, score and whether a
+        # trigger fired: all in this index, so the wide rows (text, JSON) are read only for
+        # the turns that raised a trigger.
+        Index(
+            "ix_turns_tenant_id_at_report",
+            "tenant_id",
+            "at",
+            "customer_type",
+            "root_cause",
+            "sentiment_score",
+            "flagged",
+            "conversation_id",
+        ),
     )
 
     # Autoincrement ids give the order of turns, even for turns with the same timestamp.
@@ -128,6 +142,8 @@ class TurnRow(Base):
     intensity: Mapped[float] = mapped_column(Float)
     root_cause: Mapped[str | None] = mapped_column(String(32))
     triggers: Mapped[list[Any]]
+    # How many triggers the turn raised: the report's filter without reading the JSON.
+    flagged: Mapped[int] = mapped_column(Integer, server_default="0")
     responses_suggested: Mapped[list[Any]]
 
 
