@@ -45,6 +45,10 @@ _SUBJECT_OPENERS = frozenset(
     "its this that the they they're their he she his her there nobody someone after since "
     "when last on yesterday today for every each".split()
 )
+# "I want a manager, this is the third time I'm writing": a new subject after a comma.
+_COMMA_SPLICE = re.compile(
+    r",\s+(?=(?:this|that|it|it's|i|i'm|i've|we|we're|you|you're|they|there)\s)", re.I
+)
 _CONJUNCTIONS = re.compile(r"^(?:and|but|so|then|also|plus|because|which|as|or)\s+", re.I)
 
 # A sentence opening like this asks or tells rather than reports: not a point to give back.
@@ -175,7 +179,9 @@ def point_of(text: str) -> str | None:
         # An aside in brackets does not survive a change of person; the sentence does.
         sentence = " ".join(_ASIDE.sub("", raw).rstrip(".!").split())
         sentence = _POLITE_TAIL.sub("", _GREETING.sub("", sentence))
-        # A piece cut from a long sentence loses what it was about: only whole sentences.
+        # A piece cut from a long sentence loses what it was about: only whole sentences,
+        # except that two sentences run together with a comma are two sentences.
+        sentence = _COMMA_SPLICE.split(sentence, maxsplit=1)[0]
         candidate = _CONJUNCTIONS.sub("", sentence)
         if not _usable(candidate):
             continue

@@ -83,6 +83,13 @@ def test_a_long_sentence_is_not_cut_into_a_fragment() -> None:
     )
 
 
+def test_two_sentences_run_together_are_read_as_two() -> None:
+    text = "I want to speak to your manager right now, this is the third time I'm writing!"
+    assert restate(text, "chat") == (
+        "If I've understood you right, you want to speak to our manager right now."
+    )
+
+
 def test_a_shouted_word_keeps_the_sentence_from_being_given_back() -> None:
     assert restate("This is my FOURTH request to close my account.", "chat") is None
     assert restate("This is my fourth request to close my account.", "chat") == (
