@@ -84,6 +84,11 @@ def language_of(text: str) -> MessageLanguage:
     return MessageLanguage(code, code in SUPPORTED, round(best.value, 4))
 
 
+def warm_up() -> None:
+    """Build the detector now (start-up), not inside the first request that needs it."""
+    _detector()
+
+
 @functools.cache
 def _detector() -> LanguageDetector:
     return (

@@ -33,6 +33,7 @@ from app.core.labels import (
 from app.engine import customer_type, escalation
 from app.engine.cues import read_cues
 from app.engine.language import ENGLISH, MessageLanguage, language_of
+from app.engine.language import warm_up as warm_up_language_detector
 from app.engine.memory import ConversationContext, ConversationMemory, PastTurn, TurnToKeep
 from app.engine.model_triggers import TriggerRule, message_triggers, rules_from
 from app.engine.requests import requests_asked, route_of
@@ -175,6 +176,8 @@ class TriageEngine:
     ) -> TriageEngine:
         """The engine for the deployment's bank and settings; with `configs`, each tenant's
         messages are decided with that tenant's own (see for_tenant)."""
+        # Built once per process, here rather than in the first request that needs it.
+        warm_up_language_detector()
         return cls(
             classifier,
             detector=TriggerDetector(

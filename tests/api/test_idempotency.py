@@ -329,8 +329,8 @@ def test_without_the_database_a_keyed_request_is_503_and_an_unkeyed_one_answers(
 def test_a_retry_after_a_timeout_never_stores_the_turn_twice(tmp_path: Path) -> None:
     """The first attempt times out while its batch still runs and stores the turn: the retry
     finds the key in flight, then replays the answer the batch produced."""
-    settings = Settings(data_dir=tmp_path / "data", request_timeout_s=0.3)
-    classifier = SlowClassifier(1.2)
+    settings = Settings(data_dir=tmp_path / "data", request_timeout_s=0.5)
+    classifier = SlowClassifier(2.5)
     body = {"text": "Where is my parcel?", "conversation_id": "race-1"}
     key = {"Idempotency-Key": "race-key-1"}
     with TestClient(create_app(settings, classifier=classifier)) as client:
