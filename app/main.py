@@ -23,6 +23,7 @@ from app.api.routes import (
     health,
     insights,
     pages,
+    practice,
     replies,
     screen,
     triage,
@@ -33,6 +34,8 @@ from app.core.logs import configure_logging
 from app.engine.memory import ConversationMemory
 from app.model.base import Classifier
 from app.model.head_specs import check_models_dir
+from app.practice.library import ScenarioLibrary
+from app.practice.scenarios import ScenarioSet
 from app.replies.bank import load_bank
 from app.serving.batcher import MicroBatcher
 from app.serving.draining import drain_on_sigterm
@@ -87,7 +90,18 @@ def create_app(
     )
     add_error_handlers(app)
     app.add_exception_handler(Replay, replay)  # type: ignore[arg-type]
-    routes = (triage, screen, health, admin, conversations, replies, insights, pages, metrics_route)
+    routes = (
+        triage,
+        screen,
+        health,
+        admin,
+        conversations,
+        replies,
+        insights,
+        practice,
+        pages,
+        metrics_route,
+    )
     for module in routes:
         app.include_router(module.router)
     app.include_router(webhooks.router)
@@ -109,6 +123,7 @@ def start_services(
     # Cheap checks first, so a broken bank or model directory stops start-up with a clear
     # message; the encoder, the slow part, then loads while /readyz answers 503.
     bank = load_bank(settings)
+    scenarios = ScenarioSet.default()
     keeper = StoreKeeper(settings)
     memory = ConversationMemory.from_settings(settings, store_of=lambda: keeper.store)
     configs = TenantConfigs(
@@ -160,6 +175,7 @@ def start_services(
             lambda items, scores: loader.require().decide(items, scores),
         ),
         screen_batcher=batcher("screen", lambda items: loader.require().screen(items)),
+        scenarios=ScenarioLibrary(lambda: keeper.store, default=scenarios),
     )
 
 

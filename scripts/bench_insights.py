@@ -6,8 +6,9 @@
 Seeds one tenant with `--turns` synthetic messages (three per conversation, over 90 days, a
 third of them with a trigger, outcomes for a tenth of the conversations) beside another
 tenant's as many again, then reads the 30-day and the 90-day report `--repeat` times each and
-prints p50 and p95. The seeded rows are removed at the end (on PostgreSQL they share the test
-database).
+prints p50 and p95; then times `--writes` appends through the store, which keeps the report's
+day roll-ups (`--without-rollups` shows what they cost a write). The seeded rows are removed
+at the end (on PostgreSQL they share the test database).
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from sqlalchemy import delete, insert  # noqa: E402
 
 from app.insights.periods import Period  # noqa: E402
 from app.insights.report import read_insights  # noqa: E402
-from app.store.conversations import ConversationStore  # noqa: E402
+from app.store import conversations  # noqa: E402
+from app.store.conversations import ConversationStore, NewTurn  # noqa: E402
 from app.store.db import ConversationRow, OutcomeRow, TurnRow  # noqa: E402
+from app.store.rollups import ROLLUPS, rebuild  # noqa: E402
 
 TYPES = ("angry", "dissatisfied", "demanding", "indecisive", "confused", "satisfied", "neutral")
 CAUSES = ("delay", "service_failure", "billing", "miscommunication", "missed_promise", None)
@@ -106,6 +109,8 @@ def seed(store: ConversationStore, tenant: str, turns: int, rng: random.Random) 
             conn.execute(insert(ConversationRow), rows)
             conn.execute(insert(TurnRow), turn_rows)
             conn.execute(insert(OutcomeRow), outcome_rows)
+        # Bulk-loaded turns bypass the store's writes: count them the way a migration does.
+        rebuild(conn, tenant)
 
 
 def timed(
@@ -120,13 +125,50 @@ def timed(
     return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
 
 
+def timed_writes(store: ConversationStore, tenant: str, count: int) -> tuple[float, float]:
+    """p50 and p95 of appending one turn (three per conversation), in ms."""
+    times = []
+    rng = random.Random(11)
+    for n in range(count):
+        turn = NewTurn(
+            tenant_id=tenant,
+            conversation_id=f"{tenant}-w{n // 3}",
+            at=datetime.combine(END, datetime.min.time(), UTC) + timedelta(seconds=n),
+            channel="chat",
+            text=None,
+            sentiment_label="negative",
+            sentiment_score=rng.uniform(-1, 1),
+            customer_type=rng.choice(TYPES),  # type: ignore[arg-type]
+            intensity=0.5,
+            root_cause=rng.choice(CAUSES),
+            triggers=[{"type": rng.choice(TRIGGERS), "evidence": "x", "start": 0, "end": 1}]
+            if rng.random() < 0.33
+            else [],
+        )
+        began = time.perf_counter()
+        store.append_turn(turn)
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--database", default=None, help="a database URL; default SQLite")
     parser.add_argument("--extra-index", default="", help="SQL run after seeding (experiments)")
+    parser.add_argument(
+        "--writes", type=int, default=600, help="also time this many appends on the large store"
+    )
+    parser.add_argument(
+        "--without-rollups",
+        action="store_true",
+        help="time the appends without keeping the roll-ups (what they cost a write)",
+    )
     args = parser.parse_args()
+    if args.without_rollups:
+        conversations.count_turn = lambda *_, **__: None
     with tempfile.TemporaryDirectory() as folder:
         store = ConversationStore.open(args.database or "sqlite:///", data_dir=Path(folder))
         rng = random.Random(7)
@@ -141,7 +183,7 @@ def main() -> None:
         # A bulk load leaves the planner's statistics stale (and, on PostgreSQL, the pages
         # not yet marked all-visible for index-only scans): what autovacuum does in a day.
         with store._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE turns" if args.database else "ANALYZE")
+            conn.exec_driver_sql("VACUUM ANALYZE" if args.database else "ANALYZE")
         if args.extra_index:
             with store._engine.begin() as conn:
                 conn.exec_driver_sql(args.extra_index)
@@ -153,9 +195,16 @@ def main() -> None:
                     f"insights over {days} days ({args.turns} turns in 90): "
                     f"p50 {p50:.0f} ms, p95 {p95:.0f} ms"
                 )
+            if args.writes:
+                p50, p95 = timed_writes(store, "bench-a", args.writes)
+                kept = "without" if args.without_rollups else "with"
+                print(
+                    f"append one turn ({kept} the roll-ups), {args.writes} times: "
+                    f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"
+                )
         finally:
             with store._engine.begin() as conn:
-                for table in (OutcomeRow, TurnRow, ConversationRow):
+                for table in (*ROLLUPS, OutcomeRow, TurnRow, ConversationRow):
                     conn.execute(delete(table).where(table.tenant_id.in_(tenants)))
             store.close()
 

@@ -23,7 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__" and str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # run as a file from anywhere: `app` imports
 
-from sqlalchemy import Connection, delete  # noqa: E402
+from sqlalchemy import Connection, select  # noqa: E402
 
 from app.core.config import Settings  # noqa: E402
 from app.engine.memory import ConversationMemory  # noqa: E402
@@ -32,9 +32,6 @@ from app.store.conversations import ConversationStore, NewOutcome  # noqa: E402
 from app.store.db import (  # noqa: E402
     DEFAULT_TENANT,
     ConversationRow,
-    FollowUpRow,
-    OutcomeRow,
-    TurnRow,
 )
 
 PREFIX = "demo-"
@@ -267,20 +264,18 @@ def store_outcome(
 
 
 def remove_demo_data(store: ConversationStore) -> None:
-    """Delete the earlier demo conversations with everything derived from them."""
+    """Delete the earlier demo conversations with everything derived from them.
 
-    def work(conn: Connection) -> None:
-        children: tuple[type[TurnRow] | type[OutcomeRow] | type[FollowUpRow], ...]
-        children = (TurnRow, OutcomeRow, FollowUpRow)
-        for child in children:
-            demo = child.conversation_id.startswith(PREFIX, autoescape=True)
-            conn.execute(delete(child).where(child.tenant_id == DEFAULT_TENANT, demo))
+    Through the store's own deletion, so the report's roll-ups lose their turns too.
+    """
+
+    def demo_ids(conn: Connection) -> list[str]:
         demo = ConversationRow.id.startswith(PREFIX, autoescape=True)
-        conn.execute(
-            delete(ConversationRow).where(ConversationRow.tenant_id == DEFAULT_TENANT, demo)
-        )
+        query = select(ConversationRow.id).where(ConversationRow.tenant_id == DEFAULT_TENANT, demo)
+        return list(conn.execute(query).scalars())
 
-    store.transaction(work, write=True)
+    for conversation_id in store.transaction(demo_ids):
+        store.delete(conversation_id, tenant_id=DEFAULT_TENANT)
 
 
 def build_engine(settings: Settings) -> TriageEngine:

@@ -6,11 +6,13 @@ when a test asks for it, so the tests that need no model stay quick to start.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from app.core.config import Settings
 from app.core.domain import Scores
@@ -122,8 +124,6 @@ def drop_store_tables() -> None:
 
     Every table the models know, so a table a later revision adds is made afresh too.
     """
-    from sqlalchemy import create_engine, text
-
     from app.store.db import Base
 
     engine = create_engine(POSTGRES_URL)
@@ -189,3 +189,19 @@ def models_dir(tmp_path: Path) -> Path:
     )
     heads.save(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database: a file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
+        return
+    schema = f"migration_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

@@ -3,9 +3,11 @@
 With auth off (local use, the default) every request acts as the default tenant's admin.
 With TRIAGE_AUTH=true a key is required, in `Authorization: Bearer <key>` or `X-API-Key`:
 
-    admin    bank, settings, keys (/v1/admin/*), and everything a service key may do
-    service  triage, conversations, replies, insights
+    admin    bank, settings, scenarios, keys (/v1/admin/*), and everything below but widget's
+    service  triage, conversations, replies, insights; practice for a named agent, its report
     widget   /v1/screen only, and only from its tenant's allowed origins (publishable)
+    lead     practice (/v1/practice/*) for the whole tenant, and its report
+    agent    practice only, and only its own sessions (the agent is the key)
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Principal:
     role: Role
     key_id: str | None = None  # None when auth is off
     origins: frozenset[str] = field(default_factory=frozenset)  # where a widget key may be used
+    name: str | None = None  # the key's name: for an agent key, the agent's
 
 
 LOCAL_ADMIN = Principal(tenant_id=DEFAULT_TENANT, role="admin")
@@ -69,7 +72,9 @@ async def get_principal(
         found = await anyio.to_thread.run_sync(key_ring.verify, presented_key(request))
         if found is None:
             raise UnauthorizedError("the API key is unknown or revoked", invalid_key=True)
-        principal = Principal(found.tenant_id, found.role, found.key_id, found.origins)
+        principal = Principal(
+            found.tenant_id, found.role, found.key_id, found.origins, name=found.name
+        )
     request.state.principal = principal
     return principal
 
@@ -121,6 +126,10 @@ def require_role(*roles: Role) -> Callable[[Principal, Request], Awaitable[Princ
 admin_only = require_role("admin")
 service_only = require_role("service", "admin")
 screen_only = require_role("widget", "service", "admin")
+practice_only = require_role("agent", "lead", "service", "admin")
+practice_report_only = require_role("lead", "service", "admin")
 AdminDep = Annotated[Principal, Depends(admin_only)]
 ServiceDep = Annotated[Principal, Depends(service_only)]
 ScreenDep = Annotated[Principal, Depends(screen_only)]
+PracticeDep = Annotated[Principal, Depends(practice_only)]
+PracticeReportDep = Annotated[Principal, Depends(practice_report_only)]

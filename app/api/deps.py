@@ -17,6 +17,7 @@ from app.core.config import Settings
 from app.core.errors import StoreUnavailableError
 from app.engine.memory import ConversationMemory
 from app.engine.triage import Screening, ScreenInput, TriageEngine, TriageInput, TriageResult
+from app.practice.library import ScenarioLibrary
 from app.serving.batcher import MicroBatcher
 from app.serving.limits import RateLimiter
 from app.serving.loader import EngineLoader
@@ -42,6 +43,7 @@ class Services:
     rate_limiter: RateLimiter | None
     triage_batcher: MicroBatcher[TriageInput, TriageResult]
     screen_batcher: MicroBatcher[ScreenInput, Screening]
+    scenarios: ScenarioLibrary  # each tenant's practice scenarios
 
 
 def services_of(app: Starlette) -> Services:

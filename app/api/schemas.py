@@ -30,6 +30,7 @@ from app.core.labels import (
     TriggerSource,
     TriggerType,
 )
+from app.tenancy.keys import Role
 
 MAX_TEXT_CHARS = 20_000
 MAX_BATCH_ITEMS = 64
@@ -511,7 +512,7 @@ class InsightsResponse(BaseModel):
 
 
 class KeyCreateRequest(Strict):
-    role: Literal["admin", "service", "widget"]
+    role: Role
     name: str | None = Field(
         None, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$", description="What the key is for."
     )
@@ -526,7 +527,7 @@ class KeyCreateRequest(Strict):
 class KeyOut(BaseModel):
     id: str
     tenant_id: str
-    role: Literal["admin", "service", "widget"]
+    role: Role
     name: str | None
     prefix: str = Field(..., description="The key's first characters, to recognise it.")
     origins: list[str]

@@ -7,6 +7,10 @@
     ├── InvalidRequestError   422  invalid_request
     ├── PayloadTooLargeError  413  payload_too_large
     ├── NotFoundError         404  not_found
+    │   ├── ScenarioNotFoundError 404 scenario_not_found
+    │   └── SessionNotFoundError  404 session_not_found
+    ├── SessionEndedError     409  session_ended
+    ├── SessionConflictError  409  session_conflict
     ├── CredentialsInQueryError 400 credentials_in_query
     ├── UnauthorizedError     401  unauthorized        (with WWW-Authenticate)
     ├── ForbiddenError        403  forbidden
@@ -168,3 +172,29 @@ class IntegrationConfigError(InvalidRequestError):
 
 class IntegrationNotFoundError(NotFoundError):
     """No integration for this tenant and platform (or an unknown platform)."""
+
+
+class ScenarioNotFoundError(NotFoundError):
+    """No practice scenario with this id, or none matching the filters."""
+
+    code = "scenario_not_found"
+
+
+class SessionNotFoundError(NotFoundError):
+    """No practice session with this id that the caller may see (another agent's is hidden)."""
+
+    code = "session_not_found"
+
+
+class SessionEndedError(TriageError):
+    """A reply or a hint for a practice session that has already ended."""
+
+    status = 409
+    code = "session_ended"
+
+
+class SessionConflictError(TriageError):
+    """Another reply to the same practice session was saved first: reload and reply again."""
+
+    status = 409
+    code = "session_conflict"

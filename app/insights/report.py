@@ -1,8 +1,8 @@
 """What happened over a period, for team leads: volumes, types, triggers, causes, what resolved.
 
-Aggregates run in the database (SQLite or PostgreSQL), in a few grouped passes over the
-period's turns: only counts come back, whatever their number; outcomes, a few per
-conversation, come back as rows.
+Aggregates are read from the day roll-ups the store keeps with every turn
+(app.store.rollups), in SQLite or PostgreSQL: a few thousand counts for a 90-day period,
+whatever the number of turns; outcomes, a few per conversation, come back as rows.
 """
 
 from __future__ import annotations
@@ -13,24 +13,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Date,
-    Select,
-    and_,
-    case,
-    cast,
-    distinct,
-    func,
-    literal_column,
-    select,
-    true,
-)
+from sqlalchemy import Connection, Select, func, select
 
 from app.core.labels import CUSTOMER_TYPES, ROOT_CAUSES, TRIGGER_TYPES
-from app.insights.periods import Bucket, Period
+from app.insights.periods import Period
 from app.store.conversations import ConversationStore
-from app.store.db import OutcomeRow, TurnRow
+from app.store.db import (
+    OutcomeRow,
+    ReportConversationDayRow,
+    ReportDayRow,
+    ReportTriggerDayRow,
+)
+from app.store.rollups import as_date
 
 TOP_PROBLEMS = 10
 UNKNOWN_CAUSE = "unknown"  # turns scored by a model without a root-cause head
@@ -104,54 +98,64 @@ def read_insights(store: ConversationStore, tenant_id: str, period: Period) -> I
 
 
 def _read(conn: Connection, tenant_id: str, period: Period) -> Insights:
-    turns = _Scope(conn, tenant_id, period)
-    bucket = _bucket(conn, TurnRow.at, period.bucket)
+    days = _Days(tenant_id, period)
     tally = _Tally()
-    flagged = case((TurnRow.flagged > 0, 1), else_=0)
-    # One pass gives every count by bucket, type and cause; the distinct conversation counts
-    # and the triggers, which cannot be added up from those, take one pass each.
+    # Every count comes from the day roll-ups (app.store.rollups), grouped small enough to add
+    # up here: a conversation counts in a bucket or the period on its first day there, the
+    # one whose previous day falls before it.
+    day = ReportDayRow
     for row in conn.execute(
-        turns.select(
-            bucket,
-            TurnRow.customer_type,
-            TurnRow.root_cause,
-            func.count(),
-            func.sum(flagged),
-            func.sum(TurnRow.sentiment_score),
-        ).group_by(bucket, TurnRow.customer_type, TurnRow.root_cause)
+        days.select(
+            day,
+            day.day,
+            day.customer_type,
+            day.root_cause,
+            day.turns,
+            day.flagged_turns,
+            day.sentiment_sum,
+        )
     ):
-        tally.add(_as_date(row[0]), *row[1:])
-    conversations = func.count(distinct(TurnRow.conversation_id))
-    by_bucket = conn.execute(turns.select(bucket, conversations).group_by(bucket)).all()
-    active = {_as_date(day): n for day, n in by_bucket}
-    fired = turns.fired()
-    pairs = conn.execute(
-        select(
-            fired.c.root_cause,
-            fired.c.type,
-            func.count(),
-            func.count(distinct(fired.c.conversation_id)),
-        ).group_by(fired.c.root_cause, fired.c.type)
-    ).all()
+        tally.add(period.bucket_of(as_date(row[0])), *row[1:])
+    people = _Conversations(period)
+    conversation = ReportConversationDayRow
+    groups = (
+        conversation.day,
+        conversation.previous_day,
+        conversation.previous_flagged_day,
+        conversation.flagged_turns,
+    )
+    # Grouped in the order of the roll-up's index: read in order, no sort.
+    for row in conn.execute(days.select(conversation, *groups, func.count()).group_by(*groups)):
+        people.add(as_date(row[0]), _maybe_date(row[1]), _maybe_date(row[2]), *row[3:])
+    fired = ReportTriggerDayRow
     raised: Counter[str] = Counter()
-    for _, kind, times, _ in pairs:
+    in_pairs: Counter[tuple[str, str]] = Counter()
+    for cause, kind, previous, times, rows in conn.execute(
+        days.select(
+            fired,
+            fired.root_cause,
+            fired.trigger,
+            fired.previous_day,
+            func.sum(fired.raised),
+            func.count(),
+        ).group_by(fired.root_cause, fired.trigger, fired.previous_day)
+    ):
         raised[kind] += times
+        if people.first_in_period(_maybe_date(previous)):
+            in_pairs[cause, kind] += rows
     responses, outcomes = _outcomes(conn, tenant_id, period)
     return Insights(
         period=period,
         turns=tally.turns,
-        conversations=conn.execute(turns.select(conversations)).scalar_one(),
+        conversations=people.total,
         flagged_turns=tally.flagged,
-        # Conversations with any trigger: read from the index, no trigger JSON opened.
-        flagged_conversations=conn.execute(
-            turns.select(conversations).where(TurnRow.flagged > 0)
-        ).scalar_one(),
+        flagged_conversations=people.flagged,
         mean_sentiment=_mean(tally.score, tally.turns),
         series=[
             BucketStats(
                 start,
                 tally.by_bucket[start][0],
-                active.get(start, 0),
+                people.by_bucket[start],
                 tally.by_bucket[start][1],
                 _mean(tally.by_bucket[start][2], tally.by_bucket[start][0]),
             )
@@ -161,12 +165,41 @@ def _read(conn: Connection, tenant_id: str, period: Period) -> Insights:
         triggers=_counts(TRIGGER_TYPES, raised),
         root_causes=_counts(ROOT_CAUSES, tally.causes),
         problems=sorted(
-            (Problem(cause or UNKNOWN_CAUSE, kind, n) for cause, kind, _, n in pairs),
+            (Problem(cause or UNKNOWN_CAUSE, kind, n) for (cause, kind), n in in_pairs.items()),
             key=lambda p: (-p.conversations, p.root_cause, p.trigger),
         )[:TOP_PROBLEMS],
         responses=responses,
         outcomes=outcomes,
     )
+
+
+class _Conversations:
+    """Distinct conversations, from (day, previous day, previous flagged day) groups."""
+
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self.total = self.flagged = 0
+        self.by_bucket: Counter[date] = Counter()
+
+    def first_in_period(self, previous: date | None) -> bool:
+        return previous is None or previous < self.period.first
+
+    def add(
+        self,
+        day: date,
+        previous: date | None,
+        previous_flagged: date | None,
+        flagged_turns: int,
+        conversations: int,
+    ) -> None:
+        if self.first_in_period(previous):
+            self.total += conversations
+        if flagged_turns and self.first_in_period(previous_flagged):
+            self.flagged += conversations
+        bucket = self.period.bucket_of(day)
+        # A week cut by the period's first day starts, for counting, at that day.
+        if previous is None or previous < max(bucket, self.period.first):
+            self.by_bucket[bucket] += conversations
 
 
 class _Tally:
@@ -181,66 +214,41 @@ class _Tally:
 
     def add(
         self,
-        day: date,
+        bucket: date,
         customer_type: str,
-        cause: str | None,
+        cause: str,
         turns: int,
-        flagged: int | None,
-        score: float | None,
+        flagged: int,
+        score: float,
     ) -> None:
         self.turns += turns
-        self.flagged += flagged or 0
-        self.score += score or 0.0
+        self.flagged += flagged
+        self.score += score
         self.types[customer_type] += turns
         self.causes[cause or UNKNOWN_CAUSE] += turns
-        totals = self.by_bucket[day]
+        totals = self.by_bucket[bucket]
         totals[0] += turns
-        totals[1] += flagged or 0
-        totals[2] += score or 0.0
+        totals[1] += flagged
+        totals[2] += score
 
 
-class _Scope:
-    """The tenant's turns in the period."""
+class _Days:
+    """The tenant's roll-up rows for the period's days."""
 
-    def __init__(self, conn: Connection, tenant_id: str, period: Period) -> None:
-        self.conn = conn
-        self.where = and_(
-            TurnRow.tenant_id == tenant_id, TurnRow.at >= period.start, TurnRow.at < period.end
+    def __init__(self, tenant_id: str, period: Period) -> None:
+        self.tenant_id = tenant_id
+        self.period = period
+
+    def select(self, table: Any, *columns: Any) -> Select[Any]:
+        return select(*columns).where(
+            table.tenant_id == self.tenant_id,
+            table.day >= self.period.first,
+            table.day <= self.period.last,
         )
 
-    def select(self, *columns: Any) -> Select[Any]:
-        return select(*columns).select_from(TurnRow).where(self.where)
 
-    def fired(self) -> Any:
-        """One row per trigger raised: conversation_id, root_cause, type."""
-        if self.conn.dialect.name == "postgresql":
-            element = func.json_array_elements(TurnRow.triggers).table_valued("value")
-            kind = func.json_extract_path_text(element.c.value, literal_column("'type'"))
-        else:
-            element = func.json_each(TurnRow.triggers).table_valued("value")
-            kind = func.json_extract(element.c.value, literal_column("'$.type'"))
-        query = self.select(TurnRow.conversation_id, TurnRow.root_cause, kind.label("type"))
-        # Only the turns that raised a trigger are opened: the index says which.
-        return query.where(TurnRow.flagged > 0).join(element, true()).subquery()
-
-
-def _bucket(conn: Connection, column: Any, bucket: Bucket) -> Any:
-    """The first day of the column's bucket, in UTC; weeks start on Monday (ISO)."""
-    # Literal SQL rather than bound parameters: PostgreSQL matches a GROUP BY expression to
-    # the selected one by its text, and two parameters would make the texts differ.
-    if conn.dialect.name == "postgresql":
-        unit: Any = literal_column(f"'{bucket}'")
-        return cast(func.date_trunc(unit, func.timezone(literal_column("'UTC'"), column)), Date)
-    # SQLite keeps UTC as naive text; "weekday 0" moves to the Sunday ending the ISO week.
-    if bucket == "week":
-        return func.date(column, literal_column("'weekday 0'"), literal_column("'-6 days'"))
-    # The stored text starts with the day ("2026-11-30 14:02:…"): cutting it is much cheaper
-    # than parsing it with date() for every turn of a large period.
-    return func.substr(column, 1, 10)
-
-
-def _as_date(value: date | str) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
+def _maybe_date(value: date | str | None) -> date | None:
+    return None if value is None else as_date(value)
 
 
 def _mean(total: float, count: int) -> float | None:

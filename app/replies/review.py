@@ -86,7 +86,7 @@ def review_reply(
         missing.append("acknowledgement")
     if apology_warranted and not _has_apology(draft, issues):
         missing.append("apology")
-    if not _has_next_step(draft):
+    if not has_next_step(draft):
         missing.append("next_step")
     penalty = sum(ISSUE_WEIGHTS[issue.category] for issue in issues)
     penalty += sum(MISSING_WEIGHTS[name] for name in missing)
@@ -146,7 +146,7 @@ def _has_apology(draft: str, issues: tuple[PhraseIssue, ...]) -> bool:
     )
 
 
-def _has_next_step(draft: str) -> bool:
+def has_next_step(draft: str) -> bool:
     """A commitment and a time in the same sentence: "I'll call you by 4pm"."""
     return any(
         NEXT_STEP_ACTION.search(sentence.group()) and NEXT_STEP_TIME.search(sentence.group())

@@ -38,6 +38,7 @@ from app.store.db import (
     migrate,
     run_transaction,
 )
+from app.store.rollups import count_turn, uncount_conversations
 
 T = TypeVar("T")
 
@@ -378,7 +379,18 @@ def _append_turn(conn: Connection, turn: NewTurn) -> list[TurnRecord]:
             **values,
         )
     )
-    return _turns(conn, turn.tenant_id, turn.conversation_id, customer_id=touched.customer_id)
+    turns = _turns(conn, turn.tenant_id, turn.conversation_id, customer_id=touched.customer_id)
+    count_turn(
+        conn,
+        tenant_id=turn.tenant_id,
+        conversation_id=turn.conversation_id,
+        at=turn.at,
+        customer_type=turn.customer_type,
+        root_cause=turn.root_cause,
+        sentiment_score=turn.sentiment_score,
+        triggers=turn.triggers,
+    )
+    return turns
 
 
 def _turns(
@@ -428,6 +440,7 @@ def _get(conn: Connection, tenant_id: str, conversation_id: str) -> Conversation
 
 
 def _delete_all(conn: Connection, tenant_id: str, conversation_ids: list[str]) -> None:
+    uncount_conversations(conn, tenant_id, conversation_ids)
     for table in (TurnRow, OutcomeRow, FollowUpRow):
         mine = (table.tenant_id == tenant_id) & table.conversation_id.in_(conversation_ids)
         conn.execute(delete(table).where(mine))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -14,6 +14,7 @@ from alembic.config import Config
 from sqlalchemy import (
     JSON,
     Connection,
+    Date,
     DateTime,
     Dialect,
     Engine,
@@ -114,19 +115,6 @@ class TurnRow(Base):
     __table_args__ = (
         _of_conversation(),
         Index("ix_turns_tenant_id_conversation_id_id", "tenant_id", "conversation_id", "id"),
-        # The lead's report reads a tenant's period by bucket, type, cause, score and whether a
-        # trigger fired: all in this index, so the wide rows (text, JSON) are read only for
-        # the turns that raised a trigger.
-        Index(
-            "ix_turns_tenant_id_at_report",
-            "tenant_id",
-            "at",
-            "customer_type",
-            "root_cause",
-            "sentiment_score",
-            "flagged",
-            "conversation_id",
-        ),
     )
 
     # Autoincrement ids give the order of turns, even for turns with the same timestamp.
@@ -142,7 +130,7 @@ class TurnRow(Base):
     intensity: Mapped[float] = mapped_column(Float)
     root_cause: Mapped[str | None] = mapped_column(String(32))
     triggers: Mapped[list[Any]]
-    # How many triggers the turn raised: the report's filter without reading the JSON.
+    # How many triggers the turn raised: which turns a recount of the roll-ups opens the JSON of.
     flagged: Mapped[int] = mapped_column(Integer, server_default="0")
     responses_suggested: Mapped[list[Any]]
 
@@ -178,6 +166,98 @@ class FollowUpRow(Base):
     conversation_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     due_at: Mapped[datetime] = mapped_column(index=True)
     note: Mapped[str] = mapped_column(Text)
+
+
+# The lead's report reads these day roll-ups, kept with every turn written or deleted, rather
+# than the turns themselves: a 90-day report then reads a few thousand counts, not 300,000
+# turns. A day is the turn's UTC date, the unit every report period is made of
+# (app.insights.periods). Distinct conversations cannot be added up across days, so the
+# per-conversation tables keep one row per conversation and day (none of them holds text).
+
+
+class ReportDayRow(Base):
+    """Turns per day, customer type and root cause ("" for none), with their sums."""
+
+    __tablename__ = "report_days"
+
+    tenant_id: Mapped[str] = mapped_column(String(TENANT_ID_LENGTH), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    customer_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    root_cause: Mapped[str] = mapped_column(String(32), primary_key=True)
+    turns: Mapped[int]
+    flagged_turns: Mapped[int]  # turns that raised at least one trigger
+    sentiment_sum: Mapped[float] = mapped_column(Float)
+
+
+class ReportConversationDayRow(Base):
+    """A conversation's turns on one day, and its previous days with turns and with triggers.
+
+    A conversation counts once in a period: on its first day there, the one whose previous
+    day falls before the period. So distinct conversations are plain counts of these rows,
+    grouped by (day, previous day), with no DISTINCT over the period's rows.
+    """
+
+    __tablename__ = "report_conversation_days"
+    __table_args__ = (
+        _of_conversation(),
+        # A conversation's days in order: its deletion, and each row's previous day.
+        Index("ix_report_conversation_days_conversation", "tenant_id", "conversation_id", "day"),
+        Index(
+            "ix_report_conversation_days_report",
+            "tenant_id",
+            "day",
+            "previous_day",
+            "previous_flagged_day",
+            "flagged_turns",
+        ),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(String(TENANT_ID_LENGTH), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    turns: Mapped[int]
+    flagged_turns: Mapped[int]
+    previous_day: Mapped[date | None] = mapped_column(Date)
+    previous_flagged_day: Mapped[date | None] = mapped_column(Date)  # the last one before
+
+
+class ReportTriggerDayRow(Base):
+    """Triggers a conversation raised on one day, by the turn's root cause ("" for none).
+
+    `previous_day`: the conversation's last earlier day with the same cause and trigger, so a
+    conversation counts once per (cause, trigger) in a period, as above.
+    """
+
+    __tablename__ = "report_trigger_days"
+    __table_args__ = (
+        _of_conversation(),
+        Index(
+            "ix_report_trigger_days_conversation",
+            "tenant_id",
+            "conversation_id",
+            "root_cause",
+            "trigger",
+            "day",
+        ),
+        # In the report's GROUP BY order (no sort); the day is checked from the index.
+        Index(
+            "ix_report_trigger_days_report",
+            "tenant_id",
+            "root_cause",
+            "trigger",
+            "previous_day",
+            "day",
+            "raised",
+        ),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(String(TENANT_ID_LENGTH), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    root_cause: Mapped[str] = mapped_column(String(32), primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    raised: Mapped[int]
+    previous_day: Mapped[date | None] = mapped_column(Date)
 
 
 class TenantRow(Base):
@@ -218,7 +298,7 @@ class TenantVersionRow(Base):
     __tablename__ = "tenant_versions"
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "bank" or "settings"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # bank, settings, scenarios
     version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     content: Mapped[dict[str, Any] | None]  # None: the deployment's own bank or settings
     restored_from: Mapped[int | None]
@@ -391,3 +471,32 @@ def is_transient(exc: DBAPIError) -> bool:
 
 def is_connection_failure(exc: DBAPIError) -> bool:
     return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+
+
+class PracticeSessionRow(Base):
+    """One practice session: an agent rehearsing a scenario (app.practice.store).
+
+    `state` is the whole simulation (app.practice.simulator.Session.to_dict); `version` grows
+    with every saved reply, so two replies sent at once cannot both apply.
+    """
+
+    __tablename__ = "practice_sessions"
+    __table_args__ = (
+        # An agent's own sessions, newest first; and the lead's report over a period.
+        Index(
+            "ix_practice_sessions_tenant_id_agent_started_at", "tenant_id", "agent", "started_at"
+        ),
+        Index("ix_practice_sessions_tenant_id_started_at", "tenant_id", "started_at"),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(String(TENANT_ID_LENGTH), primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4, hex
+    agent: Mapped[str] = mapped_column(String(ID_LENGTH))  # the agent key's id, or a given name
+    agent_name: Mapped[str | None] = mapped_column(String(100))  # the key's name, to show
+    scenario_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # active, resolved, escalated, lost
+    score: Mapped[int | None]  # 0-100 once ended
+    state: Mapped[dict[str, Any]]
+    version: Mapped[int]
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

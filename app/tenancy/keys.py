@@ -1,7 +1,8 @@
 """API keys: made, hashed, looked up, listed and revoked; the plain key is shown only once.
 
 A key reads `tri_<kind>_<40 random letters and digits>` (ak admin, sk service, pk widget, the
-publishable one). Only its SHA-256 is kept, with its first 15 characters to find and show it.
+publishable one, tk agent, for training, lk lead). Only its SHA-256 is kept, with its first 15
+characters to find and show it.
 """
 
 from __future__ import annotations
@@ -26,13 +27,19 @@ from app.store.db import ApiKeyRow, TenantRow
 from app.tenancy.tenants import TENANT_ID_PATTERN, ensure_tenant, normalise_origins
 
 # What a key may do; the table of routes per role is in app.api.auth.
-Role = Literal["admin", "service", "widget"]
+Role = Literal["admin", "service", "widget", "agent", "lead"]
 ROLES: tuple[Role, ...] = get_args(Role)
-ROLE_PREFIX: dict[Role, str] = {"admin": "ak", "service": "sk", "widget": "pk"}
+ROLE_PREFIX: dict[Role, str] = {
+    "admin": "ak",
+    "service": "sk",
+    "widget": "pk",
+    "agent": "tk",  # training: an agent's key reaches only its own practice sessions
+    "lead": "lk",
+}
 SECRET_CHARS = 40  # about 238 bits: far beyond guessing, so a plain SHA-256 is enough
 PREFIX_CHARS = 15  # "tri_pk_" and 8 random characters
 _ALPHABET = string.ascii_letters + string.digits
-_KEY = re.compile(rf"^tri_(ak|sk|pk)_[A-Za-z0-9]{{{SECRET_CHARS}}}$")
+_KEY = re.compile(rf"^tri_({'|'.join(ROLE_PREFIX.values())})_[A-Za-z0-9]{{{SECRET_CHARS}}}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,7 @@ class VerifiedKey:
     tenant_id: str
     role: Role
     origins: frozenset[str]
+    name: str | None = None  # what the key is for; an agent key's name is the agent's
 
 
 def generate(role: Role) -> str:
@@ -149,6 +157,7 @@ def find_key(store: ConversationStore, secret: str) -> VerifiedKey | None:
             ApiKeyRow.id,
             ApiKeyRow.tenant_id,
             ApiKeyRow.role,
+            ApiKeyRow.name,
             ApiKeyRow.secret_hash,
             ApiKeyRow.allowed_origins,
             TenantRow.allowed_origins.label("tenant_origins"),
@@ -164,6 +173,7 @@ def find_key(store: ConversationStore, secret: str) -> VerifiedKey | None:
                 tenant_id=row.tenant_id,
                 role=cast(Role, row.role),
                 origins=frozenset([*row.allowed_origins, *row.tenant_origins]),
+                name=row.name,
             )
     return None
 

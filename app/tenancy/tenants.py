@@ -1,4 +1,4 @@
-"""Per-tenant response banks and settings: validated, versioned in the database, rolled back.
+"""Per-tenant response banks, settings and practice scenarios: validated, versioned, rolled back.
 
 Versions only ever grow: publishing or rolling back adds version n + 1, so a replica that
 sees a higher number knows to reload. Version 0 is the deployment's own bank or settings.
@@ -23,8 +23,9 @@ from app.replies.bank import ResponseBank, _describe
 from app.store.conversations import ConversationStore
 from app.store.db import TenantRow, TenantVersionRow
 
-Kind = Literal["bank", "settings"]
-KINDS: tuple[Kind, ...] = ("bank", "settings")
+# A practice scenario set ("scenarios") is validated by app.practice.library, above this one.
+Kind = Literal["bank", "settings", "scenarios"]
+KINDS: tuple[Kind, ...] = ("bank", "settings", "scenarios")
 TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
 MAX_ORIGINS = 50

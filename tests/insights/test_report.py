@@ -13,6 +13,7 @@ from app.insights.periods import Period
 from app.insights.report import read_insights
 from app.store.conversations import ConversationStore, NewOutcome, NewTurn
 from app.store.db import ConversationRow, FollowUpRow, OutcomeRow, TurnRow
+from app.store.rollups import ROLLUPS
 
 DAY = date(2030, 1, 1)  # a Tuesday; its ISO week starts on Monday 2029-12-31
 NOON = datetime(2030, 1, 1, 12, tzinfo=UTC)
@@ -21,7 +22,7 @@ PERIOD = Period(DAY, DAY + timedelta(days=6))
 
 def _remove_tenant(store: ConversationStore, tenant: str) -> None:
     def work(conn: Connection) -> None:
-        for table in (TurnRow, OutcomeRow, FollowUpRow, ConversationRow):
+        for table in (*ROLLUPS, TurnRow, OutcomeRow, FollowUpRow, ConversationRow):
             conn.execute(delete(table).where(table.tenant_id == tenant))
 
     store.transaction(work, write=True)

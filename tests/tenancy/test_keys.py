@@ -25,7 +25,10 @@ def stored_rows(store: ConversationStore, tenant: str) -> list[dict]:
     return [dict(r._mapping) for r in store.transaction(lambda c: c.execute(query).all())]
 
 
-@pytest.mark.parametrize(("role", "kind"), [("admin", "ak"), ("service", "sk"), ("widget", "pk")])
+@pytest.mark.parametrize(
+    ("role", "kind"),
+    [("admin", "ak"), ("service", "sk"), ("widget", "pk"), ("agent", "tk"), ("lead", "lk")],
+)
 def test_keys_name_their_kind_and_are_random(role: str, kind: str) -> None:
     first, second = generate(role), generate(role)  # type: ignore[arg-type]
     assert first.startswith(f"tri_{kind}_") and len(first) == len(f"tri_{kind}_") + 40
@@ -167,3 +170,11 @@ def test_forget_drops_a_key_revoked_on_this_replica(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailableError):
         ring.verify(made.secret)
     real.close()
+
+
+def test_a_key_is_found_with_its_name(store: ConversationStore, tenant: str) -> None:
+    made = create_key(store, tenant, "agent", name="Ana Lima")
+    found = find_key(store, made.secret)
+    assert found is not None
+    assert (found.role, found.name) == ("agent", "Ana Lima")
+    assert made.secret.startswith("tri_tk_")

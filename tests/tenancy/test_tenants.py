@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +29,6 @@ from app.tenancy.tenants import (
     publish,
     rollback,
 )
-from tests.conftest import POSTGRES_URL
 
 
 @pytest.fixture
@@ -104,7 +102,7 @@ def test_versions_grow_and_rollback_adds_a_version(store: ConversationStore, ten
     assert [v.version for v in list_versions(store, tenant, "bank")] == [3, 2, 1, 0]
     back_to_shared = rollback(store, tenant, "bank", 0)
     assert back_to_shared.content is None and back_to_shared.version == 4
-    assert latest_versions(store, tenant) == {"bank": 4, "settings": 0}
+    assert latest_versions(store, tenant) == {"bank": 4, "settings": 0, "scenarios": 0}
 
 
 def test_rollback_to_an_unknown_version_is_404(store: ConversationStore, tenant: str) -> None:
@@ -118,7 +116,7 @@ def test_rollback_to_an_unknown_version_is_404(store: ConversationStore, tenant:
 
 def test_versions_are_per_tenant(store: ConversationStore, tenant: str) -> None:
     publish(store, tenant, "settings", {"refund_limit": 10})
-    assert latest_versions(store, f"{tenant}-b") == {"bank": 0, "settings": 0}
+    assert latest_versions(store, f"{tenant}-b") == {"bank": 0, "settings": 0, "scenarios": 0}
 
 
 def configs_for(store: object, tmp_path: Path, ttl: float) -> TenantConfigs:
@@ -173,22 +171,6 @@ def test_an_unreachable_database_keeps_the_last_known_configuration(
     current[0] = DownStore()
     assert replica.get(tenant).settings.refund_limit == 5
     assert replica.get(f"{tenant}-new").settings_version == 0  # never seen: the deployment's
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL to an empty database: a file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
-        return
-    schema = f"migration_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def test_the_migration_keeps_old_conversations_in_the_default_tenant(

@@ -1,4 +1,4 @@
-"""Admin routes: the tenant's API keys, widget origins, and its own bank and settings.
+"""Admin routes: the tenant's API keys, widget origins, and its own bank, settings and scenarios.
 
 Every route acts on the caller's tenant only and needs an admin key.
 """
@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from app.api.auth import AdminDep
 from app.api.deps import StoreDep, services_of
+from app.api.practice_schemas import ScenarioCheck, TenantScenariosOut
 from app.api.problems import error_responses
 from app.api.schemas import (
     BankCheck,
@@ -32,6 +33,7 @@ from app.api.schemas import (
 )
 from app.core.config import Settings
 from app.core.errors import MalformedDocumentError, NotFoundError, UnsupportedMediaTypeError
+from app.practice.library import parse_scenarios
 from app.store.conversations import ConversationStore
 from app.tenancy.keys import ApiKey, create_key, list_keys, revoke_key
 from app.tenancy.tenants import (
@@ -53,7 +55,7 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"])
 ERRORS = error_responses(400, 401, 403, 404, 422, 503)
 JSON_TYPES = {"application/json"}
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
-MAX_YAML_DEPTH = 16  # a bank needs 4
+MAX_YAML_DEPTH = 16  # a bank needs 4, a scenario set 7
 BANK_BODY = {
     "requestBody": {
         "required": True,
@@ -254,7 +256,80 @@ def settings_out(found: ConfigVersion, request: Request) -> TenantSettingsOut:
     )
 
 
-# --- shared by both kinds -------------------------------------------------------------
+# --- the tenant's practice scenarios -------------------------------------------------
+
+SCENARIOS_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A scenario set in the format of app/resources/practice_scenarios.yaml, "
+        "as JSON or YAML (content-type application/yaml).",
+        "content": BANK_BODY["requestBody"]["content"],
+    }
+}
+
+
+@router.get("/scenarios", response_model=TenantScenariosOut, responses=ERRORS)
+async def read_scenarios(
+    request: Request, principal: AdminDep, store: StoreDep
+) -> TenantScenariosOut:
+    """The practice scenarios this tenant's agents rehearse, and their version."""
+    found = await run(current_version, store, principal.tenant_id, "scenarios")
+    return scenarios_out(found, request)
+
+
+@router.put(
+    "/scenarios", response_model=TenantScenariosOut, responses=ERRORS, openapi_extra=SCENARIOS_BODY
+)
+async def replace_scenarios(
+    request: Request, principal: AdminDep, store: StoreDep
+) -> TenantScenariosOut:
+    """Replace the tenant's scenarios with a validated set, as a new version."""
+    content = parse_scenarios(await read_document(request)).model_dump(mode="json")
+    published = await run(lambda: publish(store, principal.tenant_id, "scenarios", content))
+    return scenarios_out(published, request)
+
+
+@router.post(
+    "/scenarios/validate",
+    response_model=ScenarioCheck,
+    responses=ERRORS,
+    openapi_extra=SCENARIOS_BODY,
+)
+async def validate_scenarios(request: Request, principal: AdminDep) -> ScenarioCheck:
+    """Check a scenario set without publishing it: 200 if valid, else 422 saying why."""
+    found = parse_scenarios(await read_document(request))
+    return ScenarioCheck(valid=True, scenarios_version=found.version, count=len(found.scenarios))
+
+
+@router.get("/scenarios/versions", response_model=VersionList, responses=ERRORS)
+async def scenarios_versions(principal: AdminDep, store: StoreDep) -> VersionList:
+    """Every scenario set version of the tenant, newest first."""
+    return versions_out(await run(list_versions, store, principal.tenant_id, "scenarios"))
+
+
+@router.post("/scenarios/rollback", response_model=TenantScenariosOut, responses=ERRORS)
+async def rollback_scenarios(
+    body: RollbackRequest, request: Request, principal: AdminDep, store: StoreDep
+) -> TenantScenariosOut:
+    """Make an earlier set current again (as a new version); 0 is the shipped set."""
+    restored = await roll_back(store, principal.tenant_id, "scenarios", body.version, request)
+    return scenarios_out(restored, request)
+
+
+def scenarios_out(found: ConfigVersion, request: Request) -> TenantScenariosOut:
+    shipped = services_of(request.app).scenarios.default
+    content = found.content or shipped.model_dump(mode="json")
+    return TenantScenariosOut(
+        version=found.version,
+        restored_from=found.restored_from,
+        created_at=found.created_at,
+        scenarios_version=content["version"],
+        count=len(content["scenarios"]),
+        scenarios=content,
+    )
+
+
+# --- shared by every kind -------------------------------------------------------------
 
 
 async def roll_back(

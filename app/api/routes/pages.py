@@ -1,4 +1,5 @@
-"""The browser side: the embeddable chat widget, its demo page and the insights dashboard."""
+"""The browser side: the embeddable chat widget, its demo page, the insights dashboard and the
+practice page."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ async def dashboard() -> FileResponse:
     return _page("dashboard.html")
 
 
+@router.get("/practice")
+async def practice() -> FileResponse:
+    """Rehearse a difficult simulated customer through /v1/practice."""
+    return _page("practice.html")
+
+
 @router.get("/static/dashboard.js")
 async def dashboard_script() -> FileResponse:
     return _serve("dashboard.js", SCRIPT)
@@ -56,6 +63,11 @@ async def dashboard_script() -> FileResponse:
 @router.get("/static/demo.js")
 async def demo_script() -> FileResponse:
     return _serve("demo.js", SCRIPT)
+
+
+@router.get("/static/practice.js")
+async def practice_script() -> FileResponse:
+    return _serve("practice.js", SCRIPT)
 
 
 @router.get("/static/style.css")

@@ -10,6 +10,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from app.replies.bank import ResponseBank
+from tests.data_scenarios import SCENARIOS
 
 BANK = {
     "version": "acme-1",
@@ -220,3 +221,68 @@ def test_origins_are_normalised_and_checked(auth_client: TestClient, admin: dict
     assert auth_client.get("/v1/admin/origins", headers=admin).json() == put.json()
     bad = auth_client.put("/v1/admin/origins", json={"origins": ["ftp://x"]}, headers=admin)
     assert bad.status_code == 422
+
+
+# --- the tenant's practice scenarios ------------------------------------------------------
+
+
+def test_the_shipped_scenarios_are_version_0(auth_client: TestClient, admin: dict) -> None:
+    body = auth_client.get("/v1/admin/scenarios", headers=admin).json()
+    assert body["version"] == 0 and body["count"] == len(body["scenarios"]["scenarios"]) > 0
+
+
+def test_scenarios_are_published_as_json_or_yaml_and_used(
+    auth_client: TestClient, admin: dict
+) -> None:
+    published = auth_client.put("/v1/admin/scenarios", json=SCENARIOS, headers=admin)
+    assert published.status_code == 200
+    assert (published.json()["version"], published.json()["count"]) == (1, 2)
+    listed = auth_client.get("/v1/practice/scenarios", headers=admin).json()
+    assert listed["version"] == "test-1"
+    as_yaml = auth_client.put(
+        "/v1/admin/scenarios",
+        content=yaml.safe_dump({**SCENARIOS, "version": "test-2"}),
+        headers={**admin, "content-type": "application/yaml"},
+    )
+    assert as_yaml.status_code == 200 and as_yaml.json()["scenarios_version"] == "test-2"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"version": "x", "scenarios": []},
+        {"version": "x", "scenarios": [{**SCENARIOS["scenarios"][0], "difficulty": 9}]},
+        ["not", "a", "mapping"],
+    ],
+)
+def test_an_invalid_scenario_set_is_422_and_not_published(
+    auth_client: TestClient, admin: dict, document: object
+) -> None:
+    for path in ("/v1/admin/scenarios", "/v1/admin/scenarios/validate"):
+        method = "PUT" if path.endswith("scenarios") else "POST"
+        response = auth_client.request(method, path, json=document, headers=admin)
+        assert response.status_code == 422, path
+        assert response.json()["code"] == "invalid_request"
+    assert auth_client.get("/v1/admin/scenarios", headers=admin).json()["version"] == 0
+
+
+def test_scenarios_validate_versions_and_rollback(auth_client: TestClient, admin: dict) -> None:
+    check = auth_client.post("/v1/admin/scenarios/validate", json=SCENARIOS, headers=admin)
+    assert check.json() == {"valid": True, "scenarios_version": "test-1", "count": 2}
+    assert auth_client.get("/v1/admin/scenarios", headers=admin).json()["version"] == 0
+    auth_client.put("/v1/admin/scenarios", json=SCENARIOS, headers=admin)
+    restored = auth_client.post("/v1/admin/scenarios/rollback", json={"version": 0}, headers=admin)
+    assert restored.json()["version"] == 2 and restored.json()["restored_from"] == 0
+    versions = auth_client.get("/v1/admin/scenarios/versions", headers=admin).json()["versions"]
+    assert [v["version"] for v in versions] == [2, 1, 0]
+    listed = auth_client.get("/v1/practice/scenarios", headers=admin).json()
+    assert listed["version"] != "test-1"  # the shipped set again
+    missing = auth_client.post("/v1/admin/scenarios/rollback", json={"version": 7}, headers=admin)
+    assert missing.status_code == 404
+
+
+def test_only_an_admin_publishes_scenarios(auth_client: TestClient, mint_key: Callable) -> None:
+    for role in ("lead", "service", "agent"):
+        key = {"X-API-Key": mint_key(auth_client, "acme", role)}
+        response = auth_client.put("/v1/admin/scenarios", json=SCENARIOS, headers=key)
+        assert response.status_code == 403, role

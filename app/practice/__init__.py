@@ -1,0 +1,1 @@
+"""Practice: agents rehearse difficult customers, judged by the service's own tools."""
