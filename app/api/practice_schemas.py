@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from app.api.schemas import Strict, refuse_blank
 from app.core.labels import Channel, CustomerType, RootCause, TriggerType
 from app.practice.judge import Outcome
 from app.practice.scenarios import Difficulty, Skill
@@ -14,10 +15,6 @@ from app.practice.simulator import Status
 
 MAX_REPLY_CHARS = 2_000
 SCENARIO_ID = r"^[a-z0-9][a-z0-9-]*$"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ScenarioSummaryOut(BaseModel):
@@ -110,12 +107,7 @@ class SessionStarted(BaseModel):
 class PracticeReplyRequest(Strict):
     text: str = Field(..., min_length=1, max_length=MAX_REPLY_CHARS)
 
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("text must contain something other than white space")
-        return text
+    _not_blank = field_validator("text")(refuse_blank)
 
 
 class CustomerMessageOut(BaseModel):

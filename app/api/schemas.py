@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -36,6 +37,13 @@ MAX_TEXT_CHARS = 20_000
 MAX_BATCH_ITEMS = 64
 MAX_ID_CHARS = 128
 MAX_HISTORY_TURNS = 20
+
+
+def refuse_blank(value: str, info: ValidationInfo) -> str:
+    """A text field that holds only white space is refused, saying which field."""
+    if not value.strip():
+        raise ValueError(f"{info.field_name} must contain something other than white space")
+    return value
 
 
 class Strict(BaseModel):
@@ -100,12 +108,7 @@ class TriageRequest(Strict):
             raise ValueError("send either conversation_id (stored memory) or history, not both")
         return self
 
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("text must contain something other than white space")
-        return text
+    _not_blank = field_validator("text")(refuse_blank)
 
     model_config = ConfigDict(
         extra="forbid",
@@ -370,12 +373,7 @@ class ReviewRequest(Strict):
         None, description="Whether the reply must apologise; inferred when left out."
     )
 
-    @field_validator("draft")
-    @classmethod
-    def _draft_not_blank(cls, draft: str) -> str:
-        if not draft.strip():
-            raise ValueError("draft must contain something other than white space")
-        return draft
+    _draft_not_blank = field_validator("draft")(refuse_blank)
 
 
 class PhraseIssueOut(BaseModel):
@@ -402,12 +400,7 @@ class ScreenRequest(Strict):
         False, description="Also return up to 3 replies from the playbook (the chat widget does)."
     )
 
-    @field_validator("text")
-    @classmethod
-    def _screen_text_not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("text must contain something other than white space")
-        return text
+    _screen_text_not_blank = field_validator("text")(refuse_blank)
 
 
 class SuggestionOut(BaseModel):
