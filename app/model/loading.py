@@ -12,6 +12,7 @@ from app.core.config import Settings
 from app.core.errors import ModelLoadError
 from app.model.base import Classifier, fingerprint, onnx_file_name
 from app.model.head_specs import check_models_dir, read_meta
+from app.model.lexical import LexicalScorer
 from app.model.onnx_model import OnnxClassifier
 from app.model.salience import NegativityScorer
 from app.model.tokenizer import default_encoder_dir
@@ -72,6 +73,7 @@ def load_onnx_classifier(settings: Settings) -> OnnxClassifier:
         threads=settings.torch_threads,
         max_windows=settings.long_text_max_windows,
         rank=NegativityScorer.load(settings.models_dir),
+        lexical=LexicalScorer.load(settings.models_dir),
     )
 
 

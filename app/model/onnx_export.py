@@ -104,6 +104,7 @@ def to_onnx(
         max_tokens=classifier.encoder.max_tokens,
         max_windows=classifier.encoder.windower.max_windows,
         rank=classifier.encoder.windower.rank,
+        lexical=classifier.lexical,
     )
 
 

@@ -15,6 +15,7 @@ from app.core.domain import Scores
 from app.core.errors import ModelLoadError
 from app.model.base import aggregate_windows, scores_of
 from app.model.head_specs import HEAD_LABELS
+from app.model.lexical import LexicalScorer
 from app.model.tokenizer import WordPieceTokenizer
 from app.model.windows import WINDOW_TOKENS, Rank, Windower
 
@@ -32,10 +33,15 @@ class OnnxClassifier:
         max_tokens: int = WINDOW_TOKENS,
         max_windows: int = 0,
         rank: Rank | None = None,
+        lexical: LexicalScorer | None = None,
     ) -> None:
         import onnxruntime as ort
 
+        # On by default since 1.32: it writes a device id under the user's cache and warns
+        # where it cannot (a read-only container). A self-hosted service reports to no one.
+        ort.disable_telemetry_events()
         self.model_version = model_version
+        self.lexical = lexical
         self.model_path = model_path
         tokenizer = WordPieceTokenizer(encoder_dir)
         self.windower = Windower(
@@ -83,4 +89,6 @@ class OnnxClassifier:
                 probabilities[name][idx] = rows
         if len(owner) != len(texts):
             probabilities = aggregate_windows(probabilities, owner, len(texts))
+        if self.lexical is not None:
+            probabilities = self.lexical.blend(probabilities, texts)
         return scores_of(probabilities, len(texts))

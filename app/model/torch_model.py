@@ -10,6 +10,7 @@ from app.core.errors import ModelLoadError
 from app.model.base import ADAPTER_FILE, aggregate_windows, fingerprint, scores_of
 from app.model.encoder import SentenceEncoder, apply_adapter
 from app.model.heads import Heads
+from app.model.lexical import LexicalScorer
 from app.model.salience import NegativityScorer
 from app.model.tokenizer import default_encoder_dir
 
@@ -22,9 +23,12 @@ class MiniLMClassifier:
     True
     """
 
-    def __init__(self, encoder: SentenceEncoder, heads: Heads) -> None:
+    def __init__(
+        self, encoder: SentenceEncoder, heads: Heads, lexical: LexicalScorer | None = None
+    ) -> None:
         self.encoder = encoder
         self.heads = heads
+        self.lexical = lexical
         self.model_version = str(heads.meta.get("version", "unversioned"))
         self.fingerprint = ""  # of the files it was loaded from; empty if built in memory
 
@@ -48,7 +52,7 @@ class MiniLMClassifier:
             except (OSError, KeyError, ValueError) as exc:
                 raise ModelLoadError(f"cannot load the adapter {adapter}: {exc!r}") from exc
             apply_adapter(encoder.model, tensors, scaling=scaling)
-        model = cls(encoder, heads)
+        model = cls(encoder, heads, LexicalScorer.load(models_dir))
         model.fingerprint = fingerprint(models_dir)
         return model
 
@@ -57,5 +61,6 @@ class MiniLMClassifier:
         probabilities = {n: p.numpy() for n, p in self.heads.probabilities(embeddings).items()}
         if len(owner) != len(texts):
             probabilities = aggregate_windows(probabilities, owner, len(texts))
-
+        if self.lexical is not None:
+            probabilities = self.lexical.blend(probabilities, texts)
         return scores_of(probabilities, len(texts))

@@ -125,3 +125,35 @@ def test_the_onnx_runtime_serves_without_torch(
         check=True,
     )
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_both_runtimes_blend_the_ngram_models_into_the_heads(
+    models_dir: Path,
+    encoder_dir: Path,
+    tmp_path: Path,
+) -> None:
+    import torch
+
+    from app.core.labels import MESSAGE_TRIGGER_TYPES
+    from app.model.heads import build_head
+    from tests.model.test_lexical import write_scorer
+
+    heads = Heads.load(models_dir)
+    torch.manual_seed(2)
+    heads.modules["triggers"] = build_head(16, len(MESSAGE_TRIGGER_TYPES), hidden=0)
+    heads.save(models_dir)
+    text = "the parcel is late again"
+    settings = tiny_settings(models_dir, encoder_dir, tmp_path / "before")
+    before = loading.load_torch_classifier(settings).predict([text])[0].triggers
+    write_scorer(models_dir, weight=0.4)
+    for served in (
+        loading.load_classifier(tiny_settings(models_dir, encoder_dir, tmp_path / "onnx")),
+        loading.load_torch_classifier(settings),
+    ):
+        assert served.lexical is not None  # type: ignore[attr-defined]
+        ngrams = served.lexical.lexical_probabilities([text])["triggers"][0]  # type: ignore[attr-defined]
+        after = served.predict([text])[0].triggers
+        for j, trigger in enumerate(MESSAGE_TRIGGER_TYPES):
+            assert after[trigger] == pytest.approx(
+                0.6 * before[trigger] + 0.4 * ngrams[j], abs=2e-3
+            )
