@@ -230,6 +230,10 @@ def output_line(record: Record, body: dict[str, Any]) -> str:
     return json.dumps({"id": record.id, "line": record.line, **body}) + "\n"
 
 
+# The output lines of a batch's readable records (triage_records with an engine bound).
+Triage = Callable[[Sequence[Record]], list[str]]
+
+
 def triage_records(engine: TriageEngine, records: Sequence[Record], *, store: bool) -> list[str]:
     """The output lines of readable records, triaged in one engine call."""
     items = []
@@ -249,9 +253,12 @@ def triage_records(engine: TriageEngine, records: Sequence[Record], *, store: bo
 
 @dataclass(slots=True)
 class BacklogRun:
-    """Feeds records to `triage` a batch at a time and writes each batch before the next."""
+    """Feeds records to `triage` a batch at a time and writes each batch before the next.
 
-    triage: Callable[[Sequence[Record]], list[str]]
+    With no triage, the batches are triaged elsewhere and handed to `write` (Ray does that).
+    """
+
+    triage: Triage | None
     out: IO[str]
     batch_size: int = 32
     skip: Counter[Key] = field(default_factory=Counter)
@@ -259,6 +266,15 @@ class BacklogRun:
     summary: Summary = field(default_factory=Summary)
 
     def run(self, records: Iterable[Record]) -> Summary:
+        if self.triage is None:
+            raise TypeError("this run has no triage of its own; see BacklogRun.write")
+        for batch in self.batches(records):
+            readable = readable_of(batch)
+            self.write(batch, self.triage(readable) if readable else [])
+        return self.summary
+
+    def batches(self, records: Iterable[Record]) -> Iterator[list[Record]]:
+        """The records still to do, `batch_size` input messages at a time (skipped: counted)."""
         pending: list[Record] = []
         for record in records:
             if self.skip[record.key] > 0:
@@ -267,24 +283,28 @@ class BacklogRun:
                 continue
             pending.append(record)
             if len(pending) == self.batch_size:
-                self._write(pending)
+                yield pending
                 pending = []
         if pending:
-            self._write(pending)
-        return self.summary
+            yield pending
 
-    def _write(self, batch: list[Record]) -> None:
-        readable = [r for r in batch if r.error is None]
-        triaged = iter(self.triage(readable) if readable else [])
-        lines = []
-        for record in batch:
-            if record.error is None:
-                lines.append(next(triaged))
-            else:
-                lines.append(output_line(record, {"error": record.error.as_json()}))
+    def write(self, batch: Sequence[Record], triaged: Sequence[str]) -> None:
+        """Writes a batch: the lines of its readable records, in order, and its error lines."""
+        lines = iter(triaged)
+        out = [
+            next(lines)
+            if record.error is None
+            else output_line(record, {"error": record.error.as_json()})
+            for record in batch
+        ]
         # One write and a flush per batch: a kill leaves whole batches, at worst a cut last line.
-        self.out.write("".join(lines))
+        self.out.write("".join(out))
         self.out.flush()
-        self.summary.triaged += len(readable)
-        self.summary.errors += len(batch) - len(readable)
+        readable = len(batch) - sum(record.error is not None for record in batch)
+        self.summary.triaged += readable
+        self.summary.errors += len(batch) - readable
         self.on_batch(len(batch))
+
+
+def readable_of(batch: Sequence[Record]) -> list[Record]:
+    return [record for record in batch if record.error is None]

@@ -24,6 +24,8 @@ from app.cli.backlog import (
     BacklogRun,
     Format,
     Record,
+    Summary,
+    Triage,
     decoded_lines,
     format_of,
     read_csv,
@@ -99,9 +101,7 @@ def add_runtime(parser: argparse.ArgumentParser) -> None:
 @contextlib.contextmanager
 def open_engine(args: argparse.Namespace, *, store: bool = False) -> Iterator[TriageEngine]:
     """The service's engine, built as the app builds it; conversation memory only if asked."""
-    settings: Settings = args.settings or Settings()
-    if args.runtime:
-        settings = settings.model_copy(update={"runtime": args.runtime})
+    settings = _settings(args)
     configure_logging("WARNING")  # stderr belongs to the progress bar and the summary
     bank = load_bank(settings)  # the cheap check first: a broken bank stops before the model
     classifier = args.classifier or load_classifier(settings)
@@ -114,6 +114,13 @@ def open_engine(args: argparse.Namespace, *, store: bool = False) -> Iterator[Tr
     finally:
         if memory.store is not None:
             memory.store.close()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings: Settings = args.settings or Settings()
+    if args.runtime:
+        settings = settings.model_copy(update={"runtime": args.runtime})
+    return settings
 
 
 # --- triage batch -------------------------------------------------------------------------
@@ -140,22 +147,44 @@ def register_batch(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     add_runtime(parser)
+    ray = parser.add_argument_group(
+        "Ray", "triage on a Ray cluster: the same output, written here; see docs/deploy.md"
+    )
+    ray.add_argument("--ray", action="store_true", help="triage the batches on Ray actors")
+    ray.add_argument(
+        "--address",
+        help="the cluster to join (auto: the one `ray start` runs here; default: RAY_ADDRESS, "
+        "else a Ray started on this machine for the run)",
+    )
+    ray.add_argument(
+        "--actors", type=_positive, help="actors, one model each (default: as the cluster fits)"
+    )
+    ray.add_argument(
+        "--actor-cpus",
+        type=_positive,
+        default=1,
+        help="CPUs each actor reserves, and its model's threads (default 1)",
+    )
     parser.set_defaults(func=run_batch)
 
 
 def run_batch(args: argparse.Namespace) -> int:
     fmt: Format = args.format or ("jsonl" if args.input == "-" else format_of(args.input))
+    if args.ray and args.store:
+        raise BacklogError("--store keeps conversations in input order; it cannot run on Ray")
+    if (args.address or args.actors) and not args.ray:
+        raise BacklogError("--address and --actors go with --ray")
     done = resume_point(args.output) if args.output else None
     with (
         _input(args.input) as source,
         # Read the header now: a wrong column name should not wait for the model to load.
         contextlib.nullcontext(_records(source, fmt, args)) as records,
-        open_engine(args, store=args.store) as engine,
+        _runner(args) as (triage, settings),
         _output(args.output) as out,
         _progress(args, fmt, already=sum(done.values()) if done else 0) as bar,
     ):
         run = BacklogRun(
-            partial(triage_records, engine, store=args.store),
+            triage,
             out,
             batch_size=args.batch_size,
             skip=done if done is not None else Counter(),
@@ -163,7 +192,7 @@ def run_batch(args: argparse.Namespace) -> int:
         )
         started = time.perf_counter()
         try:
-            summary = run.run(records)
+            summary = _run_on_ray(args, run, records, settings) if args.ray else run.run(records)
         except KeyboardInterrupt:
             bar.close()
             where = "rerun the same command to resume" if args.output else "nothing to resume"
@@ -174,12 +203,40 @@ def run_batch(args: argparse.Namespace) -> int:
     rate = count / elapsed if elapsed > 0 else 0.0
     messages = f"{count} message{'' if count == 1 else 's'} ({summary.errors} unreadable)"
     resumed = f"; {summary.skipped} already in {args.output}" if summary.skipped else ""
+    where = ", on Ray (its start-up included)" if args.ray else ""
     _note(
         args,
-        f"{messages} in {elapsed:.1f} s: {rate:.1f} msgs/s on {engine.settings.runtime}, "
+        f"{messages} in {elapsed:.1f} s: {rate:.1f} msgs/s on {settings.runtime}{where}, "
         f"batch {args.batch_size}{resumed}",
     )
     return 0
+
+
+@contextlib.contextmanager
+def _runner(args: argparse.Namespace) -> Iterator[tuple[Triage | None, Settings]]:
+    """The engine here, or (with --ray) none: each Ray actor then loads its own."""
+    if args.ray:
+        yield None, _settings(args)
+        return
+    with open_engine(args, store=args.store) as engine:
+        yield partial(triage_records, engine, store=args.store), engine.settings
+
+
+def _run_on_ray(
+    args: argparse.Namespace, run: BacklogRun, records: Iterator[Record], settings: Settings
+) -> Summary:
+    from app.cli.ray_backlog import run_on_ray  # Ray is imported only when asked for
+
+    configure_logging("WARNING")
+    return run_on_ray(
+        run,
+        records,
+        settings=settings,
+        classifier=args.classifier,
+        address=args.address,
+        actors=args.actors,
+        actor_cpus=args.actor_cpus,
+    )
 
 
 def _records(source: IO[bytes], fmt: Format, args: argparse.Namespace) -> Iterator[Record]:

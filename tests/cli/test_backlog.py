@@ -18,6 +18,7 @@ from app.cli.backlog import (
     format_of,
     read_csv,
     read_jsonl,
+    readable_of,
     resume_point,
     triage_records,
 )
@@ -278,3 +279,18 @@ def test_without_the_store_a_conversation_id_is_not_used(engine: TriageEngine) -
     records = list(read_jsonl(jsonl('{"id": "a", "text": "hi", "conversation_id": "c1"}')))
     [line] = triage_records(engine, records, store=False)
     assert json.loads(line)["conversation"] is None
+
+
+def test_batches_written_by_hand_are_what_the_run_writes() -> None:
+    # What the Ray path does: cut every batch first, triage them elsewhere, write them after.
+    records = records_of("a", "b", "c", "d", "e") + list(read_jsonl([b"\n"] * 6 + [b"bad\n"]))
+    done = Counter({("id", '"b"'): 1})
+    whole, by_hand = io.StringIO(), io.StringIO()
+    expected = BacklogRun(echo, whole, batch_size=2, skip=done.copy()).run(records)
+    run = BacklogRun(None, by_hand, batch_size=2, skip=done.copy())
+    batches = list(run.batches(records))
+    for batch in batches:
+        run.write(batch, echo(readable_of(batch)))
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert by_hand.getvalue() == whole.getvalue()
+    assert run.summary == expected
