@@ -26,6 +26,8 @@ import httpx
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
+from tests.fake_server import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/11"  # a database number no other test uses
@@ -62,13 +64,6 @@ def onnx_model_cached() -> bool:
     models = REPO / "models"
     version = str(read_meta(models).get("version", "unversioned"))
     return (ONNX_CACHE / onnx_file_name(version, fingerprint(models), int8=True)).exists()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager
