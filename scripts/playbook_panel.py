@@ -69,6 +69,8 @@ for row in json.load(open(sys.argv[1])):
     out[row["id"]] = {
         "steps": [[s.step, r.text] for s in result.playbook.steps for r in s.responses],
         "avoid": list(result.playbook.avoid),
+        # What the answer says of the message's language, beside the playbook in a helpdesk.
+        "language": getattr(getattr(result, "language", None), "code", None),
     }
 json.dump(out, open(sys.argv[2], "w"))
 """
@@ -152,6 +154,10 @@ def playbooks(checkout: Path, messages: Sequence[dict], work: Path) -> dict[str,
 def render(playbook: dict) -> str:
     lines = [f"{n}. [{step}] {text}" for n, (step, text) in enumerate(playbook["steps"], 1)]
     lines.append(f"Phrases to avoid: {', '.join(playbook['avoid']) or '(none)'}")
+    language = playbook.get("language")
+    if language and language != "en":
+        # The answer's `language` field: the agent replies in the customer's language.
+        lines.append(f"Customer's language: {language} (the lines above are English templates)")
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 
@@ -46,6 +47,31 @@ TYPE_ASKS: Mapping[CustomerType, RequestLabel] = {
 # What they asked for, the triggers and the topic are never given up: a reply written for
 # another request or another topic is worse than no reply for that step.
 RELAX_ORDER = ("intensity", "channel", "customer_types")
+# Requests for something to be done, which a solve reply answers in words of its own: a
+# request for a person is answered by the hand-over, praise by thanks, a complaint with no
+# ask by the acknowledgement, and a question by the answer the agent writes into any solve.
+SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(
+    {
+        "refund_or_compensation",
+        "cancel_or_close",
+        "delete_data",
+        "explain_charge",
+        "fix_problem",
+        "status",
+        "change_something",
+    }
+)
+# Answers that leave no need for a second one: closing an account is the change asked for,
+# a customer leaving needs no fix, and a charge explained is put right in the same reply.
+COVERED_BY: Mapping[RequestLabel, frozenset[RequestLabel]] = {
+    "change_something": frozenset({"cancel_or_close"}),
+    "fix_problem": frozenset({"cancel_or_close", "delete_data", "explain_charge"}),
+}
+# Solve replies added for requests the first left unanswered: at most two, or the playbook
+# turns into a list.
+MAX_EXTRA_ANSWERS = 2
+# A line sharing this many words in a row with one already said repeats it.
+REPEAT_WORDS = 5
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
 
 
@@ -105,7 +131,9 @@ def build_playbook(
     # threatening to leave ("whatever you decide") would misread them.
     situation = fired - {"churn_threat"} if set(asked) & NO_RETENTION else fired
     steps: list[PlaybookStep] = []
-    for step in plan:
+    said: list[str] = []
+
+    def choose(step: Step, answering: tuple[RequestLabel, ...]) -> tuple[BankEntry, ...]:
         entries = _select(
             bank,
             step,
@@ -114,16 +142,24 @@ def build_playbook(
             fired=situation,
             channel=channel,
             root_causes=tuple(root_causes),
-            requests=asked,
+            requests=answering,
             route=route,
             known=known,
             handed_over=handed_over,
         )
-        # Saying the same line twice in one conversation sounds scripted.
+        if step == "close":
+            entries = _closing_all(entries, asked)
+        used = {r.id for s in steps for r in s.responses}
+        # Saying the same line twice in one conversation sounds scripted; so does saying the
+        # same words twice in one playbook, or opening on thanks twice.
+        entries = tuple(e for e in entries if e.id not in used)
         entries = tuple(e for e in entries if e.id not in exclude) or entries
+        entries = tuple(e for e in entries if not _repeats(e.text, said)) or entries
         if rank is not None:
             entries = rank(step, entries)
-        entries = entries[:responses_per_step]
+        return entries[:responses_per_step]
+
+    def add(step: Step, entries: tuple[BankEntry, ...]) -> None:
         # A team's own bank may lack a step entirely; an empty step helps no agent.
         if entries:
             responses = tuple(
@@ -131,6 +167,24 @@ def build_playbook(
                 for e in entries
             )
             steps.append(PlaybookStep(step, responses))
+            said.extend(e.text for e in entries)
+
+    # Once a lead is on the way, the request for a person is answered: the solve step is for
+    # the rest ("I can ask a team lead..." after "I'm asking a team lead" contradicts it).
+    to_solve = tuple(r for r in asked if r != "talk_to_person") if handed_over else asked
+    for step in plan:
+        entries = choose(step, (to_solve or asked) if step == "solve" else asked)
+        add(step, entries)
+        if step == "solve" and entries:
+            # "Close my account and delete my data": each ask is answered, the others in a
+            # reply written for each, never left to the agent to notice.
+            answered = set(entries[0].requests)
+            for _ in range(MAX_EXTRA_ANSWERS):
+                rest = unanswered(to_solve, answered)
+                if rest is None:
+                    break
+                answered.add(rest)
+                add("solve", tuple(e for e in choose("solve", (rest,)) if rest in e.requests))
     return Playbook(steps=tuple(steps), avoid=bank.avoid_for(types, fired), route=route)
 
 
@@ -346,3 +400,57 @@ def _select(
 
 def _trigger_types(escalation: Escalation) -> frozenset[TriggerType]:
     return frozenset(trigger.type for trigger in escalation.triggers)
+
+
+def unanswered(
+    asked: Collection[RequestLabel], answered: Collection[RequestLabel]
+) -> RequestLabel | None:
+    """The most probable request the solve replies so far leave unanswered, if any.
+
+    `answered`: the requests the replies were written for. A reply written for no request in
+    particular ("here's the next step") stands for the whole ask, so none is left over.
+    """
+    if not answered:
+        return None
+    covered = set(answered)
+    for request in asked:
+        if request not in SOLVED_IN_WORDS or request in covered:
+            continue
+        if COVERED_BY.get(request, frozenset()) & covered:
+            continue
+        return request
+    return None
+
+
+def _closing_all(
+    entries: tuple[BankEntry, ...], asked: Collection[RequestLabel]
+) -> tuple[BankEntry, ...]:
+    """Closes that fit every ask: "I hope that answers your question" cannot end a playbook
+    in which a cancellation is still to be done. The best fitting one when none fits all."""
+    needed = set(asked) & SOLVED_IN_WORDS
+    fitting = tuple(e for e in entries if not e.requests or needed <= set(e.requests))
+    return fitting or entries
+
+
+def _repeats(text: str, said: Collection[str]) -> bool:
+    """Whether a reply repeats words already said in this playbook, or opens on thanks again."""
+    words = _plain_words(text)
+    if not words:
+        return False
+    runs = {tuple(words[i : i + REPEAT_WORDS]) for i in range(len(words) - REPEAT_WORDS + 1)}
+    for earlier in said:
+        before = _plain_words(earlier)
+        if _thanks(words) and _thanks(before):
+            return True
+        if any(tuple(before[i : i + REPEAT_WORDS]) in runs for i in range(len(before))):
+            return True
+    return False
+
+
+def _plain_words(text: str) -> list[str]:
+    # Slots and caller values are not words the customer reads twice.
+    return re.findall(r"[a-z']+", re.sub(r"\{[a-z_]+\}", " ", text.casefold()))
+
+
+def _thanks(words: list[str]) -> bool:
+    return words[:1] == ["thanks"] or words[:2] == ["thank", "you"]

@@ -121,7 +121,8 @@ _SOLE_OWNER = re.compile(
     r"\b(?:myself|i'll handle|i will handle|i'm taking (?:this|it) over"
     r"|i'll take (?:this|it) from here|i'll see (?:this|it) through|i'll own this"
     r"|i've taken ownership|handle it personally|i'll take care of|i'll pick it up"
-    r"|i'll look after"
+    r"|i'll look after|i'll get (?:it|this) moving|i'll confirm the outcome|confirm the outcome"
+    r"|hear from me|i'll keep you updated myself"
     r"|stay with this until)\b",
     re.IGNORECASE,
 )

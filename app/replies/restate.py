@@ -75,7 +75,21 @@ _UNSAFE = re.compile(
 _FEELINGS_ONLY = re.compile(
     r"^(?:i\s+am|i'm|im|i\s+feel|we\s+are|we're)\s+(?:so\s+|very\s+|really\s+|just\s+|beyond\s+)?"
     r"(?:angry|furious|livid|mad|upset|annoyed|frustrated|disappointed|sick|tired|done|fed up"
-    r"|disgusted|appalled|shocked|sad|confused|happy|glad|pleased|lost)\b",
+    r"|disgusted|appalled|shocked|sad|confused|happy|glad|pleased|lost|sorry)\b",
+    re.IGNORECASE,
+)
+# Chat shorthand given back ("you're gonna", "ur bill") reads as mimicry, not listening.
+_SLANG = re.compile(
+    r"\b(?:u|ur|im|ive|idk|lol|lmao|omg|gonna|wanna|gotta|pls|plz|thx|cuz|bc|dm|rn|tbh|ya)\b",
+    re.IGNORECASE,
+)
+# What went wrong is the point to give back, not the background ("you've had Fetch for 2
+# years"): a sentence saying something failed, is missing, late or wrong is preferred.
+_PROBLEM = re.compile(
+    r"\b(?:not|no|never|nobody|nothing|still|again|didn't|did not|doesn't|does not|don't"
+    r"|haven't|hasn't|have not|has not|can't|cannot|couldn't|won't|wasn't|weren't|isn't"
+    r"|aren't|without|missing|lost|late|delayed|wrong|broken|failed|charged|twice|double"
+    r"|cancel\w*|stopped|keeps?|kept|only|instead)\b",
     re.IGNORECASE,
 )
 # "I guess", "I think": the customer musing, which "you guess" only mocks.
@@ -152,7 +166,11 @@ def restate(text: str, channel: Channel) -> str | None:
     "If I've understood you right, you were promised a call back within 24 hours."
     >>> restate("Why is nobody answering???", "chat") is None
     True
+
+    A public reply does not repeat the customer's complaint back in front of everyone.
     """
+    if channel == "social":
+        return None
     clause = point_of(text)
     if clause is None:
         return None
@@ -171,7 +189,7 @@ def point_of(text: str) -> str | None:
     start = opening.end() if opening else 0
     text = text[start:].replace("@", _LOST + "@") if "@" in text[start:] else text[start:]
     cleaned = _SYMBOLS.sub(" ", _HANDLE.sub(" ", text))
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, int, str] | None = None
     for position, match in enumerate(_SENTENCES.finditer(cleaned)):
         raw = match.group().strip()
         if not raw or "?" in raw:
@@ -185,12 +203,18 @@ def point_of(text: str) -> str | None:
         candidate = _CONJUNCTIONS.sub("", sentence)
         if not _usable(candidate):
             continue
-        # A sentence holding the customer's specifics (an amount, a time, an order) is the
-        # one that proves they were read; otherwise the earliest report wins.
-        rank = (0 if extract_facts(candidate) else 1, position)
-        if best is None or rank < best[:2]:
+        # A sentence holding the customer's specifics (an amount, a time, an order) proves
+        # they were read, best where it also says what went wrong; a complaint without
+        # specifics is still a better point than background; then the earliest report.
+        specific, problem = bool(extract_facts(candidate)), bool(_PROBLEM.search(candidate))
+        rank = (
+            0 if specific else 1,
+            0 if problem else 1,
+            position,
+        )
+        if best is None or rank < best[:3]:
             best = (*rank, candidate)
-    return best[2] if best else None
+    return best[3] if best else None
 
 
 def shift_person(clause: str) -> str:
@@ -239,6 +263,8 @@ def _usable(clause: str) -> bool:
     if not _PERSONAL.search(clause) or _NOT_A_REPORT.match(clause):
         return False
     if _UNSAFE.search(clause) or _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause):
+        return False
+    if _SLANG.search(clause):
         return False
     # A shouted word ("TODAY", "FOURTH") given back reads as mockery.
     if re.search(r"\b[A-Z]{4,}\b", clause):

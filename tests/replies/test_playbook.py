@@ -461,3 +461,71 @@ def test_a_reply_needing_the_customers_amount_comes_only_with_one(bank: Response
         bank, "neutral", 0.3, requests=["explain_charge"], values={"amount": "$89.99"}
     )
     assert "$89.99" in " ".join(r.text for step in with_amount.steps for r in step.responses)
+
+
+def entry_of(bank: ResponseBank, entry_id: str) -> BankEntry:
+    return next(e for e in bank.entries if e.id == entry_id)
+
+
+def solve_ids(playbook: Playbook) -> list[str]:
+    return [r.id for s in playbook.steps if s.step == "solve" for r in s.responses]
+
+
+def test_a_second_request_gets_its_own_answer(bank: ResponseBank) -> None:
+    playbook = build(bank, "dissatisfied", 0.4, requests=("status", "refund_or_compensation"))
+    answered = [set(entry_of(bank, i).requests) for i in solve_ids(playbook)]
+    assert len(answered) == 2
+    assert {"status", "refund_or_compensation"} <= answered[0] | answered[1]
+    assert answered[0] != answered[1]
+    assert steps_of(playbook).count("solve") == 2
+
+
+def test_one_answer_for_two_requests_when_one_reply_covers_both(bank: ResponseBank) -> None:
+    playbook = build(
+        bank, "neutral", 0.2, requests=("delete_data", "cancel_or_close"), route="privacy"
+    )
+    [only] = solve_ids(playbook)
+    assert {"delete_data", "cancel_or_close"} <= set(entry_of(bank, only).requests)
+
+
+def test_a_closing_customer_is_not_offered_a_fix_as_well(bank: ResponseBank) -> None:
+    playbook = build(bank, "neutral", 0.2, requests=("cancel_or_close", "fix_problem"))
+    assert [set(entry_of(bank, i).requests) for i in solve_ids(playbook)] == [{"cancel_or_close"}]
+
+
+def test_after_a_hand_over_the_solve_step_answers_the_rest(bank: ResponseBank) -> None:
+    playbook = build(
+        bank, "demanding", 0.6, "human_request", requests=("talk_to_person", "explain_charge")
+    )
+    assert "escalate" in steps_of(playbook)
+    for entry_id in solve_ids(playbook):
+        assert "talk_to_person" not in entry_of(bank, entry_id).requests
+
+
+def test_a_close_fits_every_request(bank: ResponseBank) -> None:
+    # "I hope that answers your question" cannot close a playbook with a cancellation to do.
+    playbook = build(
+        bank, "neutral", 0.2, channel="email", requests=("information", "cancel_or_close")
+    )
+    [close] = [r.id for s in playbook.steps if s.step == "close" for r in s.responses]
+    tags = set(entry_of(bank, close).requests)
+    assert not tags or {"information", "cancel_or_close"} <= tags
+
+
+@pytest.mark.parametrize("label", ["angry", "dissatisfied", "demanding", "confused"])
+@pytest.mark.parametrize("trigger", ["repeated_contact", "churn_threat", None])
+def test_no_playbook_says_the_same_words_twice_or_thanks_twice(
+    bank: ResponseBank, label: CustomerType, trigger: TriggerType | None
+) -> None:
+    fired = (trigger,) if trigger else ()
+    for requests in (("complaint_only",), ("fix_problem",), ("status",)):
+        playbook = build(bank, label, 0.5, *fired, requests=requests)
+        texts = [r.text for s in playbook.steps for r in s.responses]
+        runs = [
+            {tuple(w[i : i + 5]) for i in range(len(w) - 4)}
+            for w in (re.findall(r"[a-z']+", re.sub(r"\{\w+\}", " ", t.lower())) for t in texts)
+        ]
+        for a, b in itertools.combinations(range(len(texts)), 2):
+            assert not runs[a] & runs[b], (texts[a], texts[b])
+        openers = [t.lower().startswith(("thanks", "thank you")) for t in texts]
+        assert sum(openers) <= 1, texts

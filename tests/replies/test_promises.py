@@ -60,6 +60,8 @@ def test_a_slot_backs_only_its_own_sentence() -> None:
         ("I'm taking this over and will see it through.", "I'm taking this over"),
         ("I'll stay with this until it's sorted.", "stay with this until"),
         ("Reply with the option and I'll take care of it.", "I'll take care of"),
+        ("I'll get it moving straight away and confirm the outcome {eta}.", "I'll get it moving"),
+        ("You'll hear from me {eta}.", "hear from me"),
         ("If not, let us know and we'll pick it up.", None),
         ("I'm passing this to a team lead.", None),
     ],

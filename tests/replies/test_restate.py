@@ -41,7 +41,7 @@ def test_the_clause_with_the_customers_specifics_is_preferred() -> None:
 
 def test_mentions_greetings_emoji_and_asides_are_left_out() -> None:
     text = "@Brand hi, my sofa (order 55-1902) arrived with a ripped cushion 😡 #fail"
-    assert restate(text, "social") == (
+    assert restate(text, "chat") == (
         "If I've understood you right, your sofa arrived with a ripped cushion."
     )
 
@@ -95,3 +95,27 @@ def test_a_shouted_word_keeps_the_sentence_from_being_given_back() -> None:
     assert restate("This is my fourth request to close my account.", "chat") == (
         "If I've understood you right, this is your fourth request to close your account."
     )
+
+
+def test_a_public_reply_gives_nothing_back() -> None:
+    # Repeating the customer's complaint in a public reply puts it in front of everyone.
+    text = "My sofa arrived with a ripped cushion on 2 May."
+    assert restate(text, "chat") is not None
+    assert restate(text, "social") is None
+
+
+def test_chat_shorthand_is_not_given_back() -> None:
+    assert point_of("ur app charged me twice for the same order") is None
+    assert point_of("I'm gonna need the refund for my order") is None
+
+
+def test_what_went_wrong_is_preferred_to_background() -> None:
+    text = (
+        "I have been a member for four years and love the classes. "
+        "The app charged me twice for my renewal last week."
+    )
+    assert point_of(text) == "The app charged me twice for my renewal last week"
+
+
+def test_a_customer_apologising_is_not_given_back() -> None:
+    assert point_of("I'm sorry if I have not sent this to the right place.") is None
