@@ -67,9 +67,9 @@ COVERED_BY: Mapping[RequestLabel, frozenset[RequestLabel]] = {
     "change_something": frozenset({"cancel_or_close"}),
     "fix_problem": frozenset({"cancel_or_close", "delete_data", "explain_charge"}),
 }
-# Solve replies added for requests the first left unanswered: at most two, or the playbook
-# turns into a list.
-MAX_EXTRA_ANSWERS = 2
+# Solve replies added for requests the first left unanswered: one, or the playbook turns into
+# a list of overlapping answers (the review panel's round 4).
+MAX_EXTRA_ANSWERS = 1
 # A line sharing this many words in a row with one already said repeats it.
 REPEAT_WORDS = 5
 NO_VALUES: Mapping[str, str] = MappingProxyType({})

@@ -67,7 +67,7 @@ _UNSAFE = re.compile(
     r"|idiot\w*|stupid|moron\w*|dumb|useless|incompetent|pathetic|clowns?|liars?|thie(?:f|ves)"
     r"|scam\w*|crooks?|joke|garbage|trash|worst|sue|suing|lawyers?|attorney|court|legal"
     r"|kill\w*|die|died|dying|dead|death|passed away|funeral|hurt|harm|suicid\w*|bomb|shoot"
-    r"|gun|threat\w*)\b",
+    r"|gun|threat\w*|violat\w*|rights|illegal\w*|unlawful\w*|fraud\w*|negligen\w*|breach\w*)\b",
     re.IGNORECASE,
 )
 # "I'm so angry" is a feeling, which the acknowledgement itself answers; restating it

@@ -62,6 +62,7 @@ def test_a_slot_backs_only_its_own_sentence() -> None:
         ("Reply with the option and I'll take care of it.", "I'll take care of"),
         ("I'll get it moving straight away and confirm the outcome {eta}.", "I'll get it moving"),
         ("You'll hear from me {eta}.", "hear from me"),
+        ("I'll cancel this for you as you asked.", "I'll cancel"),
         ("If not, let us know and we'll pick it up.", None),
         ("I'm passing this to a team lead.", None),
     ],

@@ -119,3 +119,8 @@ def test_what_went_wrong_is_preferred_to_background() -> None:
 
 def test_a_customer_apologising_is_not_given_back() -> None:
     assert point_of("I'm sorry if I have not sent this to the right place.") is None
+
+
+def test_a_legal_claim_is_not_given_back() -> None:
+    # "You say the account violated your rights" would read as the company conceding it.
+    assert point_of("My account report violated my rights under the FCRA since March.") is None
