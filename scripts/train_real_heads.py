@@ -14,9 +14,12 @@ messages for the customer type), chosen on dev, never on test:
 - confidences are calibrated on dev (a temperature folded into the last layer);
 - each trigger gets two bars, both on dev, precision first: the model's own threshold, and
   how sure the model must be for one of the trigger's patterns to count (0: every match
-  counts; the threshold itself: the patterns only give the evidence its span). The pair
-  with the best F0.5 (precision weighs twice recall) is kept, in models/trigger_policy.json,
-  which the engine reads; the file says where precision stays under PRECISION_FLOOR.
+  counts; the threshold itself: the patterns only give the evidence its span). Each
+  trigger starts at its best F0.5 (precision weighs twice recall); then the bars move, one
+  at a time, where they raise dev micro-F1 most, while no more than FALSE_ESCALATION_BUDGET
+  of trigger-free dev messages would be escalated. The policy is kept in
+  models/trigger_policy.json, which the engine reads; the file says where precision stays
+  under PRECISION_FLOOR.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ PROJECT_REQUESTS = Path(__file__).resolve().parent / "data" / "intent_examples.j
 # evidence to let the model overrule the patterns (human_request had 8, abuse 16).
 MIN_DEV_POSITIVES = 30
 PRECISION_FLOOR = 0.8
+# The most trigger-free dev messages the policy may escalate while it buys recall: under the
+# 8% the service targets, with a margin for new wording.
+FALSE_ESCALATION_BUDGET = 0.075
 SEED = 13
 HIDDEN = 256
 
@@ -263,30 +269,42 @@ def prf(predicted: np.ndarray, truth: np.ndarray, keep: np.ndarray) -> tuple[flo
 
 
 def trigger_policy(probs: np.ndarray, dev: Split, rows: list[dict]) -> dict[str, dict]:
-    """Per trigger, on dev: the model's threshold and whether the patterns stay."""
+    """Per trigger, on dev: the model's threshold and whether the patterns stay.
+
+    Precision first: each trigger starts at its best F0.5 (precision weighs twice recall).
+    Then recall is bought where it pays most: one trigger at a time moves to the bar that
+    raises dev micro-F1 the most, as long as the share of trigger-free dev messages that
+    would be escalated stays within FALSE_ESCALATION_BUDGET.
+    """
     detector = TriggerDetector(
         refund_limit=Settings().refund_limit, discount_limit=Settings().discount_limit
     )
     found = [{t.type for t in detector.detect(text)} for text in dev.texts]
-    policy: dict[str, dict] = {}
+    truths = dev.targets["triggers"].astype(bool)
+    keeps = dev.masks["triggers"].astype(bool)
+    options: list[list[tuple[tuple, np.ndarray]]] = []
+    chosen: list[int] = []
     for j, trigger in enumerate(MESSAGE_TRIGGER_TYPES):
-        truth = dev.targets["triggers"][:, j].astype(bool)
-        keep = dev.masks["triggers"][:, j].astype(bool)
+        truth, keep = truths[:, j], keeps[:, j]
         pattern = np.array([trigger in f for f in found])
         candidates = []
         for t in np.arange(0.3, 0.96, 0.025):
             model = probs[:, j] >= t
             for u in (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 1.0):
+                if (truth & keep).sum() < MIN_DEV_POSITIVES and u != 0.0:
+                    continue  # too few to let the model overrule a pattern: every match counts
                 predicted = model | (pattern & (probs[:, j] >= u))
                 p, r, f = prf(predicted, truth, keep)
                 f_half = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
-                candidates.append((round(f_half, 3), -u, float(t), p, r, f))
-        if (truth & keep).sum() < MIN_DEV_POSITIVES:
-            candidates = [c for c in candidates if c[1] == 0.0]  # every pattern match counts
-        # Precision first: the best F0.5 (precision weighs twice recall); on a tie, the
-        # patterns that need the least of the model (exact spans), then the higher bar.
-        _, minus_u, threshold, p, r, f1 = max(candidates)
-        floor_met = p >= PRECISION_FLOOR
+                candidates.append(((round(f_half, 3), -u, float(t), p, r, f), predicted))
+        options.append(candidates)
+        # On a tie, the patterns that need the least of the model (exact spans), then the
+        # higher bar.
+        chosen.append(max(range(len(candidates)), key=lambda k: candidates[k][0]))
+    chosen = _buy_recall(options, chosen, truths, keeps)
+    policy: dict[str, dict] = {}
+    for j, trigger in enumerate(MESSAGE_TRIGGER_TYPES):
+        (_, minus_u, threshold, p, r, f1), _ = options[j][chosen[j]]
         policy[trigger] = {
             "threshold": round(threshold, 3),
             "pattern_threshold": round(min(-minus_u, threshold), 3),
@@ -294,11 +312,45 @@ def trigger_policy(probs: np.ndarray, dev: Split, rows: list[dict]) -> dict[str,
                 "precision": round(p, 3),
                 "recall": round(r, 3),
                 "f1": round(f1, 3),
-                "positives": int((truth & keep).sum()),
-                "precision_floor_met": floor_met,
+                "positives": int((truths[:, j] & keeps[:, j]).sum()),
+                "precision_floor_met": p >= PRECISION_FLOOR,
             },
         }
     return policy
+
+
+def _buy_recall(
+    options: list[list[tuple[tuple, np.ndarray]]],
+    chosen: list[int],
+    truths: np.ndarray,
+    keeps: np.ndarray,
+) -> list[int]:
+    """Greedy: the single change of one trigger's bar that most raises micro-F1, repeated,
+    never past the false-escalation budget on dev's trigger-free messages."""
+    trigger_free = ~(truths & keeps).any(axis=1)
+
+    def score(picks: list[int]) -> tuple[float, float]:
+        predicted = np.stack([options[j][k][1] for j, k in enumerate(picks)], axis=1)
+        tp = int((predicted & truths & keeps).sum())
+        fp = int((predicted & ~truths & keeps).sum())
+        fn = int((~predicted & truths & keeps).sum())
+        escalated = float(predicted[trigger_free].any(axis=1).mean())
+        return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), escalated
+
+    picks = list(chosen)
+    best, _ = score(picks)
+    while True:
+        move: tuple[float, int, int] | None = None
+        for j, candidates in enumerate(options):
+            for k in range(len(candidates)):
+                trial = [*picks[:j], k, *picks[j + 1 :]]
+                f1, escalated = score(trial)
+                within = escalated <= FALSE_ESCALATION_BUDGET and f1 > best + 1e-9
+                if within and (move is None or f1 > move[0]):
+                    move = (f1, j, k)
+        if move is None:
+            return picks
+        best, picks[move[1]] = move[0], move[2]
 
 
 def main() -> None:

@@ -34,6 +34,13 @@ def test_no_message_or_company_is_in_two_splits() -> None:
     assert all(len(splits) == 1 for splits in splits_of_group.values())
 
 
+def test_the_later_train_round_only_adds_training_messages() -> None:
+    # Round 3 was drawn after the test split had measured a release: it may only train.
+    later = [row for row in SAMPLE if row["picked_by"].startswith("hint3:")]
+    assert later
+    assert {row["split"] for row in later} == {"train"}
+
+
 def test_no_test_split_id_is_trained_or_tuned_on() -> None:
     labels_file = LABELS_DIR / "labels.jsonl"
     if not labels_file.exists():
