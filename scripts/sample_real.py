@@ -25,6 +25,7 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 SEED = 20261203
@@ -208,22 +209,44 @@ def draw(data: Path) -> list[dict]:
     return sample
 
 
-def draw_round2(data: Path, first: list[dict]) -> list[dict]:
-    """Candidates for the rare triggers, from the companies round 1 placed in each split."""
-    rng = random.Random(SEED + 2)
-    split_of_group = {item["group"]: item["split"] for item in first}
-    taken = {item["id"] for item in first}
+def unread_pool(
+    data: Path,
+    names: Iterable[str],
+    taken: set[str],
+    wanted_group: Callable[[str], bool],
+    rng: random.Random,
+) -> list[dict]:
+    """Rows of these files not drawn before, from the wanted companies, in a seeded order."""
     pool: list[dict] = []
-    for name in QUOTAS:
+    for name in names:
         for row in read_jsonl(data / "real_support_text" / name):
             group = group_of(name, row)
-            if row["id"] in taken or group not in split_of_group:
+            if row["id"] in taken or not wanted_group(group):
                 continue
             if not row.get("text", "").strip() or len(row["text"]) > MAX_CHARS:
                 continue
             pool.append({"id": row["id"], "file": name, "group": group, "row": row})
     pool.sort(key=lambda item: item["id"])
     rng.shuffle(pool)
+    return pool
+
+
+def tweets_first(found: list[dict], want: int) -> list[dict]:
+    """Up to `want` candidates, 60% tweets where there are enough: most traffic is short."""
+    tweets = [item for item in found if item["file"] in TWEET_FILES]
+    others = [item for item in found if item["file"] not in TWEET_FILES]
+    chosen = tweets[: round(want * 0.6)]
+    chosen += others[: want - len(chosen)]
+    chosen += [item for item in tweets if item not in chosen][: want - len(chosen)]
+    return chosen
+
+
+def draw_round2(data: Path, first: list[dict]) -> list[dict]:
+    """Candidates for the rare triggers, from the companies round 1 placed in each split."""
+    rng = random.Random(SEED + 2)
+    split_of_group = {item["group"]: item["split"] for item in first}
+    taken = {item["id"] for item in first}
+    pool = unread_pool(data, QUOTAS, taken, lambda group: group in split_of_group, rng)
     chosen: list[dict] = []
     for trigger, pattern in RARE_HINTS.items():
         hint = re.compile(pattern, re.IGNORECASE)
@@ -235,13 +258,8 @@ def draw_round2(data: Path, first: list[dict]) -> list[dict]:
                 and item["id"] not in taken
                 and hint.search(item["row"]["text"])
             ]
-            # Tweets first (60%): most helpdesk traffic is short, and the hints over-match
-            # pet-insurance reviews ("died", "emergency" about a pet).
-            tweets = [item for item in found if item["file"] in TWEET_FILES]
-            others = [item for item in found if item["file"] not in TWEET_FILES]
-            found = tweets[: round(want * 0.6)]
-            found += others[: want - len(found)]
-            found += [item for item in tweets if item not in found][: want - len(found)]
+            # Tweets first: the hints over-match pet-insurance reviews ("died" about a pet).
+            found = tweets_first(found, want)
             for item in found:
                 taken.add(item["id"])
                 chosen.append({**item, "split": split, "picked_by": f"hint2:{trigger}"})
@@ -258,28 +276,14 @@ def draw_train_round(data: Path, sampled: list[dict], number: int) -> list[dict]
     skipped = TRAIN_EXCLUDED if number > 3 else frozenset()
     split_of_group = {item["group"]: item["split"] for item in sampled}
     taken = {item["id"] for item in sampled}
-    pool: list[dict] = []
-    for name in (n for n in QUOTAS if n not in skipped):
-        for row in read_jsonl(data / "real_support_text" / name):
-            group = group_of(name, row)
-            if row["id"] in taken or split_of_group.get(group) != "train":
-                continue
-            if not row.get("text", "").strip() or len(row["text"]) > MAX_CHARS:
-                continue
-            pool.append({"id": row["id"], "file": name, "group": group, "row": row})
-    pool.sort(key=lambda item: item["id"])
-    rng.shuffle(pool)
+    names = [n for n in QUOTAS if n not in skipped]
+    pool = unread_pool(data, names, taken, lambda g: split_of_group.get(g) == "train", rng)
     chosen: list[dict] = []
     for trigger, quota in ROUND3_PER_TRIGGER.items():
         want = quota * scale
         hint = re.compile(ROUND3_HINTS[trigger], re.IGNORECASE)
         found = [i for i in pool if i["id"] not in taken and hint.search(i["row"]["text"])]
-        # Tweets first (60%), as in round 2: most helpdesk traffic is short.
-        tweets = [item for item in found if item["file"] in TWEET_FILES]
-        others = [item for item in found if item["file"] not in TWEET_FILES]
-        found = tweets[: round(want * 0.6)]
-        found += others[: want - len(found)]
-        found += [item for item in tweets if item not in found][: want - len(found)]
+        found = tweets_first(found, want)
         for item in found:
             taken.add(item["id"])
             chosen.append({**item, "split": "train", "picked_by": f"hint{number}:{trigger}"})

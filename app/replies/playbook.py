@@ -7,7 +7,15 @@ from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 
 from app.core.domain import CustomerProfile, Escalation, Playbook, PlaybookResponse, PlaybookStep
-from app.core.labels import Channel, CustomerType, RequestLabel, Route, Step, TriggerType
+from app.core.labels import (
+    REQUEST_LABELS,
+    Channel,
+    CustomerType,
+    RequestLabel,
+    Route,
+    Step,
+    TriggerType,
+)
 from app.replies.bank import BankEntry, ResponseBank, fill, open_slots
 from app.replies.restate import restate
 
@@ -50,17 +58,12 @@ RELAX_ORDER = ("intensity", "channel", "customer_types")
 # Requests for something to be done, which a solve reply answers in words of its own: a
 # request for a person is answered by the hand-over, praise by thanks, a complaint with no
 # ask by the acknowledgement, and a question by the answer the agent writes into any solve.
-SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(
-    {
-        "refund_or_compensation",
-        "cancel_or_close",
-        "delete_data",
-        "explain_charge",
-        "fix_problem",
-        "status",
-        "change_something",
-    }
-)
+SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(REQUEST_LABELS) - {
+    "talk_to_person",
+    "praise",
+    "complaint_only",
+    "information",
+}
 # Answers that leave no need for a second one: closing an account is the change asked for,
 # a customer leaving needs no fix, and a charge explained is put right in the same reply.
 COVERED_BY: Mapping[RequestLabel, frozenset[RequestLabel]] = {
