@@ -61,7 +61,7 @@ from scripts.train_real_heads import (
     trigger_policy,
 )
 
-VERSION = "multitask-lora-1.3.0"
+VERSION = "multitask-lora-1.4.0"
 HEADS = {
     "triggers": MESSAGE_TRIGGER_TYPES,
     "requests": REQUEST_LABELS,
