@@ -134,7 +134,8 @@ def build_playbook(
     # threatening to leave ("whatever you decide") would misread them.
     situation = fired - {"churn_threat"} if set(asked) & NO_RETENTION else fired
     steps: list[PlaybookStep] = []
-    said: list[str] = []
+    # What the playbook has said so far: its runs of words, and whether it opened on thanks.
+    said = _Said()
 
     def choose(step: Step, answering: tuple[RequestLabel, ...]) -> tuple[BankEntry, ...]:
         entries = _select(
@@ -157,7 +158,7 @@ def build_playbook(
         # same words twice in one playbook, or opening on thanks twice.
         entries = tuple(e for e in entries if e.id not in used)
         entries = tuple(e for e in entries if e.id not in exclude) or entries
-        entries = tuple(e for e in entries if not _repeats(e.text, said)) or entries
+        entries = tuple(e for e in entries if not said.repeated_by(e.text)) or entries
         if rank is not None:
             entries = rank(step, entries)
         return entries[:responses_per_step]
@@ -170,7 +171,8 @@ def build_playbook(
                 for e in entries
             )
             steps.append(PlaybookStep(step, responses))
-            said.extend(e.text for e in entries)
+            for entry in entries:
+                said.add(entry.text)
 
     # Once a lead is on the way, the request for a person is answered: the solve step is for
     # the rest ("I can ask a team lead..." after "I'm asking a team lead" contradicts it).
@@ -435,19 +437,26 @@ def _closing_all(
     return fitting or entries
 
 
-def _repeats(text: str, said: Collection[str]) -> bool:
-    """Whether a reply repeats words already said in this playbook, or opens on thanks again."""
-    words = _plain_words(text)
-    if not words:
-        return False
-    runs = {tuple(words[i : i + REPEAT_WORDS]) for i in range(len(words) - REPEAT_WORDS + 1)}
-    for earlier in said:
-        before = _plain_words(earlier)
-        if _thanks(words) and _thanks(before):
-            return True
-        if any(tuple(before[i : i + REPEAT_WORDS]) in runs for i in range(len(before))):
-            return True
-    return False
+class _Said:
+    """The words a playbook has said, to keep a later reply from repeating them."""
+
+    def __init__(self) -> None:
+        self.runs: set[tuple[str, ...]] = set()
+        self.thanked = False
+
+    def add(self, text: str) -> None:
+        words = _plain_words(text)
+        self.runs |= _runs(words)
+        self.thanked = self.thanked or _thanks(words)
+
+    def repeated_by(self, text: str) -> bool:
+        """Whether a reply repeats words already said, or opens on thanks again."""
+        words = _plain_words(text)
+        return (self.thanked and _thanks(words)) or bool(_runs(words) & self.runs)
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + REPEAT_WORDS]) for i in range(len(words) - REPEAT_WORDS + 1)}
 
 
 def _plain_words(text: str) -> list[str]:
