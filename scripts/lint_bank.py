@@ -27,7 +27,7 @@ from app.core.labels import (  # noqa: E402
     Route,
     Step,
 )
-from app.replies.bank import BankEntry, BankError, ResponseBank  # noqa: E402
+from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, BankError, ResponseBank  # noqa: E402
 from app.replies.playbook import plan_steps  # noqa: E402
 
 MIN_ENTRIES = 200
@@ -126,6 +126,8 @@ def situation_gaps(bank: ResponseBank) -> list[str]:
         "root causes or customer types it is written for"
         for e in bank.entries
         if e.step in TAGGED_STEPS
+        # A line in another language is for a message nothing could be read from: untagged.
+        and e.language == DEFAULT_LANGUAGE
         and not (e.requests or e.triggers or e.root_causes or e.customer_types)
     ]
     for request in REQUEST_LABELS:

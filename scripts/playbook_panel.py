@@ -157,7 +157,7 @@ def render(playbook: dict) -> str:
     language = playbook.get("language")
     if language and language != "en":
         # The answer's `language` field: the agent replies in the customer's language.
-        lines.append(f"Customer's language: {language} (the lines above are English templates)")
+        lines.append(f"Customer's language: {language}")
     return "\n".join(lines)
 
 

@@ -40,6 +40,11 @@ _ABOUT_DATA = re.compile(
     r"|information\s+(?:you|that\s+you)\s+(?:hold|have|keep|store))\b",
     re.IGNORECASE,
 )
+# A question of three words or more ("is it vegan?"), outside brackets: "(Dev, I think?)"
+# is not one.
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])")
+_ASIDE = re.compile(r"\([^()]*\)")
+_QUESTION_WORDS = 3
 _SALES = re.compile(
     r"\b(?:how\s+much\s+(?:is|are|does|do|would|for)|pricing|price\s+(?:list|plan)|quote\s+for"
     r"|get\s+a\s+quote|(?:book|schedule|request)\s+a\s+demo|upgrade\s+(?:to|my)\s+\w+\s+plan"
@@ -59,9 +64,10 @@ def requests_asked(
     """The asks to answer, most probable first.
 
     Every request at or above `min_probability`; if none, the best one when it reaches
-    FALLBACK_PROBABILITY. An erasure request in plain words and a request for a person that
-    raised `human_request` are asks whatever the head says; the head's erasure request counts
-    only where the message speaks of data or privacy.
+    FALLBACK_PROBABILITY. Praise and complaint_only exclude each other; praise alone with a
+    question in the message asks for information too. An erasure request in plain words
+    and a request for a person that raised `human_request` are asks whatever the head says;
+    the head's erasure request counts only where the message speaks of data or privacy.
 
     >>> requests_asked({"refund_or_compensation": 0.8}, "refund me", min_probability=0.5)
     ('refund_or_compensation',)
@@ -75,11 +81,26 @@ def requests_asked(
     asked: list[RequestLabel] = [label for p, label in ranked if p >= min_probability]  # type: ignore[misc]
     if not asked and ranked and ranked[0][0] >= FALLBACK_PROBABILITY:
         asked.append(ranked[0][1])  # type: ignore[arg-type]
+    if "praise" in asked and "complaint_only" in asked:
+        # Praise and "a complaint with no ask" cannot both be the message: the likelier stays.
+        asked.remove(max(("praise", "complaint_only"), key=asked.index))
+    if asked == ["praise"] and _asks_a_question(text):
+        # Thanks with a question in it ("brilliant coat! will the olive be back?") is owed
+        # the answer as well as the thanks.
+        asked.append("information")
     if _ERASURE.search(text) and "delete_data" not in asked:
         asked.insert(0, "delete_data")
     if "human_request" in triggers and "talk_to_person" not in asked:
         asked.insert(0, "talk_to_person")
     return tuple(asked)
+
+
+def _asks_a_question(text: str) -> bool:
+    """Whether a sentence of at least _QUESTION_WORDS words ends in a question mark."""
+    return any(
+        sentence.endswith("?") and len(re.findall(r"\w+", sentence)) >= _QUESTION_WORDS
+        for sentence in _SENTENCE_END.split(_ASIDE.sub(" ", text))
+    )
 
 
 def route_of(text: str, asked: Collection[RequestLabel]) -> Route | None:

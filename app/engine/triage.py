@@ -284,7 +284,7 @@ class TriageEngine:
             language = language_of(item.text)
             customer, decision = engine._assess(item.text, scores, None, language)
             sentiment = sentiment_of(scores, engine.settings.thresholds, language)
-            asked, route = engine._asks(item.text, scores, decision)
+            asked, route = engine._asks(item.text, scores, decision, language)
             results.append(Screening(sentiment.label, customer, decision, asked, route, language))
         return results
 
@@ -325,11 +325,15 @@ class TriageEngine:
         return customer, decision
 
     def _asks(
-        self, text: str, scores: Scores, decision: Escalation
+        self, text: str, scores: Scores, decision: Escalation, language: MessageLanguage
     ) -> tuple[tuple[RequestLabel, ...], Route | None]:
-        """What the customer asks for, and the team that takes it over if not support."""
+        """What the customer asks for, and the team that takes it over if not support.
+
+        In a language the model was not trained on, only what patterns catch is asked: the
+        head read a German blocked-card complaint as praise.
+        """
         asked = requests_asked(
-            scores.requests,
+            scores.requests if language.supported else {},
             text,
             min_probability=self.settings.thresholds.request_min_probability,
             triggers=[t.type for t in decision.triggers],
@@ -361,7 +365,7 @@ class TriageEngine:
         customer, decision = self._assess(item.text, scores, context, language)
         triggers = decision.triggers
         root_cause = root_cause_of(scores)
-        asked, route = self._asks(item.text, scores, decision)
+        asked, route = self._asks(item.text, scores, decision, language)
         facts = extract_facts(item.text)
         playbook = build_playbook(
             self.bank,
@@ -372,13 +376,18 @@ class TriageEngine:
             values={**fact_values(facts), **item.values},
             # "other" is no cause at all: the playbook then ignores causes.
             root_causes=[root_cause.label] if root_cause and root_cause.label != "other" else [],
-            # Nothing asked that the head could see: the customer type's usual ask stands in.
-            requests=asked or None,
+            # Nothing asked that the head could see: the customer type's usual ask stands in,
+            # except in a language the head cannot read, where a guessed ask would be a guess
+            # on a guess (a Japanese complaint thanked for its kind words).
+            requests=asked or (None if language.supported else ()),
             route=route,
             text=item.text,
             peak_anger_intensity=thresholds.peak_intensity,
             secondary_type_score=thresholds.secondary_type_score,
             exclude=context.offered if context else (),
+            # The model's own language reads "en" here; another that it cannot read gets the
+            # bank's plain lines in that language where the bank has them.
+            language=language.code if language.code and not language.supported else "en",
             rank=(
                 ThompsonRanker(self.outcome_stats(item.tenant_id), self.rng)
                 if self.settings.learning

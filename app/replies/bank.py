@@ -37,8 +37,9 @@ PLACEHOLDER_FALLBACKS: Mapping[str, str] = {
 }
 # Facts taken from the customer's own message (or the caller's values). An entry that uses
 # one is offered only when the message has it: a reply about "the {amount} charge" makes no
-# sense without an amount, and no fallback could stand in for it.
-MESSAGE_FACTS: frozenset[str] = frozenset({"amount", "duration", "date"})
+# sense without an amount, and no fallback could stand in for it. {person}: someone the
+# customer names ("thanks to Priya", "Mr. Patel").
+MESSAGE_FACTS: frozenset[str] = frozenset({"amount", "duration", "date", "person"})
 # What only the agent can know: a cause, a decision, a status, a time. The service never
 # fills these; the text keeps `{eta}` as a field and the response says the agent must fill
 # it (or the caller passes it in `values`). See promises.py for the claims they carry.
@@ -49,6 +50,8 @@ PLACEHOLDERS: frozenset[str] = frozenset(PLACEHOLDER_FALLBACKS) | MESSAGE_FACTS 
 
 # A routed message is answered by the route's own reply before any other that fits.
 ROUTE_WEIGHT = 32
+# The language replies are written in unless an entry says otherwise (ISO 639-1).
+DEFAULT_LANGUAGE = "en"
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ANY_BRACED = re.compile(r"\{[^{}]*\}")
@@ -81,6 +84,8 @@ class BankEntry(BaseModel):
     route: Route | None = None
     intensity: tuple[float, float] = (0.0, 1.0)
     channels: tuple[Channel, ...] = ()
+    # The language the text is written in: a reply reaches only customers writing in it.
+    language: str = Field(default=DEFAULT_LANGUAGE, pattern=r"^[a-z]{2}$")
     text: str = Field(min_length=1)
 
     @field_validator("intensity")
@@ -230,19 +235,20 @@ class ResponseBank(BaseModel):
         route: str | None = None,
         facts: Collection[str] | None = None,
         handed_over: bool = False,
+        language: str = DEFAULT_LANGUAGE,
     ) -> tuple[BankEntry, ...]:
         """Entries for step that suit the situation, most specific first; None ignores a criterion.
 
         An empty collection means the customer has none: entries tagged for one do not suit.
         `route` offers that team's replies first (another route's never); `facts` names the
         message facts at hand (an entry needing another is skipped); `handed_over` skips
-        replies that keep the case with the agent.
+        replies that keep the case with the agent; only replies written in `language` suit.
 
         >>> bank.candidates("acknowledge", customer_types=["angry"], intensity=0.9, channel="chat")
         """
         scored: list[tuple[int, float, int, BankEntry]] = []
         for index, entry in enumerate(self.entries):
-            if entry.step != step:
+            if entry.step != step or entry.language != language:
                 continue
             if handed_over and entry.owner == "agent":
                 continue
@@ -260,6 +266,10 @@ class ResponseBank(BaseModel):
                 continue
             scored.append((-score, high - low, index, entry))
         return tuple(entry for *_, entry in sorted(scored, key=lambda item: item[:3]))
+
+    def speaks(self, language: str) -> bool:
+        """Whether the bank holds replies written in this language."""
+        return any(entry.language == language for entry in self.entries)
 
     def avoid_for(self, customer_types: Iterable[str], triggers: Iterable[str]) -> tuple[str, ...]:
         """Avoided phrases that apply to this customer, deduplicated, in bank order."""
@@ -320,6 +330,10 @@ def _match(
     requests: Collection[str] | None,
 ) -> int | None:
     """Specificity of a suitable entry (higher is closer), or None when it does not suit."""
+    if requests is not None and "praise" in entry.requests and "praise" not in requests:
+        # A reply that thanks for kind words fits only a customer who gave them, whatever
+        # else it also answers.
+        return None
     score = 0
     # Weights rank what matters most to the customer: the trigger they raised (a reply
     # written for it answers the moment), what they asked for, then what went wrong

@@ -61,7 +61,12 @@ _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
         (
             "person",
             r"\b(?:(?:agent|rep(?:resentative)?|advisor|technician|manager|supervisor)\s+(?:called|named)\s+"
-            r"|(?:mr|mrs|ms|miss|dr)\.?\s+)[A-Z][a-z]+\b",
+            r"|(?:mr|mrs|ms|miss|dr)\.?\s+)[A-Z][a-z]+\b"
+            # The one a customer thanks: "thank you to Priya", "shoutout to Dana at @Brand".
+            r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?to\s+"
+            r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
+            r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
+            r"(?P<thanked>(?-i:[A-Z][a-z]+))\b",
         ),
     )
 )
@@ -87,8 +92,10 @@ def extract_facts(text: str) -> tuple[Fact, ...]:
     facts: list[Fact] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            start, end = match.span()
-            value = match.group().strip()
+            # A pattern that names its point ("thanked") gives that part, not its lead-in.
+            part = "thanked" if match.groupdict().get("thanked") else 0
+            start, end = match.span(part)
+            value = match.group(part).strip()
             if not value or any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
@@ -97,8 +104,15 @@ def extract_facts(text: str) -> tuple[Fact, ...]:
 
 
 def fact_values(facts: tuple[Fact, ...]) -> dict[str, str]:
-    """The first of each kind as a placeholder value: {amount}, {duration}, {date}, {order_id}."""
-    names = {"amount": "amount", "duration": "duration", "date": "date", "reference": "order_id"}
+    """The first of each kind as a placeholder value: {amount}, {duration}, {date}, {order_id},
+    {person}."""
+    names = {
+        "amount": "amount",
+        "duration": "duration",
+        "date": "date",
+        "reference": "order_id",
+        "person": "person",
+    }
     values: dict[str, str] = {}
     for fact in facts:
         name = names.get(fact.kind)

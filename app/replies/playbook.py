@@ -16,7 +16,7 @@ from app.core.labels import (
     Step,
     TriggerType,
 )
-from app.replies.bank import BankEntry, ResponseBank, fill, open_slots
+from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
 from app.replies.restate import restate
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
@@ -76,6 +76,14 @@ MAX_EXTRA_ANSWERS = 1
 # A line sharing this many words in a row with one already said repeats it.
 REPEAT_WORDS = 5
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
+# Praise with these alongside is still answered by thanks first (the reply carries the answer).
+PRAISE_AND_QUESTIONS: frozenset[RequestLabel] = frozenset(
+    {"praise", "information", "status", "change_something"}
+)
+# In a language the model cannot read, the playbook keeps to what holds for any message: the
+# message was read, the answer the agent writes, a lead where patterns raised a trigger, a
+# close. Lines written for a request or a feeling would rest on a reading nobody can trust.
+PLAIN_STEPS: tuple[Step, ...] = ("acknowledge", "escalate", "solve", "close")
 
 
 Ranker = Callable[[Step, tuple[BankEntry, ...]], tuple[BankEntry, ...]]
@@ -97,6 +105,7 @@ def build_playbook(
     secondary_type_score: float = 0.5,
     exclude: Collection[str] = (),
     rank: Ranker | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Playbook:
     """Pick the steps for this customer, in order, each with its best-matching replies.
 
@@ -106,7 +115,9 @@ def build_playbook(
     `route`: the team that takes the message over. `text`: the message, from which the
     acknowledgement restates the customer's point. `exclude`: entry ids already offered in
     this conversation, skipped while others fit; `rank`: reorders a step's candidates (the
-    learning loop), best first.
+    learning loop), best first. `language`: the message's, when the model cannot read it:
+    the playbook keeps to PLAIN_STEPS and untagged lines, in that language where the bank
+    has it, else in English.
 
     >>> build_playbook(bank, profile=profile, escalation=escalation, channel="chat")
     """
@@ -114,6 +125,17 @@ def build_playbook(
         raise ValueError(f"responses_per_step must be at least 1, got {responses_per_step}")
     fired = _trigger_types(escalation)
     types = customer_types(profile, secondary_type_score=secondary_type_score)
+    if language != DEFAULT_LANGUAGE:
+        return _plain_playbook(
+            bank,
+            language if bank.speaks(language) else DEFAULT_LANGUAGE,
+            escalate=escalation.escalate,
+            channel=channel,
+            values=values,
+            avoid=bank.avoid_for(types, fired),
+            route=route,
+            responses_per_step=responses_per_step,
+        )
     asked = _asked(requests, profile, fired)
     known = frozenset(name for name, value in values.items() if str(value).strip())
     restatement = _restatement(text, profile, fired, asked, channel)
@@ -193,6 +215,36 @@ def build_playbook(
     return Playbook(steps=tuple(steps), avoid=bank.avoid_for(types, fired), route=route)
 
 
+def _plain_playbook(
+    bank: ResponseBank,
+    language: str,
+    *,
+    escalate: bool,
+    channel: Channel,
+    values: Mapping[str, str],
+    avoid: tuple[str, ...],
+    route: Route | None,
+    responses_per_step: int,
+) -> Playbook:
+    """The plain steps in the customer's language, each with the bank's best lines in it."""
+    steps: list[PlaybookStep] = []
+    for step in PLAIN_STEPS:
+        if step == "escalate" and not escalate:
+            continue
+        # Only lines written for no type, trigger, cause or request: none was read. The
+        # channel is the one thing known; a line for another channel beats none.
+        untagged = {"customer_types": (), "triggers": (), "root_causes": (), "requests": ()}
+        entries = bank.candidates(
+            step, channel=channel, language=language, handed_over=escalate, **untagged
+        ) or bank.candidates(step, language=language, handed_over=escalate, **untagged)
+        if entries:
+            responses = tuple(
+                _response(e, values, None, channel) for e in entries[:responses_per_step]
+            )
+            steps.append(PlaybookStep(step, responses))
+    return Playbook(steps=tuple(steps), avoid=avoid, route=route)
+
+
 def customer_types(
     profile: CustomerProfile, *, secondary_type_score: float = 0.5
 ) -> tuple[CustomerType, ...]:
@@ -246,8 +298,9 @@ def plan_steps(
         wanted.add("acknowledge")
     if asked:
         wanted.add("solve")
-    if asked == {"praise"}:
-        # Praise is answered with thanks: no acknowledgement of a problem, no apology.
+    if "praise" in asked and asked <= PRAISE_AND_QUESTIONS:
+        # Praise is answered with thanks, and its question in the same reply: no
+        # acknowledgement of a problem, no apology.
         wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}
     if route is not None or asked & NO_RETENTION:
         wanted.discard("recommend")

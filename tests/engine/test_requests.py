@@ -65,3 +65,20 @@ def test_buying_questions_go_to_sales_but_complaints_about_price_do_not(
     text: str, requests: tuple, route: str | None
 ) -> None:
     assert route_of(text, requests) == route
+
+
+def test_praise_and_a_complaint_with_no_ask_exclude_each_other_the_likelier_stays() -> None:
+    assert asked({"praise": 0.8, "complaint_only": 0.6}) == ("praise",)
+    assert asked({"praise": 0.6, "complaint_only": 0.8}) == ("complaint_only",)
+
+
+def test_praise_with_a_question_in_it_asks_for_the_answer_too() -> None:
+    text = "Love the coat! Will the olive one be back in a size 12?"
+    assert asked({"praise": 0.9}, text) == ("praise", "information")
+
+
+@pytest.mark.parametrize(
+    "text", ["Big thanks to the driver (Dev, I think?) who carried it", "Legend. Why?", "Legend."]
+)
+def test_an_aside_or_a_one_word_question_is_not_a_question_to_answer(text: str) -> None:
+    assert asked({"praise": 0.9}, text) == ("praise",)

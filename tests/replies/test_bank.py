@@ -15,6 +15,7 @@ from app.replies.bank import (
     MESSAGE_FACTS,
     PLACEHOLDER_FALLBACKS,
     PLACEHOLDERS,
+    BankEntry,
     BankError,
     ResponseBank,
     fill,
@@ -324,3 +325,16 @@ def test_every_caller_value_has_a_fallback_and_agent_slots_stay_fields() -> None
         assert fill(f"Note: {{{name}}}.", {}) == f"Note: {{{name}}}."
         assert open_slots(fill(f"Note: {{{name}}}.", {})) == (name,)
         assert fill(f"Note: {{{name}}}.", {name: "done"}) == "Note: done."
+
+
+def test_a_reply_reaches_only_customers_writing_in_its_language() -> None:
+    bank = ResponseBank.default()
+    spanish = {e.id for e in bank.candidates("close", language="es")}
+    english = {e.id for e in bank.candidates("close")}
+    assert spanish and english and not spanish & english
+    assert bank.speaks("es") and not bank.speaks("ja")
+
+
+def test_a_language_is_a_two_letter_code() -> None:
+    with pytest.raises(ValueError, match="language"):
+        BankEntry(id="x", step="close", language="spanish", text="Hasta pronto.")

@@ -21,6 +21,8 @@ from app.replies.facts import extract_facts, fact_values
         ("the engineer came at 8am", "time", "8am"),
         ("I need it by Friday", "deadline", "by Friday"),
         ("I spoke to Mr. Patel at the branch", "person", "Mr. Patel"),
+        ("Just wanted to say thank you to Priya who helped me", "person", "Priya"),
+        ("Massive shoutout to Coach Dana at @FlexGym", "person", "Dana"),
     ],
 )
 def test_each_kind_of_fact_is_found_where_it_stands(text: str, kind: str, found: str) -> None:
@@ -44,3 +46,14 @@ def test_facts_come_in_reading_order_without_overlaps() -> None:
     assert [f.kind for f in facts] == ["date", "amount", "duration"]
     spans = [(f.start, f.end) for f in facts]
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+@pytest.mark.parametrize(
+    "text", ["thanks to the team at the Leeds branch", "thank you to everyone involved"]
+)
+def test_thanks_to_a_group_names_nobody(text: str) -> None:
+    assert [f for f in extract_facts(text) if f.kind == "person"] == []
+
+
+def test_the_person_thanked_becomes_the_person_value() -> None:
+    assert fact_values(extract_facts("Huge thank you to Imogen, the nurse"))["person"] == "Imogen"

@@ -529,3 +529,61 @@ def test_no_playbook_says_the_same_words_twice_or_thanks_twice(
             assert not runs[a] & runs[b], (texts[a], texts[b])
         openers = [t.lower().startswith(("thanks", "thank you")) for t in texts]
         assert sum(openers) <= 1, texts
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "de", "pt", "it", "nl"])
+def test_a_message_the_model_cannot_read_gets_plain_lines_in_its_language(
+    bank: ResponseBank, language: str
+) -> None:
+    # Whatever the readings say (an angry customer asking for a refund), none is trusted.
+    playbook = build(bank, "angry", 0.9, requests=["refund_or_compensation"], language=language)
+    assert steps_of(playbook) == ["acknowledge", "solve", "close"]
+    chosen = {r.id for s in playbook.steps for r in s.responses}
+    assert all(bank_entry(bank, i).language == language for i in chosen)
+
+
+def test_the_plain_playbook_hands_over_when_a_pattern_escalates(bank: ResponseBank) -> None:
+    playbook = build(bank, "neutral", 0.3, "legal_threat", language="es")
+    assert steps_of(playbook) == ["acknowledge", "escalate", "solve", "close"]
+
+
+def test_a_language_the_bank_lacks_gets_english_lines_written_for_no_reading(
+    bank: ResponseBank,
+) -> None:
+    playbook = build(bank, "satisfied", 0.2, requests=["praise"], language="ja")
+    for step in playbook.steps:
+        for response in step.responses:
+            entry = bank_entry(bank, response.id)
+            assert entry.language == "en"
+            assert not (entry.requests or entry.customer_types or entry.triggers)
+
+
+def test_praise_with_a_question_is_thanked_and_answered_without_an_apology(
+    bank: ResponseBank,
+) -> None:
+    playbook = build(bank, "satisfied", 0.2, requests=["praise", "information"])
+    assert steps_of(playbook)[:1] == ["solve"]
+    [solve] = [s for s in playbook.steps if s.step == "solve"]
+    assert set(bank_entry(bank, solve.responses[0].id).requests) >= {"praise", "information"}
+    assert "apologize" not in steps_of(playbook)
+
+
+def test_praise_names_the_person_the_customer_thanked(bank: ResponseBank) -> None:
+    playbook = build(bank, "satisfied", 0.2, requests=["praise"], values={"person": "Priya"})
+    assert "Priya" in playbook.steps[0].responses[0].text
+
+
+def test_a_reply_thanking_for_kind_words_never_reaches_a_customer_who_gave_none(
+    bank: ResponseBank,
+) -> None:
+    for request in REQUEST_LABELS:
+        if request == "praise":
+            continue
+        playbook = build(bank, "neutral", 0.3, requests=[request])
+        for step in playbook.steps:
+            for response in step.responses:
+                assert "praise" not in bank_entry(bank, response.id).requests, request
+
+
+def bank_entry(bank: ResponseBank, entry_id: str) -> BankEntry:
+    return next(e for e in bank.entries if e.id == entry_id)

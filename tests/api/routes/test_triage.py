@@ -220,3 +220,18 @@ def test_a_message_in_another_language_is_named_and_not_presented_as_confident(
     assert (english["language"], english["language_supported"]) == ("en", True)
     screened = client.post("/v1/screen", json={"text": spanish}).json()
     assert (screened["language"], screened["language_supported"]) == ("es", False)
+
+
+def test_a_message_in_another_language_is_answered_in_it_on_no_guessed_request(
+    client: TestClient,
+) -> None:
+    german = (
+        "Meine Karte ist im Ausland gesperrt und ich komme nicht an mein Geld. Was soll ich tun?"
+    )
+    body = client.post("/v1/triage", json={"text": german}).json()
+    assert body["language"] == "de"
+    # The request head reads English only: what it guessed is not an ask.
+    assert body["asked"] == []
+    texts = [r["text"] for step in body["playbook"] for r in step["responses"]]
+    assert [step["step"] for step in body["playbook"]] == ["acknowledge", "solve", "close"]
+    assert texts[0].startswith("Vielen Dank")
