@@ -40,6 +40,8 @@ DETECTED = (
 # Below this many words, or this confidence, a message is not said to be in another language.
 MIN_WORDS = 5
 MIN_CONFIDENCE = 0.9
+# Of a message's words, at least this share must be _ENGLISH's for them to settle it.
+ENGLISH_SHARE = 0.1
 # Words only English uses this much: two of them and a message is read as English whatever
 # the detector says, since short English complaints ("this is a garbage response") are what
 # it gets wrong most, and misreading English costs the customer the model's reading.
@@ -75,7 +77,10 @@ def language_of(text: str) -> MessageLanguage:
     if words < MIN_WORDS:
         return MessageLanguage(None, True, 0.0)
     tokens = re.findall(r"[a-z']+", cleaned.casefold())
-    if sum(token in _ENGLISH for token in tokens) >= 2:
+    english = sum(token in _ENGLISH for token in tokens)
+    # A share as well as a count: "do" and "on" are Portuguese and French words too, and a
+    # long email in either holds several of them.
+    if english >= 2 and english >= ENGLISH_SHARE * len(tokens):
         return MessageLanguage("en", True, 1.0)
     best = _detector().compute_language_confidence_values(cleaned)[0]
     code = best.language.iso_code_639_1.name.lower()

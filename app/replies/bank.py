@@ -38,7 +38,7 @@ PLACEHOLDER_FALLBACKS: Mapping[str, str] = {
 # Facts taken from the customer's own message (or the caller's values). An entry that uses
 # one is offered only when the message has it: a reply about "the {amount} charge" makes no
 # sense without an amount, and no fallback could stand in for it. {person}: someone the
-# customer names ("thanks to Priya", "Mr. Patel").
+# customer thanks by name ("thank you to Priya").
 MESSAGE_FACTS: frozenset[str] = frozenset({"amount", "duration", "date", "person"})
 # What only the agent can know: a cause, a decision, a status, a time. The service never
 # fills these; the text keeps `{eta}` as a field and the response says the agent must fill

@@ -80,6 +80,9 @@ class Fact:
     text: str
     start: int
     end: int
+    # A person the customer thanks ("thank you to Priya"), not just one they name: the
+    # customer's own name on a call note is a person too, and must not be thanked.
+    thanked: bool = False
 
 
 def extract_facts(text: str) -> tuple[Fact, ...]:
@@ -99,13 +102,13 @@ def extract_facts(text: str) -> tuple[Fact, ...]:
             if not value or any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            facts.append(Fact(kind, value, start, end))
+            facts.append(Fact(kind, value, start, end, thanked=part == "thanked"))
     return tuple(sorted(facts, key=lambda f: f.start))
 
 
 def fact_values(facts: tuple[Fact, ...]) -> dict[str, str]:
     """The first of each kind as a placeholder value: {amount}, {duration}, {date}, {order_id},
-    {person}."""
+    and {person}, the first person the customer thanks."""
     names = {
         "amount": "amount",
         "duration": "duration",
@@ -116,6 +119,8 @@ def fact_values(facts: tuple[Fact, ...]) -> dict[str, str]:
     values: dict[str, str] = {}
     for fact in facts:
         name = names.get(fact.kind)
+        if fact.kind == "person" and not fact.thanked:
+            continue  # {person} is the one to pass thanks to, never just anyone named
         if name and name not in values:
             values[name] = _as_value(fact)
     return values

@@ -42,3 +42,13 @@ def test_english_is_english(text: str) -> None:
 def test_too_short_to_tell_is_read_as_supported(text: str) -> None:
     found = language_of(text)
     assert found.code is None and found.supported
+
+
+def test_words_other_languages_share_with_english_do_not_make_a_long_message_english() -> None:
+    portuguese = (
+        "Vi no extrato do meu cartão uma cobrança de 47,90 € da Aprendix no dia 3 de outubro. "
+        "Fiz o curso gratuito de Excel em setembro e não me lembro de ter escolhido nenhum "
+        "plano pago. Será que o período experimental passou automaticamente a assinatura do "
+        "serviço? Não percebo o que aconteceu."
+    )
+    assert language_of(portuguese).code == "pt"

@@ -57,3 +57,8 @@ def test_thanks_to_a_group_names_nobody(text: str) -> None:
 
 def test_the_person_thanked_becomes_the_person_value() -> None:
     assert fact_values(extract_facts("Huge thank you to Imogen, the nurse"))["person"] == "Imogen"
+
+
+def test_a_person_named_but_not_thanked_is_no_one_to_pass_thanks_to() -> None:
+    # A call note names the caller: thanks for the tuner must not go back to her.
+    assert "person" not in fact_values(extract_facts("Call note: Mrs Adaeze rang to say thanks"))
