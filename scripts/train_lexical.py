@@ -1,6 +1,7 @@
 """The n-gram models blended into the trigger, request and customer-type heads.
 
     python scripts/train_lexical.py --data ../shared/data --models models
+    python scripts/train_lexical.py --data ../shared/data --models models --policy-only
 
 Trained on the train split of scripts/data/real_labels/labels.jsonl (plus the project's own
 written requests for a person and support messages, as scripts/train_real_heads.py uses
@@ -23,6 +24,9 @@ them), chosen on dev, never on test:
   the blend must be for a pattern match to count) chosen again on the blended
   probabilities, as scripts/train_real_heads.py chooses it;
 - heads.json's version moves on, so caches and answers say which model read them.
+
+`--policy-only` keeps the n-gram models and chooses the triggers' policy again, for when the
+patterns change: a pattern's bar is set against the blend, so new patterns need new bars.
 
 The head probabilities come from the torch model with the n-gram models switched off:
 training reads the same per-text aggregation the service serves.
@@ -61,7 +65,7 @@ from scripts.train_real_heads import (
     trigger_policy,
 )
 
-VERSION = "multitask-lora-1.4.0"
+VERSION = "multitask-lora-1.4.1"
 HEADS = {
     "triggers": MESSAGE_TRIGGER_TYPES,
     "requests": REQUEST_LABELS,
@@ -135,6 +139,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--models", type=Path, default=Path("models"))
     parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument(
+        "--policy-only",
+        action="store_true",
+        help="keep the shipped n-gram models; choose the triggers' policy again on dev (after "
+        "the patterns change: the policy weighs each pattern against the blend)",
+    )
     args = parser.parse_args()
     rows = [row for row in read_jsonl(args.labels) if trainable(row)]
     texts = texts_by_id(args.data, {r["id"] for r in rows})
@@ -152,11 +162,6 @@ def main() -> None:
     train_targets, train_masks = targets_of(train_rows + project)
     dev_targets, dev_masks = targets_of(dev_rows)
 
-    fitted = [vectorizer(spec) for spec in VECTORIZERS]
-    train_x = hstack([v.fit_transform(train_texts) for v in fitted]).tocsr()
-    print(f"train: {len(train_texts)} messages, {train_x.shape[1]} n-grams")
-    dev_x = hstack([v.transform(dev_texts) for v in fitted]).tocsr()
-
     model = MiniLMClassifier.load(args.models, max_windows=Settings().long_text_max_windows)
     model.lexical = None  # the heads' own reading, which the blend is fitted against
     dev_scores = model.predict(dev_texts)
@@ -167,6 +172,14 @@ def main() -> None:
             [[s.customer_types[t] for t in CUSTOMER_TYPES] for s in dev_scores]
         ),
     }
+    if args.policy_only:
+        choose_policy(args.models, head_dev, dev_texts, dev_targets, dev_masks, dev_rows)
+        return
+
+    fitted = [vectorizer(spec) for spec in VECTORIZERS]
+    train_x = hstack([v.fit_transform(train_texts) for v in fitted]).tocsr()
+    print(f"train: {len(train_texts)} messages, {train_x.shape[1]} n-grams")
+    dev_x = hstack([v.transform(dev_texts) for v in fitted]).tocsr()
 
     tensors: dict[str, np.ndarray] = {}
     specs: dict[str, dict] = {}
@@ -233,26 +246,40 @@ def main() -> None:
         + "\n"
     )
 
-    # The policy again, on what the service will now read: the blended probabilities.
-    scorer = LexicalScorer.load(args.models)
+    heads = Heads.load(args.models)
+    heads.meta["lexical"] = {"vectorizers": [dict(s) for s in VECTORIZERS], "C": C, **report}
+    heads.save(args.models)
+    choose_policy(args.models, head_dev, dev_texts, dev_targets, dev_masks, dev_rows)
+    print(f"saved {LEXICAL_META}, {LEXICAL_WEIGHTS}, {POLICY_FILE} and heads.json to {args.models}")
+
+
+def choose_policy(
+    models: Path,
+    head_dev: dict[str, np.ndarray],
+    dev_texts: list[str],
+    dev_targets: dict[str, np.ndarray],
+    dev_masks: dict[str, np.ndarray],
+    dev_rows: list[dict],
+) -> None:
+    """The triggers' policy again, on what the service reads: the blended probabilities and
+    today's patterns; saved with the heads' thresholds and the release's version."""
+    scorer = LexicalScorer.load(models)
     assert scorer is not None
     blended = scorer.blend(head_dev, dev_texts)["triggers"]
     dev_split = Split(dev_texts, np.empty(0), np.empty(0), dev_targets, dev_masks)  # type: ignore[arg-type]
     policy = trigger_policy(blended, dev_split, dev_rows)
     for trigger, chosen in policy.items():
         print(f"  {trigger:20} {chosen}")
-    (args.models / POLICY_FILE).write_text(
+    (models / POLICY_FILE).write_text(
         json.dumps(
             {"chosen_on": "dev", "precision_floor": PRECISION_FLOOR, "triggers": policy}, indent=2
         )
         + "\n"
     )
-    heads = Heads.load(args.models)
+    heads = Heads.load(models)
     heads.thresholds["triggers"] = [policy[t]["threshold"] for t in MESSAGE_TRIGGER_TYPES]
     heads.meta["version"] = VERSION
-    heads.meta["lexical"] = {"vectorizers": [dict(s) for s in VECTORIZERS], "C": C, **report}
-    heads.save(args.models)
-    print(f"saved {LEXICAL_META}, {LEXICAL_WEIGHTS}, {POLICY_FILE} and heads.json to {args.models}")
+    heads.save(models)
 
 
 if __name__ == "__main__":

@@ -268,7 +268,12 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("Refund of exactly $100 please, as agreed with Tom on the phone.", set()),
     ("The discount code SAVE20 isn't working at checkout.", set()),
     ("Could I get a 10% discount for paying yearly?", set()),
-    ("I'd like a full refund please, the headphones won't pair with my laptop.", set()),
+    # LABELLING.md: a refund asked for is beyond a front-line fix unless the amount named
+    # is within the agent's limit (the cases above).
+    (
+        "I'd like a full refund please, the headphones won't pair with my laptop.",
+        {"authority_exceeded"},
+    ),
     ("I'd like $30 compensation for the late delivery, if that's possible.", set()),
     # hard negatives
     ("My manager asked me to order 20 more units, can you send a quote?", set()),
@@ -320,7 +325,8 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("I need a manager account for my assistant so she can approve invoices.", set()),
     ("Please switch me to the annual plan.", set()),
     ("Switching to Dark Mode makes the icons disappear.", set()),
-    ("Can you call me back? I'm free after 5.", set()),
+    # LABELLING.md: asking to be called or phoned back is a request for a person.
+    ("Can you call me back? I'm free after 5.", {"human_request"}),
     ("My husband placed the order, but I'd like to change the delivery address.", set()),
     ("I can't afford to wait another week for the part, can you expedite it?", set()),
     ("We're moving to Berlin next month, how do I update my address?", set()),
@@ -352,9 +358,11 @@ CASES: list[tuple[str, set[TriggerType]]] = [
         set(),
     ),
     ("Shut up and take my money, when does preorder open?", set()),
+    # A customer who has cancelled has left: the real messages' labellers marked it churn
+    # even where the message is about a charge after leaving (27 such messages, 25 churn).
     (
         "I cancelled my subscription in March but there's a charge from April, can you check?",
-        set(),
+        {"churn_threat"},
     ),
     ("Is there a manager discount for team plans?", set()),
     ("My grandmother loves the blanket, thank you!", set()),
@@ -697,7 +705,7 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("My grandad used to buy your biscuits every Sunday, lovely memories.", set()),
     ("Can I swap to a different provider for the delivery, like DPD?", set()),
     ("The battery life is great but the charger gets a bit warm, is that normal?", set()),
-    ("Please call me back on this number after 6pm.", set()),
+    ("Please call me back on this number after 6pm.", {"human_request"}),
     ("How do I stop auto-renewal emails but keep the subscription?", set()),
     ("This is my first time ordering and your checkout was easy.", set()),
 ]

@@ -50,6 +50,9 @@ class Thresholds(BaseSettings):
     # A request (what the customer asks for) counts from this probability; the playbook
     # answers every one that does, the most probable first.
     request_min_probability: float = Field(0.5, ge=0, le=1)
+    # The root cause reaches the playbook from this probability, and only where the message
+    # shows a word of it (engine/causes.py); below, replies written for no cause are used.
+    cause_min_probability: float = Field(0.5, ge=0, le=1)
     # Sentiment confidence: the top probability from which it is "high", and "medium".
     confidence_high: float = Field(0.8, ge=0, le=1)
     confidence_medium: float = Field(0.6, ge=0, le=1)

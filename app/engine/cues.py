@@ -63,6 +63,18 @@ _THANKS = re.compile(
     re.IGNORECASE,
 )
 
+# Thanks or praise that mean the opposite. LABELLING.md: sarcasm is dissatisfied or angry,
+# never satisfied. Phrases that real customers use almost only in sarcasm (52 of 56 such
+# messages among 6,600 labelled ones were complaints); "thank you so much for" is not one.
+_SARCASM = re.compile(
+    r"\bthanks? (?:you )?(?:a lot |so much )?for nothing\b|\bnothing says\b.{1,60}?\blike\b"
+    r"|(?<!thanks )(?<!thank you )\bso much for\b|\byeah,? right\b|\bspoiling us\b|\blove how\b"
+    r"|\boh,? (?:great|brilliant|joy|wonderful|goody|fantastic)\b|\bthanks a bunch\b"
+    r"|\bwhat a (?:great|wonderful|fantastic|lovely) (?:way|start)\b|#not\b|(?<!\w)/s\b"
+    r"|\U0001f643|\U0001f644|\U0001f612",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Cues:
@@ -80,6 +92,12 @@ class Cues:
     hedges: int
     confusion: int
     thanks: int
+    sarcasm: int
+
+
+def sarcastic(text: str) -> bool:
+    """Whether the message's thanks or praise read as sarcasm ("thanks for nothing")."""
+    return _SARCASM.search(text) is not None
 
 
 def read_cues(text: str) -> Cues:
@@ -101,4 +119,5 @@ def read_cues(text: str) -> Cues:
         hedges=len(_HEDGE.findall(text)),
         confusion=len(_CONFUSION.findall(text)),
         thanks=len(_THANKS.findall(text)),
+        sarcasm=len(_SARCASM.findall(text)),
     )

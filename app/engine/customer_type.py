@@ -61,11 +61,23 @@ def type_scores(scores: Scores, cues: Cues, *, model_weight: float) -> dict[Cust
     """
     by_cues = cue_scores(scores, cues)
     if not scores.customer_types:
-        return by_cues
-    return {
+        return _unless_sarcastic(by_cues, cues)
+    blended = {
         t: round(model_weight * scores.customer_types[t] + (1 - model_weight) * by_cues[t], 4)
         for t in CUSTOMER_TYPES
     }
+    return _unless_sarcastic(blended, cues)
+
+
+def _unless_sarcastic(by_type: dict[CustomerType, float], cues: Cues) -> dict[CustomerType, float]:
+    """Sarcastic thanks are never satisfaction: what read as satisfied is dissatisfied.
+
+    The heads read "thanks for nothing" by its words; LABELLING.md decides it the other way.
+    """
+    if not cues.sarcasm:
+        return by_type
+    dissatisfied = max(by_type["dissatisfied"], by_type["satisfied"])
+    return {**by_type, "dissatisfied": dissatisfied, "satisfied": 0.0}
 
 
 def cue_scores(scores: Scores, cues: Cues) -> dict[CustomerType, float]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Mapping
 
 from app.core.labels import REQUEST_LABELS, RequestLabel, Route, TriggerType
+from app.engine.cues import sarcastic
 
 # The head's second choice still counts when it is this close to sure and nothing passed.
 FALLBACK_PROBABILITY = 0.35
@@ -29,7 +30,15 @@ _ERASURE = re.compile(
     r"(?:list|lists|database|records)"
     r"|(?:don't|do\s+not|wouldn't|stop)\s+(?:sell|selling|share|sharing)\s+my\s+"
     r"(?:personal\s+)?(?:info|information|data|details)"
-    r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling))\b",
+    r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling)"
+    # "...and all the data you hold about me": the data named as theirs, the verb further off.
+    r"|(?:data|information|info|details)(?:\s+that)?\s+you\s+(?:hold|have|keep|store)\s+"
+    r"(?:about|on)\s+me"
+    # What a person keeps on an app rather than "data": photos, messages, a profile.
+    r"|(?:delete|erase|wipe|purge|remove)\s+(?:every|all|each|any)\s+(?:of\s+)?(?:my\s+|the\s+)?"
+    r"(?:\w+\s+){0,2}(?:photos?|pictures?|messages?|measurements?|recordings?|profiles?)"
+    r"|(?:photos|pictures|messages|profile|data|information|details)\b[^.?!]{0,60}\b"
+    r"(?:actually|permanently|fully|completely)\s+(?:deleted|erased|wiped))\b",
     re.IGNORECASE,
 )
 # The head reads "close my account" as half an erasure request; without a word about data
@@ -60,6 +69,7 @@ def requests_asked(
     *,
     min_probability: float,
     triggers: Collection[TriggerType] = (),
+    thanks_someone: bool = False,
 ) -> tuple[RequestLabel, ...]:
     """The asks to answer, most probable first.
 
@@ -68,6 +78,8 @@ def requests_asked(
     question in the message asks for information too. An erasure request in plain words
     and a request for a person that raised `human_request` are asks whatever the head says;
     the head's erasure request counts only where the message speaks of data or privacy.
+    `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
+    which is praise whatever the head says, unless the thanks are sarcastic.
 
     >>> requests_asked({"refund_or_compensation": 0.8}, "refund me", min_probability=0.5)
     ('refund_or_compensation',)
@@ -81,9 +93,17 @@ def requests_asked(
     asked: list[RequestLabel] = [label for p, label in ranked if p >= min_probability]  # type: ignore[misc]
     if not asked and ranked and ranked[0][0] >= FALLBACK_PROBABILITY:
         asked.append(ranked[0][1])  # type: ignore[arg-type]
+    if thanks_someone and "praise" not in asked and not sarcastic(text):
+        asked.insert(0, "praise")
+        if "complaint_only" in asked:
+            asked.remove("complaint_only")
     if "praise" in asked and "complaint_only" in asked:
         # Praise and "a complaint with no ask" cannot both be the message: the likelier stays.
         asked.remove(max(("praise", "complaint_only"), key=asked.index))
+    if "praise" in asked and sarcastic(text):
+        # "Thanks for nothing" is a complaint: thanking them back for kind words mocks them.
+        asked.remove("praise")
+        asked = asked or ["complaint_only"]
     if asked == ["praise"] and _asks_a_question(text):
         # Thanks with a question in it ("brilliant coat! will the olive be back?") is owed
         # the answer as well as the thanks.

@@ -31,6 +31,7 @@ from app.core.labels import (
     TriggerType,
 )
 from app.engine import customer_type, escalation
+from app.engine.causes import evident_causes
 from app.engine.cues import read_cues
 from app.engine.language import ENGLISH, MessageLanguage, language_of
 from app.engine.language import warm_up as warm_up_language_detector
@@ -284,7 +285,8 @@ class TriageEngine:
             language = language_of(item.text)
             customer, decision = engine._assess(item.text, scores, None, language)
             sentiment = sentiment_of(scores, engine.settings.thresholds, language)
-            asked, route = engine._asks(item.text, scores, decision, language)
+            facts = extract_facts(item.text)
+            asked, route = engine._asks(item.text, scores, decision, language, facts)
             results.append(Screening(sentiment.label, customer, decision, asked, route, language))
         return results
 
@@ -325,7 +327,12 @@ class TriageEngine:
         return customer, decision
 
     def _asks(
-        self, text: str, scores: Scores, decision: Escalation, language: MessageLanguage
+        self,
+        text: str,
+        scores: Scores,
+        decision: Escalation,
+        language: MessageLanguage,
+        facts: Sequence[Fact],
     ) -> tuple[tuple[RequestLabel, ...], Route | None]:
         """What the customer asks for, and the team that takes it over if not support.
 
@@ -337,6 +344,7 @@ class TriageEngine:
             text,
             min_probability=self.settings.thresholds.request_min_probability,
             triggers=[t.type for t in decision.triggers],
+            thanks_someone=any(fact.thanked for fact in facts),
         )
         route = route_of(text, asked)
         # A buying question is answered by the sales reply, which is tagged as information.
@@ -365,8 +373,8 @@ class TriageEngine:
         customer, decision = self._assess(item.text, scores, context, language)
         triggers = decision.triggers
         root_cause = root_cause_of(scores)
-        asked, route = self._asks(item.text, scores, decision, language)
         facts = extract_facts(item.text)
+        asked, route = self._asks(item.text, scores, decision, language, facts)
         playbook = build_playbook(
             self.bank,
             profile=customer,
@@ -374,8 +382,15 @@ class TriageEngine:
             channel=item.channel,
             # The caller's values win over what the message seems to say.
             values={**fact_values(facts), **item.values},
-            # "other" is no cause at all: the playbook then ignores causes.
-            root_causes=[root_cause.label] if root_cause and root_cause.label != "other" else [],
+            # A cause the message does not bear out is no cause to speak to: the playbook
+            # then uses replies written for none.
+            root_causes=evident_causes(
+                root_cause.scores if root_cause else {},
+                item.text,
+                min_probability=thresholds.cause_min_probability,
+            ),
+            # Whether a cause is read at all decides whether the agent must ask for one.
+            cause_read=bool(root_cause and root_cause.label != "other"),
             # Nothing asked that the head could see: the customer type's usual ask stands in,
             # except in a language the head cannot read, where a guessed ask would be a guess
             # on a guess (a Japanese complaint thanked for its kind words).

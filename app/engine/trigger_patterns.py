@@ -102,6 +102,16 @@ _HUMAN_REQUEST = [
         "human_request", 0.8,
         r"(?:someone|somebody|anyone|a person) (?:with|who has) (?:\w+ )?(?:authority|power|clout)",
         f"put {_HR_DET}{_HR_ADJ}{_MANAGER} on(?! hold)", "who(?:'s| is) in charge",
+        # Asking to be phoned (LABELLING.md); "they said someone would call me" is a report.
+        r"(?:please|pls|plz|(?:can|could) (?:you|someone|somebody|anyone|one of you|a manager"
+        r"|a supervisor)(?: (?:from|at|in) (?:the|your) \w+(?: or (?:the )?\w+)?)?) (?:please )?"
+        r"(?:give (?:me|us) a (?:call|ring|phone call)|call (?:me|us)|ring (?:me|us)"
+        r"|phone (?:me|us))",
+        r"(?:call|ring|phone) me (?:back )?on (?:\+?\d|0\d)",
+        r"get (?:an? |some )?(?:actual |real )?(?:human|person|someone|somebody|manager|supervisor)"
+        r" to (?:call|ring|phone) (?:me|us)",
+        r"hear (?:a |an )?(?:real |actual |live )?human(?: voice| being)?",
+        r"(?:use|get|hire) (?:an? |some )?(?:actual|real|live) (?:person|people|human|humans)",
         # "Human. Now." or "Manager!" as a sentence of its own.
         r"(?:(?<![\s\S])|(?<=[.!?\n])|(?<=[.!?\n]\s))(?:a )?(?:human|real person|live agent|agent|"
         r"operator|manager|supervisor)(?=\s*(?:[.!]|$))",
@@ -140,6 +150,17 @@ _AUTHORITY = [
         r"waiv(?:e|ing)? (?:the |this |that |my |these |those |all |any )?(?:\w+ ){0,2}"
         "(?:fees?|charges?|penalt(?:y|ies)|interest|excess|deductible|fine)",
         "(?:financial|monetary|proper|fair|full) compensation",
+        # A refund asked for in plain words, with or without an amount (LABELLING.md).
+        "(?:want|need|like|demand|expect|deserve|request|requesting|give me|issue me|owe me)"
+        "(?: a| my| the| our| me| a full| full)? (?:full )?(?:refund|money back|reimbursement)"
+        "(?! (?:receipt|policy|status|confirmation|reference|number|form|page))",
+        "refund (?:me|my money|us)", "(?:return|give back|pay back) (?:my|the|our) money",
+        "(?:i|we) (?:want|need|would like|'d like|demand) (?:my|our|the) money (?:back|returned|"
+        "refunded)",
+        "(?:should(?:n't| not)? i|do i|can i|could i|will i) (?:get|be given|receive) (?:a |some )?"
+        "(?:discount|credit|refund|compensation|voucher)",
+        "(?:give|owe) (?:me|us) (?:a |one )?(?:month|week|year)s? (?:free|for free)",
+        "(?:claim|get) (?:the |my )?(?:whole|full|entire) (?:money|amount)",
         "(?:pay|reimburse|compensate|refund|cover) (?:me |us )?(?:for )?(?:my |the |our )?"
         "(?:time|lost (?:wages|earnings|income|business|revenue|work|sales|day)|hotel|taxi|cab|"
         "damages?|losses|inconvenience|trouble|distress|vet bills?|medical bills?|"
@@ -327,7 +348,8 @@ _LEGAL = [
 # churn_threat: leaving the company, not cancelling one order.
 _CHURN_OBJECT = _any(
     "subscriptions?", "subscripton", "subcription", "subs?", "accounts?", "acct", "acount",
-    "accnt", "memberships?", "membrship", "contracts?", "plan", "services?", "policy",
+    "accnt", "memberships?", "membrship", "contracts?", "plan", "services?", "policy", "policies",
+    "insurance", "coverage",
     "everything", "direct debit", r"auto[\s-]?renew\w*", "broadband", "(?:phone )?line", "package",
 )
 _NOT_AN_OBJECT = (
@@ -372,6 +394,23 @@ _CHURN = [
         "(?:i|we)(?:'ll| will)? (?:won't|will not|wont|am not|'m not|are not|'re not|not) "
         r"(?:be )?renew\w*",
         r"(?:that's|that is|this is|that was|this was) the last time i\b",
+        # Said of a plan already left: "I cancelled my policy", "we have cancelled the cover".
+        r"(?:i|we)(?:'ve| have)? cancell?ed (?:my |our |the )(?:\w+ ){0,2}?(?:policy|policies|"
+        r"insurance|coverage|cover|account|subscription|plan|membership|service|contract)",
+        r"(?:will not|won't|wont|not going to|never going to) (?:be )?renew",
+        r"(?:go|going|went|gone|signed (?:on|up)|switched|moved) (?:over )?with (?:a |another )?"
+        r"(?:competitor|different (?:company|provider|insurer|service|carrier|bank)"
+        r"|new (?:company|provider|insurer|carrier|bank))",
+        r"(?:change|changing|move|moving) (?:banks|carriers|providers|insurers|networks|companies)",
+        r"(?:about to|bout to|going to|gonna|ready to|will) stop (?:using|ordering|buying|shopping"
+        r"|flying|booking)",
+        r"(?:last|lst) (?:time|tym) (?:i'm|im|i am|i'll|ill|i will|we're|we will|i) (?:\w+ )?"
+        r"(?:buy|order|use|shop|fly|book|stay)\w*",
+        r"only (?:using|use|buying|ordering|shopping|flying|booking) (?:\S+ ){1,3}from now on",
+        r"(?:i'm|im|i am|we're|we are) (?:off|outta|out of) (?:that|this|your) (?:bank|company|"
+        r"network|carrier|provider|service|app)",
+        r"never (?:buying|ordering|shopping|using|flying|booking) (?:from|with|off|at) (?:there|"
+        r"them|you|here)",
         "(?:i'm|i am|we're|we are) (?:so |totally |completely )?done with (?:you|your|this "
         "(?:company|service|app|bank|brand))",
     ),
@@ -388,6 +427,10 @@ _CHURN = [
         "version|edition|account|option|package|subscription|billing|theme|payments?|delivery|"
         "settings?))",
         "never again",
+        r"(?:i'm|im|i am|we're|we are) switching(?= (?:because|as|since|now|for good)|[.!,]|$)",
+        "make the switch", r"#?boycott\w*",
+        r"(?:go|going|went) back to (?:android|samsung|iphone|apple|windows)",
+        r"get rid of (?:you|them|these|those)\b[^.!?\n]{0,30}\bforever",
         "(?:consider this|this is|here is|giving you|give you) (?:my|our) notice",
         "(?:i'm|i am|we're|we are) off to (?:a |your )?(?:competitor|rival|them)",
         "(?:or|otherwise|else) (?:i'm|i am|we're|i'll be|i will be) (?:gone|out|leaving|done)",
@@ -529,6 +572,12 @@ _ABUSE = [
         r"(?<=,\s)(?:idiot|moron|imbecile|dumbass|clown|loser|muppet|cretin|halfwit|numpty|"
         r"genius|einstein|sweetheart|princess)(?=\s*(?:[.!?]|$))",
         "get a brain", "learn (?:how )?to read",
+        # Insults for the company's people as a group: "these idiots", "bunch of liars".
+        "(?:these|those|bunch of|pack of|band of|load of) (?:fucking |f\\*+ing |bloody |damn "
+        "|absolute |complete )?(?:idiots|morons|liars|thieves|crooks|scammers|imbeciles)",
+        f"{_YOU} (?:are|r|re|'re) (?:all )?(?:fucking |f\\*+ing |such |absolute |complete |total )?"
+        "(?:trash|garbage|scum|rubbish)",
+        f"{_YOU} (?:\\w+ )?sacks? of (?:shit|crap)",
     ),
     *_rules(
         "abuse", 0.75,
@@ -694,12 +743,20 @@ _VULNERABLE = [
     ),
     *_rules(
         "vulnerable_customer", 0.85,
-        "cancer", "chemo(?:therapy)?", "radiotherapy", "terminal(?:ly)? ill",
+        # The person's own illness: on real messages a bare "cancer", "hospitalized" or
+        # "surgery" was mostly a pet's or a credit file's (1 in 21), never the customer's.
+        r"(?:i have|i've got|i had|i was diagnosed with|i've been diagnosed with|i have been "
+        r"diagnosed with|i'm (?:fighting|battling|"
+        r"being treated for)|i am (?:fighting|battling|being treated for)) (?:\w+ )?cancer",
+        "chemo(?:therapy)?", "radiotherapy", "terminal(?:ly)? ill",
         "terminal (?:illness|diagnosis|cancer)",
         "(?:seriously|critically|chronically|very|gravely) ill",
-        r"(?:life[\s-]threatening|serious|chronic|long[\s-]term|terminal) (?:illness|condition|"
-        "disease)",
-        "in (?:the )?hospital", "hospitali[sz]ed", "hospice",
+        r"(?:i have|i've got|i live with|living with|i suffer from|suffering from|(?:he|she) has) "
+        r"(?:a |an )?(?:life[\s-]threatening|serious|chronic|long[\s-]term|terminal) "
+        "(?:illness|condition|disease)",
+        "in (?:the )?hospital",
+        "(?:i was|i've been|i have been|i am|i'm|(?:he|she) (?:was|is|has been)) hospitali[sz]ed",
+        "hospice",
         "(?:is|was|been|am|are|now|currently|still) in (?:the )?(?:icu|intensive care)",
         "dialysis", "dementia", "alzheimer'?s", "parkinson'?s", "multiple sclerosis",
         "(?:has|have|with|diagnosed with|suffers? from|living with) (?:ms|als|mnd|copd|"
@@ -708,12 +765,18 @@ _VULNERABLE = [
         "motor neurone?",
         "(?:a|had a|her|his|my|since the|after the|after a|since a|since her|since his) stroke",
         r"(?<!almost\s)(?<!nearly\s)(?:had|has) a heart attack",
-        "(?:recovering from|just had|having|had|after) (?:major |my |a |an )?(?:surgery|operation)",
+        "(?:i'm recovering from|i am recovering from|i just had|i had|i'm having|i am having|since "
+        "my|after my) (?:major |a |an )?(?:surgery|operation)",
         "transplant",
-        "(?:lost|losing) my job", "laid off", "(?:been |being |was |got )?made redundant",
+        "(?:lost|losing) my job", "(?:i|we|i've|i was|we were|i got|got|been) (?:been )?laid off",
+        "(?:been |being |was |got )?made redundant",
         r"(?:i'm|i am|currently|now|been) (?:\w+ )?unemployed", "out of work",
         "on (?:benefits|welfare|universal credit|disability|food stamps|social security)",
-        "food ?bank", "evict(?:ed|ion)", "homeless", "bankrupt(?:cy)?", "insolvency",
+        "food ?bank", "evict(?:ed|ion)", "homeless", "insolvency",
+        # Their own bankruptcy; on credit files "bankruptcy" is mostly a record in dispute.
+        "(?:i|we)(?:'ve| have)? (?:had to )?(?:file|filed|filing|declare|declared|gone|went|go) "
+        r"(?:for )?bankrupt\w*",
+        "(?:i'm|i am|we're|we are) (?:going )?bankrupt",
         "(?:behind|fallen behind) on (?:my |the |our )?(?:rent|bills|payments|mortgage)",
         "pay ?(?:check|cheque) to pay ?(?:check|cheque)",
         "(?:can't|cannot|can not|couldn't|could not|unable to) afford(?! to (?:wait|lose|miss|be|"
@@ -722,7 +785,8 @@ _VULNERABLE = [
         "(?:money|bills|debt|rent|the bills))",
         "(?:no|not enough) money (?:for|to (?:buy|pay for)) (?:food|rent|groceries|my kids|"
         "medicine|heating)",
-        "can't (?:feed|put food)", "(?:in|drowning in) debt", "debt collectors?",
+        "can't (?:feed|put food)", "drowning in debt",
+        "(?:i'm|i am|we're|we are) (?:deep )?in debt",
         r"financial (?:hardship|difficult\w+|trouble|crisis)", "hardship",
         f"(?:i'm|i am|(?:my|our) (?:\\w+ )?{_RELATIVE} is|(?:he|she) is|(?:he|she)'s|as a|being) "
         r"(?:(?!not |never )\w+ )?(?:disabled|blind|deaf|partially sighted|visually impaired|"

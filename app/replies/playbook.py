@@ -18,18 +18,21 @@ from app.core.labels import (
 )
 from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
 from app.replies.restate import restate
+from app.replies.spoken import PRAISE_ASKS, spoken_to
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
 
-# What each difficult type needs, from DOMAIN.md's "what helps" column.
+# What each difficult type needs, from DOMAIN.md's "what helps" column. Every customer is
+# acknowledged first: a playbook that opens on the answer reads curt (the review panel
+# asked for an opening line on questions, confusions and plain requests alike).
 TYPE_STEPS: Mapping[CustomerType, frozenset[Step]] = {
     "angry": frozenset({"acknowledge", "empathize", "apologize", "solve"}),
     "dissatisfied": frozenset({"acknowledge", "apologize", "solve"}),
     "demanding": frozenset({"acknowledge", "solve", "set_boundary"}),
-    "indecisive": frozenset({"clarify", "recommend"}),
-    "confused": frozenset({"clarify", "solve"}),
+    "indecisive": frozenset({"acknowledge", "clarify", "recommend"}),
+    "confused": frozenset({"acknowledge", "clarify", "solve"}),
     "satisfied": frozenset({"acknowledge"}),
-    "neutral": frozenset({"solve"}),
+    "neutral": frozenset({"acknowledge", "solve"}),
 }
 
 # A customer who had to come back, or is getting more upset, is owed an apology.
@@ -77,9 +80,20 @@ MAX_EXTRA_ANSWERS = 1
 REPEAT_WORDS = 5
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
 # Praise with these alongside is still answered by thanks first (the reply carries the answer).
-PRAISE_AND_QUESTIONS: frozenset[RequestLabel] = frozenset(
-    {"praise", "information", "status", "change_something"}
+PRAISE_AND_QUESTIONS: frozenset[RequestLabel] = PRAISE_ASKS
+# Asks the agent answers from the customer's account, which a public thread must not show:
+# on a public channel a question moving to private messages comes first.
+ACCOUNT_ASKS: frozenset[RequestLabel] = frozenset(
+    {
+        "fix_problem",
+        "change_something",
+        "refund_or_compensation",
+        "status",
+        "explain_charge",
+        "cancel_or_close",
+    }
 )
+PUBLIC_CHANNELS: frozenset[Channel] = frozenset({"social"})
 # In a language the model cannot read, the playbook keeps to what holds for any message: the
 # message was read, the answer the agent writes, a lead where patterns raised a trigger, a
 # close. Lines written for a request or a feeling would rest on a reading nobody can trust.
@@ -97,6 +111,7 @@ def build_playbook(
     channel: Channel,
     values: Mapping[str, str] = NO_VALUES,
     root_causes: Collection[str] = (),
+    cause_read: bool = False,
     requests: Collection[RequestLabel] | None = None,
     route: Route | None = None,
     text: str | None = None,
@@ -112,10 +127,13 @@ def build_playbook(
     `values`: caller values and the message's own facts (amount, order_id...); a reply
     that needs a fact is offered only when it is here. `requests`: what the customer asked
     for, answered first (None: not known, the customer type's usual ask stands in).
-    `route`: the team that takes the message over. `text`: the message, from which the
-    acknowledgement restates the customer's point. `exclude`: entry ids already offered in
-    this conversation, skipped while others fit; `rank`: reorders a step's candidates (the
-    learning loop), best first. `language`: the message's, when the model cannot read it:
+    `root_causes`: the causes replies may speak to; `cause_read`: whether the problem's
+    cause is read at all, even where no reply may name it (root_causes count as read), so
+    no clarifying question asks for it. `route`: the team that takes the message over.
+    `text`: the message, from which the acknowledgement restates the customer's point.
+    `exclude`: entry ids already offered in this conversation, skipped while others fit;
+    `rank`: reorders a step's candidates (the learning loop), best first. `language`: the
+    message's, when the model cannot read it:
     the playbook keeps to PLAIN_STEPS and untagged lines, in that language where the bank
     has it, else in English.
 
@@ -123,6 +141,8 @@ def build_playbook(
     """
     if responses_per_step < 1:
         raise ValueError(f"responses_per_step must be at least 1, got {responses_per_step}")
+    # The words follow the message: a trigger it does not bear out is decided, not said.
+    escalation = spoken_to(escalation, requests or (), text)
     fired = _trigger_types(escalation)
     types = customer_types(profile, secondary_type_score=secondary_type_score)
     if language != DEFAULT_LANGUAGE:
@@ -145,8 +165,9 @@ def build_playbook(
         requests=asked,
         requests_known=requests is not None,
         route=route,
-        known=known | ({"root_cause", *root_causes} if root_causes else set()),
+        known=known | ({"root_cause", *root_causes} if cause_read or root_causes else set()),
         restated=restatement is not None,
+        public=channel in PUBLIC_CHANNELS,
         peak_anger_intensity=peak_anger_intensity,
         secondary_type_score=secondary_type_score,
     )
@@ -267,6 +288,7 @@ def plan_steps(
     route: Route | None = None,
     known: Collection[str] = (),
     restated: bool = False,
+    public: bool = False,
     peak_anger_intensity: float = 0.7,
     secondary_type_score: float = 0.5,
 ) -> tuple[Step, ...]:
@@ -277,6 +299,8 @@ def plan_steps(
     then limits, the hand-over, a close and, for the difficult cases, a follow-up.
     `known` names what the message already tells (order_id, amount, root_cause); a question
     comes first only for requests the customer made (`requests_known`), never a guessed one.
+    `public`: the message came on a public channel, where an ask about the customer's
+    account is first moved to private messages.
     """
     fired = _trigger_types(escalation)
     if "safety_risk" in fired:
@@ -322,6 +346,8 @@ def plan_steps(
         elif asked and "indecisive" not in types:
             # A customer who has set out the problem is answered, not questioned back.
             wanted.discard("clarify")
+        if public and asked & ACCOUNT_ASKS:
+            wanted.add("clarify")
 
     peak = profile.intensity >= peak_anger_intensity
     if peak and difficult:
@@ -334,7 +360,13 @@ def plan_steps(
     wants_person = "talk_to_person" in asked
     hand_over_first = escalation.escalate and bool(fired & HAND_OVER_FIRST or wants_person)
     hand_over_last = escalation.escalate and not hand_over_first
-    follow_up = difficult and (peak or escalation.escalate or bool(fired & REPEAT_TRIGGERS))
+    # A customer who closed the account or had their data erased is not checked on later:
+    # there is nothing of theirs left to ask about ("is everything still working?").
+    follow_up = (
+        difficult
+        and (peak or escalation.escalate or bool(fired & REPEAT_TRIGGERS))
+        and not asked & NO_RETENTION
+    )
     # Handed to a lead at the customer's own request, nothing else is left to solve here.
     if hand_over_first and wants_person and asked <= {"talk_to_person", "complaint_only"}:
         wanted.discard("solve")

@@ -123,7 +123,7 @@ _SOLE_OWNER = re.compile(
     r"|i've taken ownership|handle it personally|i'll take care of|i'll pick it up"
     r"|i'll look after|i'll get (?:it|this) moving|i'll confirm the outcome|confirm the outcome"
     r"|hear from me|i'll keep you updated myself|i'll get it started|i'll cancel"
-    r"|stay with this until)\b",
+    r"|stay with this until|my commitment|i'll set (?:it|this|that) up)\b",
     re.IGNORECASE,
 )
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.engine.cues import read_cues
+from app.engine.cues import read_cues, sarcastic
 
 
 def test_shouting_needs_several_capitalised_words() -> None:
@@ -42,3 +42,32 @@ def test_a_plain_question_shows_no_difficult_cue(field: str) -> None:
 
 def test_hello_is_not_profanity() -> None:
     assert read_cues("hello there, shell account question").profanity == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for nothing, the parcel never came.",
+        "Nothing says 'organic compost' like a bag full of shredded plastic.",
+        "Oh great, the app logged me out again.",
+        "Love how you charge me twice and call it a glitch.",
+        "So much for next-day delivery.",
+        "Lovely, another outage \U0001f644",
+    ],
+)
+def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
+    assert sarcastic(text)
+    assert read_cues(text).sarcasm >= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you so much for your help, it works now!",
+        "Great service from Dana today, thanks.",
+        "Oh, and could you tell me your opening hours?",
+    ],
+)
+def test_genuine_thanks_are_not_sarcasm(text: str) -> None:
+    assert not sarcastic(text)
+    assert read_cues(text).sarcasm == 0

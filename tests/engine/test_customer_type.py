@@ -110,3 +110,13 @@ def test_triggers_raise_the_types_they_speak_for() -> None:
     assert asked.label == "demanding"
     abusive = profile(CALM, read_cues("you are a moron"), Thresholds(), triggers=["abuse"])
     assert abusive.scores["angry"] >= 0.4
+
+
+def test_sarcastic_thanks_are_never_satisfaction() -> None:
+    # The heads read the words ("thanks", "love"); LABELLING.md: sarcasm is dissatisfied.
+    text = "Thanks for nothing. Love how my parcel went to the wrong town again."
+    scores = type_scores(HAPPY, read_cues(text), model_weight=0.6)
+    plain = type_scores(HAPPY, read_cues("Thanks, my parcel came today."), model_weight=0.6)
+    assert scores["satisfied"] == 0.0
+    assert scores["dissatisfied"] >= plain["satisfied"]
+    assert profile(HAPPY, read_cues(text), Thresholds()).label != "satisfied"

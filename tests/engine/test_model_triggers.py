@@ -191,3 +191,17 @@ def test_rules_come_from_the_policy_file_shape() -> None:
         }
     )
     assert rules == {"abuse": TriggerRule(0.8, 0.2)}
+
+
+def test_a_sick_pet_is_no_vulnerable_customer_unless_a_person_is_named() -> None:
+    rule = {"vulnerable_customer": TriggerRule(0.3)}
+    reading = head(vulnerable_customer=0.8)
+    assert decide("My dog had surgery and the claim was denied.", reading, **rule) == []
+    [person] = decide("My dog is ill and I'm disabled, I can't get to the vet.", reading, **rule)
+    assert person.type == "vulnerable_customer"
+    [plain] = decide("I've just come out of hospital.", reading, **rule)
+    assert plain.source == "model"
+    # A pattern still raises it whatever the animal.
+    text = "Our dog died the week my husband passed away."
+    found = [pattern("vulnerable_customer", text, "my husband passed away")]
+    assert [t.type for t in decide(text, reading, found, **rule)] == ["vulnerable_customer"]

@@ -32,6 +32,9 @@ def test_unknown_labels_are_ignored() -> None:
         "I have asked 3 times for you to remove my name from your mailing list.",
         "I want you to clear all my personal records from your system.",
         "I'd appreciate it if you wouldn't sell my personal info to other companies.",
+        "Close my account and delete every progress photo and weight log you hold on me.",
+        "Can you make sure my photos and messages are actually deleted, not just hidden?",
+        "Delete my account and all the data you hold about me, backups included.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
@@ -82,3 +85,22 @@ def test_praise_with_a_question_in_it_asks_for_the_answer_too() -> None:
 )
 def test_an_aside_or_a_one_word_question_is_not_a_question_to_answer(text: str) -> None:
     assert asked({"praise": 0.9}, text) == ("praise",)
+
+
+def test_sarcastic_praise_is_a_complaint_not_thanks() -> None:
+    text = "Thanks for nothing, the compost was full of plastic."
+    assert asked({"praise": 0.6}, text) == ("complaint_only",)
+    # What else they ask for stays; only the thanks goes.
+    assert asked({"praise": 0.6, "refund_or_compensation": 0.7}, text) == (
+        "refund_or_compensation",
+    )
+    assert asked({"praise": 0.6}, "Thank you so much for your help!") == ("praise",)
+
+
+def test_thanking_someone_by_name_is_praise_whatever_the_head_says() -> None:
+    text = "A massive thanks to Ola, who helped me yesterday. Do I keep the paper receipts?"
+    assert asked({"complaint_only": 0.4}, text, thanks_someone=True) == ("praise", "information")
+    assert asked({"complaint_only": 0.6}, text) == ("complaint_only",)
+    # Sarcastic thanks stay a complaint.
+    sneer = "Thanks to Dev, nothing says service like a parcel lost twice."
+    assert "praise" not in asked({"complaint_only": 0.6}, sneer, thanks_someone=True)

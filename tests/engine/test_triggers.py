@@ -183,3 +183,95 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
     triggers = detector.detect(text)
     assert_well_formed(text, triggers)
     assert triggers == []
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "evidence"),
+    [
+        # Real customers' ways of leaving that the first patterns missed (dev, round 4).
+        (
+            "I cancelled my two pets coverage with them.",
+            "churn_threat",
+            "I cancelled my two pets coverage",
+        ),
+        ("Had a policy since 2022 and will not renew.", "churn_threat", "will not renew"),
+        (
+            "We signed on with a competitor for better cover.",
+            "churn_threat",
+            "signed on with a competitor",
+        ),
+        (
+            "I'm about to stop ordering things that ship with them",
+            "churn_threat",
+            "about to stop ordering",
+        ),
+        ("Dis is lst tym I'm buying anything frm you", "churn_threat", "lst tym I'm buying"),
+        ("Only using @rival from now on.", "churn_threat", "Only using @rival from now on"),
+        ("I'm switching because my phone keeps freezing", "churn_threat", "I'm switching"),
+        # A refund asked for in plain words, no amount named.
+        ("I'd like my money back", "authority_exceeded", "like my money back"),
+        ("Please refund me for my iPhone", "authority_exceeded", "refund me"),
+        (
+            "Shouldn't I get a discount for the wait?",
+            "authority_exceeded",
+            "Shouldn't I get a discount",
+        ),
+        (
+            "I was hospitalized for a week and missed the payment.",
+            "vulnerable_customer",
+            "I was hospitalized",
+        ),
+        (
+            "We had to file for bankruptcy last year.",
+            "vulnerable_customer",
+            "We had to file for bankruptcy",
+        ),
+        # Asking to be phoned is a request for a person (LABELLING.md).
+        (
+            "Could someone from the branch or the workshop please give me a call on 07700 900412?",
+            "human_request",
+            "Could someone from the branch or the workshop please give me a call",
+        ),
+        (
+            "REFUND NOW and get an actual human to ring me.",
+            "human_request",
+            "get an actual human to ring me",
+        ),
+        ("Please call me on 07700 900123, after 4pm.", "human_request", "Please call me"),
+        ("can someone call me ? Tech support?", "human_request", "can someone call me"),
+        ("I just want to hear a human voice.", "human_request", "hear a human voice"),
+        ("Use an actual person for customer service.", "human_request", "Use an actual person"),
+        # Insults for the company's people as a group.
+        ("I spent all day messaging these idiots.", "abuse", "these idiots"),
+        ("y'all are fucking trash", "abuse", "y'all are fucking trash"),
+    ],
+)
+def test_real_wordings_raise_their_trigger(
+    detector: TriggerDetector, text: str, type_: str, evidence: str
+) -> None:
+    found = {t.type: t.evidence for t in detector.detect(text)}
+    assert found.get(type_) == evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "type_"),
+    [
+        ("I need a refund receipt for my expense claim.", "authority_exceeded"),
+        ("Can I get a refund for the $60 mug? It arrived chipped.", "authority_exceeded"),
+        ("These jokers again, the app is down.", "abuse"),
+        ("Your trash service is down again.", "abuse"),
+        ("How do I switch to paperless billing?", "churn_threat"),
+        ("I don't want to cancel my policy, just change the excess.", "churn_threat"),
+        # A call promised, or the number used, is no request for one.
+        ("They said a supervisor would call me back the next day. Nobody did.", "human_request"),
+        ("I waited for someone to care enough to give me a call.", "human_request"),
+        ("They couldn't fix it unless they could call me on my phone number.", "human_request"),
+        # On real messages these were a pet's illness or a record on a credit file.
+        ("My dog was diagnosed with cancer and the claim was denied.", "vulnerable_customer"),
+        ("Equifax is reporting a bankruptcy that isn't mine.", "vulnerable_customer"),
+        ("A debt collector keeps calling about a bill I paid.", "vulnerable_customer"),
+        ("My puppy had surgery and was hospitalized overnight.", "vulnerable_customer"),
+    ],
+)
+def test_their_near_misses_do_not(detector: TriggerDetector, text: str, type_: str) -> None:
+    assert type_ not in {t.type for t in detector.detect(text)}

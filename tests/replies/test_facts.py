@@ -49,7 +49,13 @@ def test_facts_come_in_reading_order_without_overlaps() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["thanks to the team at the Leeds branch", "thank you to everyone involved"]
+    "text",
+    [
+        "thanks to the team at the Leeds branch",
+        "thank you to everyone involved",
+        # "Thanks to" a company's doing is blame, not thanks.
+        "Thanks to Amazon's new delivery system my parcel was thrown in the yard",
+    ],
 )
 def test_thanks_to_a_group_names_nobody(text: str) -> None:
     assert [f for f in extract_facts(text) if f.kind == "person"] == []

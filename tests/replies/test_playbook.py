@@ -152,10 +152,13 @@ def test_calm_customers_get_no_de_escalation(
     assert steps[-1] == "close" or steps[-2:] == ["close", "follow_up"]
 
 
-def test_satisfied_and_neutral_just_answer(bank: ResponseBank) -> None:
-    # With no request known, a satisfied customer is thanked and a neutral one answered.
+def test_satisfied_customers_are_thanked_and_neutral_ones_acknowledged_then_answered(
+    bank: ResponseBank,
+) -> None:
+    # With no request known, a satisfied customer is thanked and a neutral one answered,
+    # after a line that shows the message was read (a bare answer reads curt).
     assert steps_of(build(bank, "satisfied", 0.5)) == ["solve", "close"]
-    assert steps_of(build(bank, "neutral", 0.5)) == ["solve", "close"]
+    assert steps_of(build(bank, "neutral", 0.5)) == ["acknowledge", "solve", "close"]
     thanks = build(bank, "satisfied", 0.5, requests=["information"])
     assert steps_of(thanks) == ["acknowledge", "solve", "close"]
 
@@ -587,3 +590,66 @@ def test_a_reply_thanking_for_kind_words_never_reaches_a_customer_who_gave_none(
 
 def bank_entry(bank: ResponseBank, entry_id: str) -> BankEntry:
     return next(e for e in bank.entries if e.id == entry_id)
+
+
+@pytest.mark.parametrize("request_", ["cancel_or_close", "delete_data"])
+def test_a_customer_who_leaves_is_not_followed_up(bank: ResponseBank, request_: str) -> None:
+    # "Is everything still working?" to someone whose account is closed (panel round 5).
+    playbook = build(bank, "dissatisfied", 0.9, "churn_threat", requests=(request_,))
+    assert "follow_up" not in steps_of(playbook)
+    assert "follow_up" in steps_of(build(bank, "dissatisfied", 0.9, requests=("fix_problem",)))
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_only_a_fix_is_followed_up_on_whether_it_now_works(
+    bank: ResponseBank, channel: str
+) -> None:
+    def follow_up(request_: RequestLabel) -> str:
+        playbook = build(bank, "dissatisfied", 0.9, channel=channel, requests=(request_,))
+        [step] = [s for s in playbook.steps if s.step == "follow_up"]
+        return step.responses[0].text.casefold()
+
+    assert "now as it should be" in follow_up("fix_problem")
+    for request_ in ("refund_or_compensation", "explain_charge", "complaint_only"):
+        assert "now as it should be" not in follow_up(request_)  # type: ignore[arg-type]
+
+
+def test_a_close_never_assumes_the_complaint_is_behind_them(bank: ResponseBank) -> None:
+    # "If it happens again" closed playbooks whose problem nobody had solved.
+    for entry in bank.entries:
+        if entry.step == "close":
+            assert "happens again" not in entry.text.casefold(), entry.id
+
+
+def test_on_a_public_channel_an_account_ask_moves_to_private_messages_first(
+    bank: ResponseBank,
+) -> None:
+    def clarify(channel: str, request_: RequestLabel) -> list[str]:
+        playbook = build(
+            bank, "dissatisfied", 0.5, channel=channel, requests=(request_,), root_causes=["delay"]
+        )
+        return [r.text for s in playbook.steps if s.step == "clarify" for r in s.responses]
+
+    [question] = clarify("social", "status")
+    assert "direct message" in question
+    steps = steps_of(build(bank, "dissatisfied", 0.5, channel="social", requests=("status",)))
+    assert steps.index("clarify") < steps.index("solve")
+    # A question or praise needs no account, and a chat is already private.
+    assert clarify("social", "information") == []
+    assert all("direct message" not in text for text in clarify("chat", "status"))
+
+
+def test_a_first_contact_is_not_told_it_came_back(bank: ResponseBank) -> None:
+    # The model read a repeat; the message says nothing of one (panel round 6).
+    read = Escalation(True, "high", (Trigger("repeated_contact", "x", 0, 1, "model", 0.7),))
+    playbook = build_playbook(
+        bank,
+        profile=profile("dissatisfied", 0.6),
+        escalation=read,
+        channel="email",
+        requests=("fix_problem",),
+        text="My new kettle arrived with a cracked lid. Could you replace it?",
+    )
+    said = " ".join(r.text for s in playbook.steps for r in s.responses).casefold()
+    assert "more than once" not in said and "again" not in said
+    assert "escalate" in steps_of(playbook)

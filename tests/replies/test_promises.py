@@ -63,6 +63,9 @@ def test_a_slot_backs_only_its_own_sentence() -> None:
         ("I'll get it moving straight away and confirm the outcome {eta}.", "I'll get it moving"),
         ("You'll hear from me {eta}.", "hear from me"),
         ("I'll cancel this for you as you asked.", "I'll cancel"),
+        # Round 5's panel: "my commitment" beside a team lead's ownership blurs who owns it.
+        ("Here's my commitment, in writing: {fix}.", "my commitment"),
+        ("Let me know which would help, and I'll set it up.", "I'll set it up"),
         ("If not, let us know and we'll pick it up.", None),
         ("I'm passing this to a team lead.", None),
     ],

@@ -1,0 +1,89 @@
+"""Which root cause a playbook may speak to: the model's reading, where the message bears it out.
+
+The root-cause head was trained on the project's own written messages. On real customers it
+names a cause for every message, and a reply written for a cause says it back to them ("I'm
+sorry this has taken so long", "being told one thing and then finding out it was
+different"): said to a customer who waited for nothing, it tells them they were not read
+(the review panel's round 5: a delay apology for a plain cancellation, "what's holding this
+up" for a data-deletion demand). So a cause reaches the playbook only when the head is
+fairly sure *and* the message shows a word of that cause. The reading itself is still
+reported as the model gave it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from app.core.labels import RootCause
+
+# Words a message of each cause shows. Flat alternations only: these run on any text.
+_CUE_WORDS: dict[RootCause, str] = {
+    "delay": (
+        r"\b(?:wait(?:ed|ing)?|delay(?:ed|s)?|late|later|overdue|still|yet to|so long"
+        r"|too long|this long|longer than|on hold|(?:hours|days|weeks|months) (?:ago|now|later)"
+        r"|(?:for|over|nearly|almost|been|already|like) (?:\d+|\d+-\d+|an?|two|three|four|five"
+        r"|six|several|a few) (?:mins?|minutes|hrs?|hours?|days?|weeks?|months?)"
+        r"|not (?:arrived|here|come|yet)|nothing has (?:arrived|come)"
+        r"|hasn't (?:arrived|come|shipped)|haven't (?:received|heard|had)|since"
+        r"|(?:it's|its|it has) (?:now )?been|taking (?:so|too|ages|forever)|ages|forever)\b"
+    ),
+    "missed_promise": (
+        r"\b(?:promis(?:e|ed|es|ing)|guarantee(?:d|s)?|assured|supposed to|meant to"
+        r"|(?:said|told (?:me|us)) (?:it|they|he|she|you|we|that) (?:would|will|'d)"
+        r"|never (?:showed|turned up|came|called back|arrived)|no[- ]show"
+        r"|didn't (?:show|turn up|call back)|did not (?:show|turn up|call back))\b"
+    ),
+    "miscommunication": (
+        r"\b(?:told (?:me|us)|(?:was|were) (?:told|informed|advised)|misinform(?:ed)?"
+        r"|wrong information|conflicting|contradict(?:s|ed|ory)?|different (?:answer|story)"
+        r"|(?:you|they|he|she|the agent|your agent|the website|the site) said|i thought"
+        r"|according to)\b"
+    ),
+    "billing": (
+        r"\b(?:charg(?:e|ed|es|ing)|bill(?:ed|s|ing)?|fees?|invoice[sd]?|overcharg(?:e|ed)"
+        r"|payments?|paid|debit(?:ed)?|direct debit|price|cost|refund|subscription)\b"
+        r"|[$£€]\s?\d"
+    ),
+    "service_failure": (
+        r"\b(?:outage|down|stuck|expired|frozen|freez(?:e|es|ing)|kicked out|logged (?:me )?out"
+        r"|(?:not|isn't|isnt|aren't|arent|won't|wont|can't|cant|cannot|doesn't|doesnt|don't"
+        r"|dont|didn't|didnt) (?:work|working|load|loading|connect|connecting|log in|login"
+        r"|sign in|open|opening|turn on|charge|charging)|keeps? (?:crashing|freezing|closing"
+        r"|dropping|logging|saying|failing)"
+        r"|stopped working|broken|no (?:service|signal|internet|power|wifi|wi-fi|connection)"
+        r"|crash(?:ed|es|ing)?|error|fail(?:ed|s|ing|ure)?|glitch|bug|offline|disconnect(?:ed|s)?"
+        r"|cut off|dropped|unavailable)\b"
+    ),
+    "personal_stress": (
+        r"\b(?:stress(?:ed|ful)?|anxious|anxiety|worried|worry|panic(?:king)?|overwhelm(?:ed|ing)"
+        r"|struggling|desperate|hardship|can't afford|cannot afford|ill|hospital|funeral"
+        r"|passed away|died|lost my job|unemployed|pregnan(?:t|cy)|disabled|disability|carer"
+        r"|elderly|chemo|cancer|grief|grieving)\b"
+    ),
+}
+CAUSE_CUES: Mapping[RootCause, re.Pattern[str]] = {
+    cause: re.compile(words, re.IGNORECASE) for cause, words in _CUE_WORDS.items()
+}
+
+
+def evident_causes(
+    scores: Mapping[RootCause, float], text: str, *, min_probability: float
+) -> tuple[RootCause, ...]:
+    """The model's most probable cause, if it reaches min_probability and the text shows it.
+
+    "other" is never a cause to speak to.
+
+    >>> read = {"delay": 0.8, "other": 0.2}
+    >>> evident_causes(read, "Still waiting for my parcel", min_probability=0.5)
+    ('delay',)
+    >>> evident_causes(read, "Please close my account", min_probability=0.5)
+    ()
+    """
+    if not scores:
+        return ()
+    cause, probability = max(scores.items(), key=lambda item: item[1])
+    cue = CAUSE_CUES.get(cause)
+    if probability < min_probability or cue is None or not cue.search(text):
+        return ()
+    return (cause,)

@@ -1,0 +1,70 @@
+"""Which of the message's triggers the playbook may speak to, and whether it hands over.
+
+A trigger is a decision for the lead (page someone, or not); a reply that names it is a claim
+made to the customer. "It sounds like you've had to contact us more than once" to a first
+contact tells them they were not read (the review panel's round 6 judged three such
+playbooks unusable). So the playbook's words follow the message's own words: the model's
+repeat-contact reading is spoken to only where the message says it came back, and a
+customer who writes to praise is thanked, not treated as vulnerable for a condition they
+mention in passing. The escalation itself, in the answer, is untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Collection
+
+from app.core.domain import Escalation, Trigger
+from app.core.labels import RequestLabel
+
+# What a customer who has come back writes. Flat alternations only: this runs on any text.
+# On dev, the model's repeat-contact readings with none of these words were mostly wrong
+# (26 of 35 false ones had none; 63 of 137 true ones had none, and get a plain line instead).
+CONTACTED_AGAIN = re.compile(
+    r"\b(?:again|twice|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time"
+    r"|(?:several|multiple|many|numerous|countless|\d+|two|three|four|five|six) (?:times|calls"
+    r"|e-?mails|messages|attempts|chats|tickets)"
+    r"|already (?:called|contacted|e-?mailed|written|wrote|spoke|spoken|tried|reported|raised"
+    r"|asked|sent|disputed|complained|filed)"
+    r"|still (?:no|not|haven't|hasn't|have not|has not|waiting|nothing|unresolved)"
+    r"|no (?:reply|response|answer|resolution|one (?:called|got back|replied|responded|answered))"
+    r"|never (?:heard|got back|replied|responded|called back|received a (?:reply|response|call))"
+    r"|(?:called|contacted|e-?mailed|wrote|spoke|chatted|messaged|rang|phoned|reached out"
+    r"|disputed|complained)\b[^.!?\n]{0,50}\b(?:before|previously|last (?:week|month|time|year)"
+    r"|earlier|already|several|multiple|times|twice|again|numerous|repeatedly|months|weeks)"
+    r"|repeatedly|on hold|hung up|follow(?:ed)?[- ]up|chas(?:e|ed|ing)|every time|each time"
+    r"|yet another|keep (?:calling|asking|getting|being|telling)"
+    r"|kept (?:calling|asking|getting|being|telling)|nobody|no-one|no one|ignor(?:ed|ing)"
+    r"|tried (?:everything|that|this|again)|same (?:answer|response|reply|thing)"
+    r"|(?:months|weeks) of)\b",
+    re.IGNORECASE,
+)
+# Praise, alone or with a question or a small change: thanked, not handed over.
+PRAISE_ASKS: frozenset[RequestLabel] = frozenset(
+    {"praise", "information", "status", "change_something"}
+)
+
+
+def spoken_to(
+    escalation: Escalation, requests: Collection[RequestLabel], text: str | None
+) -> Escalation:
+    """The escalation as the playbook speaks to it: the triggers its words may name, and
+    whether it hands over (praise whose only triggers were left out is not handed over).
+
+    `text`: the message (None: every trigger is spoken to).
+    """
+    if text is None:
+        return escalation
+    praising = "praise" in requests and set(requests) <= PRAISE_ASKS
+    kept = tuple(t for t in escalation.triggers if not _unspoken(t, text, praising=praising))
+    if len(kept) == len(escalation.triggers):
+        return escalation
+    escalate = escalation.escalate and not (praising and not kept)
+    return dataclasses.replace(escalation, triggers=kept, escalate=escalate)
+
+
+def _unspoken(trigger: Trigger, text: str, *, praising: bool) -> bool:
+    if trigger.type == "repeated_contact" and trigger.source == "model":
+        return CONTACTED_AGAIN.search(text) is None
+    return trigger.type == "vulnerable_customer" and praising
