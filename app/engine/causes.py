@@ -20,7 +20,9 @@ from app.core.labels import RootCause
 # Words a message of each cause shows. Flat alternations only: these run on any text.
 _CUE_WORDS: dict[RootCause, str] = {
     "delay": (
-        r"\b(?:wait(?:ed|ing)?|delay(?:ed|s)?|late|later|overdue|still|yet to|so long"
+        r"\b(?:wait(?:ed|ing)?|delay(?:ed|s)?|late|later|overdue|yet to|so long"
+        # "still" of a wait, not of what a company still holds.
+        r"|still (?:waiting|no|not|nothing|haven't|hasn't|have not|has not|don't|doesn't|isn't)"
         r"|too long|this long|longer than|on hold|(?:hours|days|weeks|months) (?:ago|now|later)"
         r"|(?:for|over|nearly|almost|been|already|like) (?:\d+|\d+-\d+|an?|two|three|four|five"
         r"|six|several|a few) (?:mins?|minutes|hrs?|hours?|days?|weeks?|months?)"

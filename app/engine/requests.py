@@ -22,7 +22,7 @@ _ERASURE = re.compile(
     r"\b(?:(?:delete|erase|remove|wipe|purge)\s+(?:all\s+)?(?:of\s+)?(?:my|our)\s+"
     r"(?:personal\s+)?(?:data|information|info|details|records)"
     r"|(?:delete|erase|remove|wipe|purge)\s+(?:all\s+)?(?:the\s+)?(?:personal\s+)?(?:data|information|info)"
-    r"\s+(?:you\s+)?(?:hold|have|keep|store)"
+    r"\s+(?:you\s+)?(?:still\s+)?(?:hold|have|keep|store)"
     r"|gdpr|right\s+to\s+(?:be\s+forgotten|erasure)|data\s+(?:erasure|deletion)\s+request"
     r"|ccpa\s+(?:request|deletion)"
     r"|(?:clear|wipe)\s+(?:all\s+)?(?:of\s+)?my\s+personal\s+(?:records|data|information|info)"
@@ -32,7 +32,7 @@ _ERASURE = re.compile(
     r"(?:personal\s+)?(?:info|information|data|details)"
     r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling)"
     # "...and all the data you hold about me": the data named as theirs, the verb further off.
-    r"|(?:data|information|info|details)(?:\s+that)?\s+you\s+(?:hold|have|keep|store)\s+"
+    r"|(?:data|information|info|details)(?:\s+that)?\s+you\s+(?:still\s+)?(?:hold|have|keep|store)\s+"
     r"(?:about|on)\s+me"
     # What a person keeps on an app rather than "data": photos, messages, a profile.
     r"|(?:delete|erase|wipe|purge|remove)\s+(?:every|all|each|any)\s+(?:of\s+)?(?:my\s+|the\s+)?"

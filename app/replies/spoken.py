@@ -6,7 +6,8 @@ contact tells them they were not read (the review panel's round 6 judged three s
 playbooks unusable). So the playbook's words follow the message's own words: the model's
 repeat-contact reading is spoken to only where the message says it came back, and a
 customer who writes to praise is thanked, not treated as vulnerable for a condition they
-mention in passing. The escalation itself, in the answer, is untouched.
+mention in passing, nor talked round when they thank us on their way out. The escalation
+itself, in the answer, is untouched.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from collections.abc import Collection
 
 from app.core.domain import Escalation, Trigger
-from app.core.labels import RequestLabel
+from app.core.labels import RequestLabel, TriggerType
 
 # What a customer who has come back writes. Flat alternations only: this runs on any text.
 # On dev, the model's repeat-contact readings with none of these words were mostly wrong
@@ -44,6 +45,9 @@ CONTACTED_AGAIN = re.compile(
 PRAISE_ASKS: frozenset[RequestLabel] = frozenset(
     {"praise", "information", "status", "change_something"}
 )
+# What a praising customer mentions is not what they raise: a condition in passing, or a
+# happy departure ("we're moving abroad, thank you for three lovely years").
+PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "churn_threat"})
 
 
 def spoken_to(
@@ -67,4 +71,4 @@ def spoken_to(
 def _unspoken(trigger: Trigger, text: str, *, praising: bool) -> bool:
     if trigger.type == "repeated_contact" and trigger.source == "model":
         return CONTACTED_AGAIN.search(text) is None
-    return trigger.type == "vulnerable_customer" and praising
+    return trigger.type in PRAISE_UNSPOKEN and praising

@@ -36,6 +36,7 @@ def test_a_cause_the_message_shows_reaches_the_playbook(cause: str, text: str) -
             "Please cancel my membership from the next case. I've been a member for six years.",
         ),
         ("delay", "Close my account and delete every photo you hold on me."),
+        ("delay", "Please erase the data you still hold about me."),
         ("service_failure", "They delivered an empty box instead of my phone."),
         ("miscommunication", "My surname is spelled wrong on the ticket, please correct it."),
     ],

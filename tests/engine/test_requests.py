@@ -35,6 +35,7 @@ def test_unknown_labels_are_ignored() -> None:
         "Close my account and delete every progress photo and weight log you hold on me.",
         "Can you make sure my photos and messages are actually deleted, not just hidden?",
         "Delete my account and all the data you hold about me, backups included.",
+        "I closed my account in April. Please erase all personal data you still hold about me.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:

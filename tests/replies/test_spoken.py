@@ -38,3 +38,11 @@ def test_praise_is_not_handed_over_for_a_condition_mentioned_in_passing() -> Non
 def test_without_the_message_every_trigger_is_spoken_to() -> None:
     read = escalation(trigger("repeated_contact"))
     assert spoken_to(read, (), None) == read
+
+
+def test_a_customer_who_thanks_on_the_way_out_is_not_talked_round() -> None:
+    read = escalation(trigger("churn_threat"))
+    text = "We're moving abroad so I need to cancel. Three lovely years, thank you to Marta!"
+    leaving = spoken_to(read, ("praise",), text)
+    assert leaving.triggers == () and not leaving.escalate
+    assert spoken_to(read, ("complaint_only",), text) == read
