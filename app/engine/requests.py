@@ -93,14 +93,15 @@ def requests_asked(
     asked: list[RequestLabel] = [label for p, label in ranked if p >= min_probability]  # type: ignore[misc]
     if not asked and ranked and ranked[0][0] >= FALLBACK_PROBABILITY:
         asked.append(ranked[0][1])  # type: ignore[arg-type]
-    if thanks_someone and "praise" not in asked and not sarcastic(text):
+    mocking = sarcastic(text)
+    if thanks_someone and "praise" not in asked and not mocking:
         asked.insert(0, "praise")
         if "complaint_only" in asked:
             asked.remove("complaint_only")
     if "praise" in asked and "complaint_only" in asked:
         # Praise and "a complaint with no ask" cannot both be the message: the likelier stays.
         asked.remove(max(("praise", "complaint_only"), key=asked.index))
-    if "praise" in asked and sarcastic(text):
+    if "praise" in asked and mocking:
         # "Thanks for nothing" is a complaint: thanking them back for kind words mocks them.
         asked.remove("praise")
         asked = asked or ["complaint_only"]

@@ -79,8 +79,6 @@ MAX_EXTRA_ANSWERS = 1
 # A line sharing this many words in a row with one already said repeats it.
 REPEAT_WORDS = 5
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
-# Praise with these alongside is still answered by thanks first (the reply carries the answer).
-PRAISE_AND_QUESTIONS: frozenset[RequestLabel] = PRAISE_ASKS
 # Asks the agent answers from the customer's account, which a public thread must not show:
 # on a public channel a question moving to private messages comes first.
 ACCOUNT_ASKS: frozenset[RequestLabel] = frozenset(
@@ -322,7 +320,7 @@ def plan_steps(
         wanted.add("acknowledge")
     if asked:
         wanted.add("solve")
-    if "praise" in asked and asked <= PRAISE_AND_QUESTIONS:
+    if "praise" in asked and asked <= PRAISE_ASKS:
         # Praise is answered with thanks, and its question in the same reply: no
         # acknowledgement of a problem, no apology.
         wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}

@@ -41,7 +41,8 @@ CONTACTED_AGAIN = re.compile(
     r"|(?:months|weeks) of)\b",
     re.IGNORECASE,
 )
-# Praise, alone or with a question or a small change: thanked, not handed over.
+# Praise, alone or with a question, a status or a small change: answered by thanks first
+# (the reply carries the answer), and not handed over for what it mentions in passing.
 PRAISE_ASKS: frozenset[RequestLabel] = frozenset(
     {"praise", "information", "status", "change_something"}
 )
