@@ -54,6 +54,17 @@ _COMPLAINT = re.compile(
     r"\b(?:not|never|no|worst|terrible|awful|horrible|disgust\w*|ridiculous|unacceptable|angry|"
     r"furious|shame\w*|pathetic|useless|scam\w*|joke|rude|badly|how you treat)\b|n't\b"
 )
+# "I asked to speak with a supervisor and was refused", "after talking to a representative":
+# a request for a person reported from an earlier call, not made in this message
+# (LABELLING.md). On the labelled train and dev messages, 39 of the patterns' 79 false
+# human_request matches were told this way, and 1 of their 22 true ones.
+_REPORTED_REQUEST = re.compile(
+    r"(?:\b(?:asked|requested|tried|try|trying|wanted|refused|refuses|refusing|decided|called"
+    r"|calling|attempted|attempting|waiting|wait|waited|got|able|unable|option|way|chance"
+    r"|opportunity|forced|let me|request)(?:\s+(?:for\s+\w+|and\s+call|again|repeatedly|twice"
+    r"|them|him|her|the\s+\w+))?\s+(?:to|too)\s+|\b(?:after|when|while|before|until|without)\s+)$"
+)
+_REPORT_REACH = 40
 _NEGATION_REACH = 80
 _QUOTE_REACH = 64
 _QUESTION_REACH = 200
@@ -139,6 +150,10 @@ class TriggerDetector:
                 here = bisect.bisect_right(sentence_ends, start)
                 if rule.type == "authority_exceeded" and here in within:
                     continue  # the money asked for in this sentence is within the agent's reach
+                if rule.type == "human_request" and _REPORTED_REQUEST.search(
+                    lowered, max(0, start - _REPORT_REACH), start
+                ):
+                    continue
                 if rule.praise_cancels and _praise(lowered, sentence_ends, here):
                     continue
                 found.append((rule.type, start, end, rule.confidence))

@@ -240,6 +240,7 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
         ("Please call me on 07700 900123, after 4pm.", "human_request", "Please call me"),
         ("can someone call me ? Tech support?", "human_request", "can someone call me"),
         ("I just want to hear a human voice.", "human_request", "hear a human voice"),
+        ("Nothing helps. Can I speak with a person?", "human_request", "speak with a person"),
         ("Use an actual person for customer service.", "human_request", "Use an actual person"),
         # Insults for the company's people as a group.
         ("I spent all day messaging these idiots.", "abuse", "these idiots"),
@@ -262,6 +263,10 @@ def test_real_wordings_raise_their_trigger(
         ("Your trash service is down again.", "abuse"),
         ("How do I switch to paperless billing?", "churn_threat"),
         ("I don't want to cancel my policy, just change the excess.", "churn_threat"),
+        # A request for a person made on an earlier call is reported, not made.
+        ("I asked to speak with a supervisor and was refused.", "human_request"),
+        ("On hold for 3 hours waiting to speak to a representative.", "human_request"),
+        ("After talking to a representative, nothing changed.", "human_request"),
         # A call promised, or the number used, is no request for one.
         ("They said a supervisor would call me back the next day. Nobody did.", "human_request"),
         ("I waited for someone to care enough to give me a call.", "human_request"),
