@@ -260,6 +260,7 @@ def requests_report(
 SWEEP = {
     "customer_type_model_weight": (0.4, 0.6, 0.8, 1.0),
     "customer_type_min_score": (0.25, 0.35, 0.45),
+    "customer_type_angry_lead": (0.0, 0.05, 0.1, 0.15),
     "intensity_model_weight": (0.5, 0.8, 1.0),
     "escalate_intensity": (0.75, 0.85, 0.95),
 }

@@ -25,10 +25,13 @@ _CUE_WORDS: dict[RootCause, str] = {
         r"|still (?:waiting|no|not|nothing|haven't|hasn't|have not|has not|don't|doesn't|isn't)"
         r"|too long|this long|longer than|on hold|(?:hours|days|weeks|months) (?:ago|now|later)"
         r"|(?:for|over|nearly|almost|been|already|like) (?:\d+|\d+-\d+|an?|two|three|four|five"
-        r"|six|several|a few) (?:mins?|minutes|hrs?|hours?|days?|weeks?|months?)"
+        r"|six|seven|eight|nine|ten|eleven|twelve|several|a few) (?:mins?|minutes|hrs?|hours?"
+        r"|days?|weeks?|months?)"
         r"|not (?:arrived|here|come|yet)|nothing has (?:arrived|come)"
         r"|hasn't (?:arrived|come|shipped)|haven't (?:received|heard|had)|since"
-        r"|(?:it's|its|it has) (?:now )?been|taking (?:so|too|ages|forever)|ages|forever)\b"
+        # "it's been a week" is read by "been <span>" above; a bare "it's been" is no wait
+        # ("it's been one of the nicest things about my week": panel round 10).
+        r"|taking (?:so|too|ages|forever)|ages|forever)\b"
     ),
     "missed_promise": (
         r"\b(?:promis(?:e|ed|es|ing)|guarantee(?:d|s)?|assured|supposed to|meant to"

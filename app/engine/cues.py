@@ -63,15 +63,20 @@ _THANKS = re.compile(
     re.IGNORECASE,
 )
 
-# Thanks or praise that mean the opposite. LABELLING.md: sarcasm is dissatisfied or angry,
-# never satisfied. Phrases that real customers use almost only in sarcasm (52 of 56 such
-# messages among 6,600 labelled ones were complaints); "thank you so much for" is not one.
+# Thanks or praise that mean the opposite, or are undercut. LABELLING.md: sarcasm is
+# dissatisfied or angry, never satisfied. Phrases that real customers use almost only in
+# sarcasm (52 of 56 such messages among 6,600 labelled ones were complaints); "thank you so
+# much for" is not one.
 _SARCASM = re.compile(
     r"\bthanks? (?:you )?(?:a lot |so much )?for nothing\b|\bnothing says\b.{1,60}?\blike\b"
     r"|(?<!thanks )(?<!thank you )\bso much for\b|\byeah,? right\b|\bspoiling us\b|\blove how\b"
     r"|\boh,? (?:great|brilliant|joy|wonderful|goody|fantastic)\b|\bthanks a bunch\b"
     r"|\bwhat a (?:great|wonderful|fantastic|lovely) (?:way|start)\b|#not\b|(?<!\w)/s\b"
-    r"|\U0001f643|\U0001f644|\U0001f612",
+    r"|\U0001f643|\U0001f644|\U0001f612"
+    # Thanks undercut by a groan or a frown ("Thanks for letting me know. Ugh."): none of the
+    # 82 labelled messages with one was satisfied or praise.
+    r"|\b(?:ugh+|urgh|smh|meh|sigh)\b|\U0001f615|\U0001f61e|\U0001f641|\u2639|\U0001f624"
+    r"|\U0001f621|\U0001f620|\U0001f44e",
     re.IGNORECASE,
 )
 

@@ -167,12 +167,17 @@ def profile(
     *,
     triggers: Collection[TriggerType] = (),
 ) -> CustomerProfile:
-    """Decide the customer type: the strongest difficult type if it clears the bar."""
+    """Decide the customer type: the strongest difficult type if it clears the bar.
+
+    Angry gets a head start of `customer_type_angry_lead` in the decision only: the scores
+    reported stay as read.
+    """
     by_type = with_triggers(
         type_scores(scores, cues, model_weight=thresholds.customer_type_model_weight), triggers
     )
-    difficult = max(DIFFICULT_TYPES, key=lambda t: by_type[t])
-    if by_type[difficult] >= thresholds.customer_type_min_score:
+    deciding = {**by_type, "angry": by_type["angry"] + thresholds.customer_type_angry_lead}
+    difficult = max(DIFFICULT_TYPES, key=lambda t: deciding[t])
+    if deciding[difficult] >= thresholds.customer_type_min_score:
         label: CustomerType = difficult
     elif by_type["satisfied"] >= thresholds.customer_type_min_score:
         label = "satisfied"

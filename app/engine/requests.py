@@ -49,6 +49,28 @@ _ABOUT_DATA = re.compile(
     r"|information\s+(?:you|that\s+you)\s+(?:hold|have|keep|store))\b",
     re.IGNORECASE,
 )
+# A plain question about a charge: "why was I charged twice?", "what the £47.50 is for", "how
+# that was worked out". Calm charge questions are rare among real complaints (the head reads
+# them as complaints), and these forms were an explain_charge ask in 9 of the 12 labelled
+# messages they match. Flat alternations, bounded gaps: they run on any text.
+_MONEY = (
+    r"(?:charges?|fees?|payments?|debits?|deductions?|amounts?|invoices?|bills?|surcharges?"
+    r"|[£$€]\s?\d[\d.,]*|\d[\d.,]*\s?(?:pounds|dollars|euros))"
+)
+_CHARGE_QUESTION = re.compile(
+    r"\bwhat\s+(?:(?:is|was|are|were)\s+)?(?:this|these|that|the|those|my)?\s*(?:\w+\s+){0,2}"
+    + _MONEY
+    + r"\s+(?:is|was|are|were)\s+for\b"
+    r"|\bwhy\s+(?:was|were|have|has|am|are|did|do|does|is|would)\s+(?:i|we|my|our|you|it|this"
+    r"|there|they)\s+(?:\w+\s+){0,3}(?:charg|bill|debit|taken|deduct)"
+    r"|\bhow\s+(?:that|this|it|they|you)\s+(?:was|were|is|are|got|came)\s+(?:worked\s+out"
+    r"|calculated|arrived\s+at)"
+    r"|\b(?:a\s+)?breakdown\s+of\s+(?:what\s+)?(?:the|this|that|these|my)\s+(?:\w+\s+){0,2}"
+    + _MONEY
+    + r"|\b(?:don't|do\s+not|didn't|did\s+not)\s+recogni[sz]e\s+(?:this|these|that|the|a)\s+"
+    r"(?:\w+\s+){0,2}" + _MONEY,
+    re.IGNORECASE,
+)
 # A question of three words or more ("is it vegan?"), outside brackets: "(Dev, I think?)"
 # is not one.
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])")
@@ -74,10 +96,11 @@ def requests_asked(
     """The asks to answer, most probable first.
 
     Every request at or above `min_probability`; if none, the best one when it reaches
-    FALLBACK_PROBABILITY. Praise and complaint_only exclude each other; praise alone with a
-    question in the message asks for information too. An erasure request in plain words
-    and a request for a person that raised `human_request` are asks whatever the head says;
-    the head's erasure request counts only where the message speaks of data or privacy.
+    FALLBACK_PROBABILITY. complaint_only excludes every other ask, praise included: the
+    likelier reading stays. Praise alone with a question in the message asks for information
+    too. An erasure request or a question about a charge in plain words, and a request for
+    a person that raised `human_request`, are asks whatever the head says; the head's
+    erasure request counts only where the message speaks of data or privacy.
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
     which is praise whatever the head says, unless the thanks are sarcastic.
 
@@ -109,10 +132,23 @@ def requests_asked(
         # Thanks with a question in it ("brilliant coat! will the olive be back?") is owed
         # the answer as well as the thanks.
         asked.append("information")
+    if _CHARGE_QUESTION.search(text) and "explain_charge" not in asked:
+        asked.insert(0, "explain_charge")
     if _ERASURE.search(text) and "delete_data" not in asked:
         asked.insert(0, "delete_data")
     if "human_request" in triggers and "talk_to_person" not in asked:
         asked.insert(0, "talk_to_person")
+    if "complaint_only" in asked and len(asked) > 1:
+        # LABELLING.md's complaint_only is a complaint with *no* ask: the labels put it beside
+        # another ask in 13 of 2,037 messages, so read beside one, one reading is wrong. The
+        # likelier stays: on train and dev, complaint_only read first was the label in 2 of 3
+        # such messages, and an ask read first was the label in 2 of 3 of the others. An ask
+        # that a pattern or the trigger found goes first, so it always outranks the complaint.
+        asked = (
+            ["complaint_only"]
+            if asked[0] == "complaint_only"
+            else [label for label in asked if label != "complaint_only"]
+        )
     return tuple(asked)
 
 

@@ -18,7 +18,7 @@ from app.core.labels import (
 )
 from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
 from app.replies.restate import restate
-from app.replies.spoken import PRAISE_ASKS, spoken_to
+from app.replies.spoken import PRAISE_ASKS, REFUSES_CONTACT, spoken_to
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
 
@@ -166,6 +166,7 @@ def build_playbook(
         known=known | ({"root_cause", *root_causes} if cause_read or root_causes else set()),
         restated=restatement is not None,
         public=channel in PUBLIC_CHANNELS,
+        contact_refused=text is not None and REFUSES_CONTACT.search(text) is not None,
         peak_anger_intensity=peak_anger_intensity,
         secondary_type_score=secondary_type_score,
     )
@@ -287,6 +288,7 @@ def plan_steps(
     known: Collection[str] = (),
     restated: bool = False,
     public: bool = False,
+    contact_refused: bool = False,
     peak_anger_intensity: float = 0.7,
     secondary_type_score: float = 0.5,
 ) -> tuple[Step, ...]:
@@ -298,7 +300,8 @@ def plan_steps(
     `known` names what the message already tells (order_id, amount, root_cause); a question
     comes first only for requests the customer made (`requests_known`), never a guessed one.
     `public`: the message came on a public channel, where an ask about the customer's
-    account is first moved to private messages.
+    account is first moved to private messages. `contact_refused`: the customer asked not to
+    be contacted, so nobody follows up.
     """
     fired = _trigger_types(escalation)
     if "safety_risk" in fired:
@@ -364,15 +367,19 @@ def plan_steps(
         difficult
         and (peak or escalation.escalate or bool(fired & REPEAT_TRIGGERS))
         and not asked & NO_RETENTION
+        and not contact_refused
     )
     # Handed to a lead at the customer's own request, nothing else is left to solve here.
     if hand_over_first and wants_person and asked <= {"talk_to_person", "complaint_only"}:
         wanted.discard("solve")
 
-    order: list[Step] = []
+    order: list[Step] = [s for s in feelings if s in wanted]
     if abuse:
-        order.append("set_boundary")
-    order += [s for s in feelings if s in wanted]
+        # Heard first, even when abusive; the boundary comes straight after. Opening on the
+        # boundary read as not hearing them at all (panel rounds 2, 3, 4 and 9).
+        if "acknowledge" not in order:
+            order.insert(0, "acknowledge")
+        order.insert(1, "set_boundary")
     if hand_over_first:
         order.append("escalate")
     if route is not None:

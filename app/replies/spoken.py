@@ -41,6 +41,23 @@ CONTACTED_AGAIN = re.compile(
     r"|(?:months|weeks) of)\b",
     re.IGNORECASE,
 )
+# A customer who asks not to be contacted, or wants no reply: a later check-in ("I'll be in
+# touch in a couple of days") is the very thing they asked us to stop. Debt-collection
+# complaints say it often.
+REFUSES_CONTACT = re.compile(
+    r"\b(?:stop|cease)\s+(?:all\s+)?(?:contacting|calling|emailing|e-mailing|texting|messaging"
+    r"|phoning|ringing|harassing|bothering)\s+(?:me|us)\b"
+    r"|\bcease\s+(?:and\s+desist|all\s+(?:contact|communications?)|(?:contact|communications?)"
+    r"\s+with\s+me)\b"
+    r"|\b(?:do\s+not|don't|dont|never)\s+(?:contact|call|email|e-mail|text|phone|ring|message)"
+    r"\s+(?:me|us)\s+(?:again|anymore|any\s+more|ever)\b"
+    r"|\bno\s+(?:further|more)\s+(?:contact|calls|emails|e-mails|texts|communications?)\b"
+    # Or who writes wanting no answer at all: "I'm not writing for any reply".
+    r"|\bno\s+need\s+(?:to\s+(?:reply|respond|get\s+back)|for\s+(?:a|any)\s+(?:reply|response))\b"
+    r"|\bnot\s+(?:writing|asking|looking)\s+for\s+(?:a|any)\s+(?:reply|response|answer)\b"
+    r"|\b(?:don't|do\s+not)\s+(?:need|want|expect)\s+(?:a|any)\s+(?:reply|response)\b",
+    re.IGNORECASE,
+)
 # Praise, alone or with a question, a status or a small change: answered by thanks first
 # (the reply carries the answer), and not handed over for what it mentions in passing.
 PRAISE_ASKS: frozenset[RequestLabel] = frozenset(

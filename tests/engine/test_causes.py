@@ -15,6 +15,7 @@ def read(cause: str, probability: float = 0.8) -> dict[str, float]:
     ("cause", "text"),
     [
         ("delay", "It's been twelve days and my refund still hasn't come through."),
+        ("delay", "It's been ten days now. Where is it?"),
         ("delay", "order placed at 7:55, the rider has been on the way for 50 mins"),
         ("missed_promise", "You promised a call back yesterday and nobody rang."),
         ("miscommunication", "The agent told me the upgrade was free, now I'm billed for it."),

@@ -53,6 +53,8 @@ def test_hello_is_not_profanity() -> None:
         "Love how you charge me twice and call it a glitch.",
         "So much for next-day delivery.",
         "Lovely, another outage \U0001f644",
+        "Thanks for letting me know. Ugh. \U0001f615",
+        "Thanks I guess, smh",
     ],
 )
 def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
@@ -66,6 +68,7 @@ def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
         "Thank you so much for your help, it works now!",
         "Great service from Dana today, thanks.",
         "Oh, and could you tell me your opening hours?",
+        "Thanks Hugh, the new meter is in.",
     ],
 )
 def test_genuine_thanks_are_not_sarcasm(text: str) -> None:

@@ -120,3 +120,16 @@ def test_sarcastic_thanks_are_never_satisfaction() -> None:
     assert scores["satisfied"] == 0.0
     assert scores["dissatisfied"] >= plain["satisfied"]
     assert profile(HAPPY, read_cues(text), Thresholds()).label != "satisfied"
+
+
+def test_angry_gets_a_head_start_in_the_decision_only() -> None:
+    from dataclasses import replace
+
+    head = dict.fromkeys(CUSTOMER_TYPES, 0.0)
+    close = replace(CALM, customer_types={**head, "angry": 0.55, "dissatisfied": 0.6})
+    text = "Still no refund."
+    plain = profile(close, read_cues(text), Thresholds(customer_type_angry_lead=0.0))
+    led = profile(close, read_cues(text), Thresholds(customer_type_angry_lead=0.1))
+    assert plain.label == "dissatisfied"
+    assert led.label == "angry"
+    assert led.scores == plain.scores  # what is reported stays as read

@@ -105,3 +105,37 @@ def test_thanking_someone_by_name_is_praise_whatever_the_head_says() -> None:
     # Sarcastic thanks stay a complaint.
     sneer = "Thanks to Dev, nothing says service like a parcel lost twice."
     assert "praise" not in asked({"complaint_only": 0.6}, sneer, thanks_someone=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why was I charged twice for the same order?",
+        "Can you tell me what the £47.50 is for? We ordered nothing.",
+        "There's an overage line on the invoice. Could you tell me how that was worked out?",
+        "Please send a breakdown of the £120 fee.",
+        "I don't recognise this £25 payment on my statement.",
+    ],
+)
+def test_a_plain_question_about_a_charge_asks_for_the_explanation(text: str) -> None:
+    found = asked({"complaint_only": 0.6}, text)
+    assert found == ("explain_charge",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["You charged me twice and I'm fed up.", "What is the charge for paying by card abroad?"],
+)
+def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text: str) -> None:
+    assert "explain_charge" not in asked({"complaint_only": 0.6}, text)
+
+
+def test_a_complaint_with_no_ask_and_an_ask_exclude_each_other_the_likelier_stays() -> None:
+    assert asked({"complaint_only": 0.8, "refund_or_compensation": 0.6, "status": 0.55}) == (
+        "complaint_only",
+    )
+    assert asked({"complaint_only": 0.6, "refund_or_compensation": 0.8}) == (
+        "refund_or_compensation",
+    )
+    # An ask found by pattern or trigger outranks the head's complaint.
+    assert asked({"complaint_only": 0.9}, triggers=["human_request"]) == ("talk_to_person",)

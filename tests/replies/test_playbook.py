@@ -108,10 +108,12 @@ def test_safety_replies_are_only_safety_scripts(bank: ResponseBank) -> None:
 
 
 @pytest.mark.parametrize("label", CUSTOMER_TYPES)
-def test_abuse_sets_a_boundary_first(bank: ResponseBank, label: CustomerType) -> None:
+def test_abuse_is_heard_then_given_the_boundary_before_anything_else(
+    bank: ResponseBank, label: CustomerType
+) -> None:
     playbook = build(bank, label, 0.9, "abuse")
-    assert steps_of(playbook)[0] == "set_boundary"
-    assert "abuse" in _entry(bank, playbook.steps[0].responses[0].id).triggers
+    assert steps_of(playbook)[:2] == ["acknowledge", "set_boundary"]
+    assert "abuse" in _entry(bank, playbook.steps[1].responses[0].id).triggers
 
 
 @pytest.mark.parametrize("intensity", [0.2, 0.6, 0.95])
@@ -598,6 +600,29 @@ def test_a_customer_who_leaves_is_not_followed_up(bank: ResponseBank, request_: 
     playbook = build(bank, "dissatisfied", 0.9, "churn_threat", requests=(request_,))
     assert "follow_up" not in steps_of(playbook)
     assert "follow_up" in steps_of(build(bank, "dissatisfied", 0.9, requests=("fix_problem",)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This debt is not mine. Stop calling me at work.",
+        "I sent a cease and desist letter in May and the calls go on.",
+        "Fix the bill and do not contact me again.",
+        "I told them I wanted no further calls.",
+        "I'm not writing for any reply, I just think your fundraisers should know.",
+    ],
+)
+def test_a_customer_who_asks_not_to_be_contacted_is_not_followed_up(
+    bank: ResponseBank, text: str
+) -> None:
+    # "You'll hear from me in a couple of days" to a customer who asked for no more contact
+    # (panel round 8).
+    playbook = build(bank, "dissatisfied", 0.9, requests=("fix_problem",), text=text)
+    assert "follow_up" not in steps_of(playbook)
+    calm = "The bill is wrong. Please call me about it."
+    assert "follow_up" in steps_of(
+        build(bank, "dissatisfied", 0.9, requests=("fix_problem",), text=calm)
+    )
 
 
 @pytest.mark.parametrize("channel", ["chat", "email"])
