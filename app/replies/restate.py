@@ -92,6 +92,13 @@ _PROBLEM = re.compile(
     r"|cancel\w*|stopped|keeps?|kept|only|instead)\b",
     re.IGNORECASE,
 )
+# Someone else's part in the story ("they are leaving you hanging", "she does not drive" in
+# a call note): given back in the company's voice it reads as talking about the customer, or
+# about the company, behind their back (panel rounds 8 to 10 faulted such echoes).
+_THIRD_PERSON = re.compile(
+    r"\b(?:he|she|him|her|his|hers|they|them|their|theirs|they're|they've|they'd|they'll)\b",
+    re.IGNORECASE,
+)
 # "I guess", "I think": the customer musing, which "you guess" only mocks.
 _HEDGE = re.compile(r"\bi\s+(?:guess|suppose|think|mean|wonder|hope|know|bet)\b", re.IGNORECASE)
 
@@ -131,6 +138,12 @@ _SECOND_TO_FIRST = {
     "u": "we",
     "ur": "our",
 }
+# Before these, "you" is the subject ("money you shouldn't take" -> "money we shouldn't").
+_SUBJECT_VERBS = frozenset(
+    "should shouldn't can can't cannot could couldn't will won't would wouldn't must did didn't "
+    "do don't does have haven't had hadn't are aren't were weren't never always said told "
+    "promised sent charged took".split()
+)
 # After these, "you" starts a clause and is its subject ("we"); elsewhere it is an object ("us").
 _CLAUSE_OPENERS = frozenset(
     {
@@ -155,7 +168,12 @@ _CLAUSE_OPENERS = frozenset(
         "where",
     }
 )
-_VERB_AGREEMENT = {("you", "am"): "are", ("you", "was"): "were", ("we", "is"): "are"}
+_VERB_AGREEMENT = {
+    ("you", "am"): "are",
+    ("you", "was"): "were",
+    ("you", "wasn't"): "weren't",
+    ("we", "is"): "are",
+}
 _WORD = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
 
 
@@ -214,7 +232,11 @@ def point_of(text: str) -> str | None:
         )
         if best is None or rank < best[:3]:
             best = (*rank, candidate)
-    return best[3] if best else None
+    if best is None or _THIRD_PERSON.search(best[3]):
+        # Its best point is someone else's part: any other sentence would be a lesser point
+        # than the one they made, so nothing is given back.
+        return None
+    return best[3]
 
 
 def shift_person(clause: str) -> str:
@@ -222,8 +244,10 @@ def shift_person(clause: str) -> str:
     # "you guys" and "you people" are the company: one "we", not "we guys".
     clause = re.sub(r"\b(you|u)\s+(?:guys|people|lot|all)\b", r"\1", clause, flags=re.IGNORECASE)
     tokens = _WORD.findall(clause)
+    words = [t.casefold() for t in tokens if t[0].isalpha() or t[0] == "'"]
     out: list[str] = []
     previous_word = ""
+    seen = 0  # words so far, to find the one after "you"
     for token in tokens:
         if not token[0].isalpha() and token[0] != "'":
             out.append(token)
@@ -231,6 +255,8 @@ def shift_person(clause: str) -> str:
                 previous_word = ""  # punctuation opens a new clause
             continue
         lower = token.casefold().replace("\u2019", "'")
+        seen += 1
+        following = words[seen] if seen < len(words) else ""
         if token == "US":  # the country, not the speaker
             replaced = token
         elif lower in _FIRST_TO_SECOND:
@@ -238,12 +264,16 @@ def shift_person(clause: str) -> str:
         elif lower in _SECOND_TO_FIRST:
             replaced = _SECOND_TO_FIRST[lower]
         elif lower in ("you", "ya", "yall", "y'all"):
-            replaced = "we" if previous_word in _CLAUSE_OPENERS else "us"
+            subject = previous_word in _CLAUSE_OPENERS or following in _SUBJECT_VERBS
+            replaced = "we" if subject else "us"
         else:
             replaced = _VERB_AGREEMENT.get((previous_word, lower), token)
         out.append(replaced)
         previous_word = replaced.casefold()
     shifted = "".join(out).strip()
+    if re.match(r"you\b", shifted, re.IGNORECASE):
+        # "I dropped it off and was told Thursday": the "was" agreed with the "I" now gone.
+        shifted = re.sub(r"\band was\b", "and were", shifted)
     # The clause now sits mid-sentence: lower its first letter unless it is a name or acronym.
     if len(shifted) > 1 and shifted[1:2].islower():
         shifted = shifted[0].lower() + shifted[1:]

@@ -19,6 +19,17 @@ from app.replies.restate import point_of, restate, shift_person
         ("we were told our booking was confirmed", "you were told your booking was confirmed"),
         ("you guys lost my parcel", "we lost your parcel"),
         ("I am moving to the US next week", "you are moving to the US next week"),
+        # "you" before its verb is the subject, wherever it stands.
+        (
+            "I don't want you claiming money you shouldn't",
+            "you don't want us claiming money we shouldn't",
+        ),
+        ("I wasn't told about the fee", "you weren't told about the fee"),
+        # The "was" of a dropped "I" agrees with "you".
+        (
+            "I dropped it off on Monday and was told it'd be ready Thursday",
+            "you dropped it off on Monday and were told it'd be ready Thursday",
+        ),
     ],
 )
 def test_the_person_is_changed_both_ways(clause: str, shifted: str) -> None:
@@ -63,6 +74,8 @@ def test_mentions_greetings_emoji_and_asides_are_left_out() -> None:
         "hey @Sprint took $23 out of my account again",  # the subject was a handle
         "then stop sending them to my old number",  # an order after a conjunction
         "not happy bought a washer with cash back",  # a fragment with no subject
+        "They are leaving me hanging and I would not recommend them.",  # someone else's part
+        "Caller says she does not drive and is hard of hearing.",  # a call note about her
         "",
     ],
 )
