@@ -51,7 +51,7 @@ _ABOUT_DATA = re.compile(
 )
 # A plain question about a charge: "why was I charged twice?", "what the £47.50 is for", "how
 # that was worked out". Calm charge questions are rare among real complaints (the head reads
-# them as complaints), and these forms were an explain_charge ask in 9 of the 12 labelled
+# them as complaints), and these forms were an explain_charge ask in 10 of the 13 labelled
 # messages they match. Flat alternations, bounded gaps: they run on any text.
 _MONEY = (
     r"(?:charges?|fees?|payments?|debits?|deductions?|amounts?|invoices?|bills?|surcharges?"
