@@ -592,6 +592,9 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("I'm going to end it tonight. I can't do this anymore.", {"safety_risk"}),
     ("My son cut his hand badly on the broken glass from the delivery.", {"safety_risk"}),
     ("There's a strong smell of gas and the engineer hasn't come.", {"safety_risk"}),
+    ("Our carbon monoxide alarm keeps going off since the boiler service.", {"safety_risk"}),
+    # An alarm out of date, noticed by the engineer being thanked, is no hazard (panel round 11).
+    ("He noticed our carbon monoxide alarm was past its date and reminded me.", set()),
     ("If you don't sort this out someone is going to get hurt.", {"safety_risk"}),
     (
         "My mum is 91 and lives alone, she's been without a phone line for ten days.",

@@ -604,8 +604,13 @@ _SAFETY = [
         "(?:kill|killing|hurt|hurting|harm|harming|end|ending|off|offing|shoot|hang|drown|"
         "poison|overdose|unalive) myself",
         "suicid(?:e|al)(?! squad)", "(?:end|ending|take|taking) my (?:own )?life",
-        r"gas (?:leak\w*|smell)", "smell(?:s|ing)? (?:of |like )?gas", "carbon monoxide",
-        "co (?:alarm|detector|leak|poisoning)", "chest pains?",
+        r"gas (?:leak\w*|smell)", "smell(?:s|ing)? (?:of |like )?gas",
+        # A carbon monoxide leak, or its alarm going off; not an alarm out of date (a thank-you
+        # for the engineer who noticed it read as a crisis: panel round 11).
+        "(?:carbon monoxide|co) (?:leak\\w*|poisoning)",
+        "(?:carbon monoxide|co) (?:alarm|detector)s? (?:is |was |keeps |kept |has been |just )?"
+        "(?:going off|went off|goes off|gone off|beeping|sounding|sounded|triggered|ringing)",
+        "chest pains?",
         "(?:call(?:ed|ing)?|dial(?:l?ed|ing)?|ring(?:ing)?|rang) (?:911|999|112|000|an ambulance|"
         "the ambulance|emergency services|poison control)",
         r"(?:caught|catch(?:es|ing)?|burst into|went up in|set (?:\w+ )?on) (?:on )?"
