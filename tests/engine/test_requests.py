@@ -130,6 +130,37 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
     assert "explain_charge" not in asked({"complaint_only": 0.6}, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        ("Please could you cancel my bike cover? I sold the bike. Thanks :)", "cancel_or_close"),
+        ("Please take this as our one month's notice to end the membership.", "cancel_or_close"),
+        ("The gig was cancelled. How do I get that money back?", "refund_or_compensation"),
+        ("The kettle leaks. I'd like a full refund please.", "refund_or_compensation"),
+        ("Could you please move me onto your cheapest SIM-only plan?", "change_something"),
+        ("Can you change my delivery address to the office?", "change_something"),
+        ("I need to reschedule Tuesday's appointment.", "change_something"),
+    ],
+)
+def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, ask: str) -> None:
+    # The head read these polite direct asks as praise or feedback (panel rounds 10, 11).
+    assert asked({"praise": 0.6}, text)[0] == ask
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cancelled my policy last week after this.",  # done: churn, not an ask
+        "I'd like to cancel my TV service and keep the internet.",  # a change, as labelled
+        "They refunded me in the end, thank you!",
+        "I changed my address in the app and it worked.",
+    ],
+)
+def test_a_cancellation_refund_or_change_told_of_is_not_asked_for(text: str) -> None:
+    found = asked({"praise": 0.6}, text)
+    assert not {"cancel_or_close", "refund_or_compensation", "change_something"} & set(found)
+
+
 def test_a_complaint_with_no_ask_and_an_ask_exclude_each_other_the_likelier_stays() -> None:
     assert asked({"complaint_only": 0.8, "refund_or_compensation": 0.6, "status": 0.55}) == (
         "complaint_only",
