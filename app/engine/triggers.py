@@ -62,7 +62,12 @@ _REPORTED_REQUEST = re.compile(
     r"(?:\b(?:asked|requested|tried|try|trying|wanted|refused|refuses|refusing|decided|called"
     r"|calling|attempted|attempting|waiting|wait|waited|got|able|unable|option|way|chance"
     r"|opportunity|forced|let me|request)(?:\s+(?:for\s+\w+|and\s+call|again|repeatedly|twice"
-    r"|them|him|her|the\s+\w+))?\s+(?:to|too)\s+|\b(?:after|when|while|before|until|without)\s+)$"
+    r"|them|him|her|the\s+\w+))?\s+(?:to|too)\s+|\b(?:after|when|while|before|until|without)\s+"
+    # ...or going on, or done: "I'm chatting to an agent right now", "was escalated to a
+    # supervisor", "I had to speak with a supervisor last Saturday" (5 more of those false
+    # matches on train and dev, none of the true ones).
+    r"|\b(?:i'?m|i\s+am|we'?re|we\s+are|was|were|been|being|currently|managed\s+to|had\s+to"
+    r"|needed\s+to|finally)\s+)$"
 )
 _REPORT_REACH = 40
 _NEGATION_REACH = 80

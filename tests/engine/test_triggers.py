@@ -267,6 +267,10 @@ def test_real_wordings_raise_their_trigger(
         ("I asked to speak with a supervisor and was refused.", "human_request"),
         ("On hold for 3 hours waiting to speak to a representative.", "human_request"),
         ("After talking to a representative, nothing changed.", "human_request"),
+        # ...or one going on, or done.
+        ("I'm chatting to an agent right now, thanks :)", "human_request"),
+        ("My case was escalated to a supervisor who never called.", "human_request"),
+        ("I had to speak with a supervisor last Saturday.", "human_request"),
         # A call promised, or the number used, is no request for one.
         ("They said a supervisor would call me back the next day. Nobody did.", "human_request"),
         ("I waited for someone to care enough to give me a call.", "human_request"),
