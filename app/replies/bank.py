@@ -33,6 +33,8 @@ PLACEHOLDER_FALLBACKS: Mapping[str, str] = {
     "lead_name": "a team lead",
     "company": "us",
     "order_id": "",
+    # Also at high priority: panel round 12 read "later today" there as a promise the agent
+    # may not keep (6 of its 10 safety faults); a caller who knows sooner passes the time.
     "follow_up_time": "in a couple of days",
 }
 # Facts taken from the customer's own message (or the caller's values). An entry that uses

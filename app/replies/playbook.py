@@ -101,19 +101,6 @@ PLAIN_STEPS: tuple[Step, ...] = ("acknowledge", "escalate", "solve", "close")
 Ranker = Callable[[Step, tuple[BankEntry, ...]], tuple[BankEntry, ...]]
 
 
-# When the agent promises to come back, if the caller gave no time: an urgent or high
-# priority case cannot wait the default "couple of days" (panel round 11: a vulnerable
-# customer without service, a same-day callback, both told "in a couple of days").
-SAME_DAY_FOLLOW_UP = "later today"
-SAME_DAY_PRIORITIES: frozenset[str] = frozenset({"high", "urgent"})
-
-
-def _with_follow_up(values: Mapping[str, str], priority: str) -> Mapping[str, str]:
-    if priority not in SAME_DAY_PRIORITIES or str(values.get("follow_up_time", "")).strip():
-        return values
-    return {**values, "follow_up_time": SAME_DAY_FOLLOW_UP}
-
-
 def build_playbook(
     bank: ResponseBank,
     *,
@@ -155,7 +142,6 @@ def build_playbook(
     # The words follow the message: a trigger it does not bear out is decided, not said.
     escalation = spoken_to(escalation, requests or (), text)
     fired = _trigger_types(escalation)
-    values = _with_follow_up(values, escalation.priority)
     types = customer_types(profile, secondary_type_score=secondary_type_score)
     if language != DEFAULT_LANGUAGE:
         return _plain_playbook(

@@ -625,35 +625,6 @@ def test_a_customer_who_asks_not_to_be_contacted_is_not_followed_up(
     )
 
 
-@pytest.mark.parametrize(
-    ("priority", "when"),
-    [
-        ("urgent", "later today"),
-        ("high", "later today"),
-        ("normal", "in a couple of days"),
-        ("low", "in a couple of days"),
-    ],
-)
-def test_an_urgent_case_is_followed_up_the_same_day(
-    bank: ResponseBank, priority: str, when: str
-) -> None:
-    # "In a couple of days" to a vulnerable customer without service (panel round 11).
-    def follow_up(values: dict[str, str]) -> str:
-        playbook = build_playbook(
-            bank,
-            profile=profile("dissatisfied", 0.9),
-            escalation=Escalation(False, priority, ()),  # type: ignore[arg-type]
-            channel="chat",
-            requests=("fix_problem",),
-            values=values,
-        )
-        [step] = [s for s in playbook.steps if s.step == "follow_up"]
-        return step.responses[0].text
-
-    assert when in follow_up({})
-    assert "on Monday" in follow_up({"follow_up_time": "on Monday"})  # the caller's wins
-
-
 @pytest.mark.parametrize("channel", ["chat", "email"])
 def test_only_a_fix_is_followed_up_on_whether_it_now_works(
     bank: ResponseBank, channel: str
