@@ -155,8 +155,8 @@ def requests_asked(
     likelier reading stays. Praise alone with a question in the message asks for information
     too. An erasure request, a question about a charge, a cancellation, a refund or a change
     asked for in plain words, and a request for a person that raised `human_request`, are
-    asks whatever the head says; the head's
-    erasure request counts only where the message speaks of data or privacy.
+    asks whatever the head says; the head's erasure request counts only where the message
+    speaks of data or privacy.
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
     which is praise whatever the head says, unless the thanks are sarcastic.
 
