@@ -38,7 +38,10 @@ _ERASURE = re.compile(
     r"|(?:delete|erase|wipe|purge|remove)\s+(?:every|all|each|any)\s+(?:of\s+)?(?:my\s+|the\s+)?"
     r"(?:\w+\s+){0,2}(?:photos?|pictures?|messages?|measurements?|recordings?|profiles?)"
     r"|(?:photos|pictures|messages|profile|data|information|details)\b[^.?!]{0,60}\b"
-    r"(?:actually|permanently|fully|completely)\s+(?:deleted|erased|wiped))\b",
+    r"(?:actually|permanently|fully|completely)\s+(?:deleted|erased|wiped)"
+    # "delete everything you hold on me": the data named only as what they hold.
+    r"|(?:delete|erase|wipe|purge|remove)\s+(?:everything|all|anything)\s+(?:that\s+)?you\s+"
+    r"(?:still\s+)?(?:hold|have|keep|store)\s+(?:about|on)\s+(?:me|us))\b",
     re.IGNORECASE,
 )
 # The head reads "close my account" as half an erasure request; without a word about data
@@ -121,10 +124,39 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|\b" + _ASKER + r"\s+(?:change|update|amend)\s+(?:my|our|the)\s+(?:\w+\s+)?"
             r"(?:address|booking|reservation|email|phone\s+number|number|payment\s+(?:date|details"
             r"|method)|delivery\s+(?:date|address|slot)|appointment|name|details|date|flight)\b"
-            r"|\b" + _ASKER + r"\s+(?:reschedule|rebook|postpone)\b",
+            r"|\b" + _ASKER + r"\s+(?:reschedule|rebook|postpone)\b"
+            # "could you move the pick-up to 15:30", "could the due date be moved to the 29th"
+            r"|\b" + _ASKER + r"\s+(?:move|push|bring|shift)\s+(?:back\s+|forward\s+)?"
+            r"(?:my|our|the)\s+(?:[\w-]+\s+){0,2}(?:to|until)\b"
+            r"|\b(?:could|can)\s+(?:my|our|the)\s+(?:(?!not\b)[\w-]+\s+){0,2}be\s+(?:moved|changed|pushed"
+            r"|brought\s+forward|shifted)\b"
+            r"|\b(?:is\s+there\s+(?:any\s+)?(?:way|chance)|is\s+it\s+possible)\b[^.?!]{0,60}\b(?:moved"
+            r"|changed|pushed\s+back|brought\s+forward|rescheduled)\b",
             re.IGNORECASE,
         ),
     ),
+)
+# A message that says what it is for: to thank ("I'm only ringing to say thank you", "please
+# pass on my thanks to Bev") or to be heard with nothing asked back ("no reply needed",
+# "there is nothing for you to fix"). What the head reads into the story around it (a
+# problem to fix, a person to talk to) is not asked; what a pattern finds in so many words
+# still is. Hand-written panel messages put it this way (round 12); on the labelled train
+# and dev messages the thanks forms match one, praise, and the nothing-asked forms none.
+# "I just wanted to thank your company for saving me money" was sarcasm: "just ... to
+# thank" without "say" is left out.
+_ONLY_THANKS = re.compile(
+    r"\b(?:only|just)\s+(?:wanted|want|writing|ringing|calling|emailing|messaging|here)\s+to\s+"
+    r"say\s+(?:a\s+)?(?:(?:big|huge|massive|quick|proper)\s+)?(?:thanks|thank)\b"
+    r"|\bonly\s+(?:wanted|want|writing|ringing|calling|emailing|messaging|here)\s+to\s+thank\b"
+    r"|\bpass\s+(?:on\s+)?(?:my|our|a)\s+(?:\w+\s+)?(?:thanks|thank[- ]you|compliments"
+    r"|gratitude)\b",
+    re.IGNORECASE,
+)
+_NOTHING_ASKED = re.compile(
+    r"\bno\s+(?:reply|response|answer)\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
+    r"|\bnot\s+(?:looking|asking)\s+for\s+anything\s+(?:back|in\s+return)\b"
+    r"|\bnothing\s+for\s+you\s+to\s+(?:fix|sort\s+out|put\s+right)\b",
+    re.IGNORECASE,
 )
 # A question of three words or more ("is it vegan?"), outside brackets: "(Dev, I think?)"
 # is not one.
@@ -153,10 +185,11 @@ def requests_asked(
     Every request at or above `min_probability`; if none, the best one when it reaches
     FALLBACK_PROBABILITY. complaint_only excludes every other ask, praise included: the
     likelier reading stays. Praise alone with a question in the message asks for information
-    too. An erasure request, a question about a charge, a cancellation, a refund or a change
-    asked for in plain words, and a request for a person that raised `human_request`, are
-    asks whatever the head says; the head's erasure request counts only where the message
-    speaks of data or privacy.
+    too. A message that says it only thanks, or wants nothing back, asks for nothing the head
+    reads into it. An erasure request, a question about a charge, a cancellation, a refund or
+    a change asked for in plain words, and a request for a person that raised
+    `human_request`, are asks whatever the head says; the head's erasure request counts only
+    where the message speaks of data or privacy.
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
     which is praise whatever the head says, unless the thanks are sarcastic.
 
@@ -173,6 +206,10 @@ def requests_asked(
     if not asked and ranked and ranked[0][0] >= FALLBACK_PROBABILITY:
         asked.append(ranked[0][1])  # type: ignore[arg-type]
     mocking = sarcastic(text)
+    if _NOTHING_ASKED.search(text):
+        asked = [label for label in asked if label == "praise"] or ["complaint_only"]
+    elif _ONLY_THANKS.search(text) and not mocking:
+        asked = ["praise"]
     if thanks_someone and "praise" not in asked and not mocking:
         asked.insert(0, "praise")
         if "complaint_only" in asked:

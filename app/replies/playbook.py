@@ -39,6 +39,10 @@ TYPE_STEPS: Mapping[CustomerType, frozenset[Step]] = {
 REPEAT_TRIGGERS: frozenset[TriggerType] = frozenset({"repeated_contact", "worsening_sentiment"})
 # Asking for a person or bringing in a lawyer: hand over first, do not negotiate.
 HAND_OVER_FIRST: frozenset[TriggerType] = frozenset({"human_request", "legal_threat"})
+# A lead who decides the ask (it is above the agent's limit) or takes over a case that has
+# failed before owns the plan: named before it, not after it as an afterthought. A lead
+# brought in for a risk (a customer leaving, a public post) comes after the answer.
+LEAD_OWNS_PLAN: frozenset[TriggerType] = frozenset({"authority_exceeded", *REPEAT_TRIGGERS})
 # Safety replies must not be padded with a cheerful generic line when a specific one exists.
 SAFETY_TRIGGERS: frozenset[TriggerType] = frozenset({"safety_risk", "vulnerable_customer"})
 # A customer leaving or taking their data back is not talked out of it: no retention pitch.
@@ -295,8 +299,10 @@ def plan_steps(
     """The ordered strategy steps for this customer, before any reply is chosen.
 
     Feelings come first and the acknowledgement always opens them; then the answer to what
-    the customer asked for (a clarifying question first when the problem is not yet known);
-    then limits, the hand-over, a close and, for the difficult cases, a follow-up.
+    the customer asked for (a clarifying question first when the problem is not yet known,
+    and the hand-over to a lead who owns the plan just before it); then limits, any other
+    hand-over, a close and, for the difficult cases, a follow-up. A customer who asks for a
+    person, or brings in a lawyer, is handed over before anything is asked or offered.
     `known` names what the message already tells (order_id, amount, root_cause); a question
     comes first only for requests the customer made (`requests_known`), never a guessed one.
     `public`: the message came on a public channel, where an ask about the customer's
@@ -347,7 +353,9 @@ def plan_steps(
         elif asked and "indecisive" not in types:
             # A customer who has set out the problem is answered, not questioned back.
             wanted.discard("clarify")
-        if public and asked & ACCOUNT_ASKS:
+        if public and (asked & ACCOUNT_ASKS or (difficult and "complaint_only" in asked)):
+            # A public complaint is taken to private messages before anything is offered:
+            # the details it lacks are the customer's own (panel round 12: five tweets).
             wanted.add("clarify")
 
     peak = profile.intensity >= peak_anger_intensity
@@ -361,6 +369,7 @@ def plan_steps(
     wants_person = "talk_to_person" in asked
     hand_over_first = escalation.escalate and bool(fired & HAND_OVER_FIRST or wants_person)
     hand_over_last = escalation.escalate and not hand_over_first
+    lead_owns_plan = hand_over_last and bool(fired & LEAD_OWNS_PLAN)
     # A customer who closed the account or had their data erased is not checked on later:
     # there is nothing of theirs left to ask about ("is everything still working?").
     follow_up = (
@@ -382,16 +391,19 @@ def plan_steps(
         order.insert(1, "set_boundary")
     if hand_over_first:
         order.append("escalate")
-    if route is not None:
-        # Another team owns the answer: say so plainly, no questions, no pitch.
-        order += [s for s in ("solve",) if s in wanted]
-    else:
-        order += [s for s in ("clarify", "recommend", "solve") if s in wanted]
+    order += [s for s in ("clarify", "recommend") if s in wanted]
+    # A lead who owns the plan is named before it: after it, the lead read as an
+    # afterthought, with two owners for one plan (panel round 12). The questions still come
+    # first: a lead briefed without the details has to ask again.
+    if lead_owns_plan:
+        order.append("escalate")
+    # With another team owning the answer, the solve says so plainly: no questions, no pitch.
+    order += [s for s in ("solve",) if s in wanted]
     # Once a lead takes the case, the limits are theirs to set: a boundary here would only
     # repeat, or contradict, the hand-over.
     if "set_boundary" in wanted and not abuse and not escalation.escalate:
         order.append("set_boundary")
-    if hand_over_last:
+    if hand_over_last and not lead_owns_plan:
         order.append("escalate")
     order.append("close")
     if follow_up:

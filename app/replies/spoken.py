@@ -54,6 +54,7 @@ REFUSES_CONTACT = re.compile(
     r"|\bno\s+(?:further|more)\s+(?:contact|calls|emails|e-mails|texts|communications?)\b"
     # Or who writes wanting no answer at all: "I'm not writing for any reply".
     r"|\bno\s+need\s+(?:to\s+(?:reply|respond|get\s+back)|for\s+(?:a|any)\s+(?:reply|response))\b"
+    r"|\bno\s+(?:reply|response)\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
     r"|\bnot\s+(?:writing|asking|looking)\s+for\s+(?:a|any)\s+(?:reply|response|answer)\b"
     r"|\b(?:don't|do\s+not)\s+(?:need|want|expect)\s+(?:a|any)\s+(?:reply|response)\b",
     re.IGNORECASE,

@@ -36,6 +36,7 @@ def test_unknown_labels_are_ignored() -> None:
         "Can you make sure my photos and messages are actually deleted, not just hidden?",
         "Delete my account and all the data you hold about me, backups included.",
         "I closed my account in April. Please erase all personal data you still hold about me.",
+        "@Framelet please close my account and delete everything you hold on me. The lot.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
@@ -140,6 +141,8 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("Could you please move me onto your cheapest SIM-only plan?", "change_something"),
         ("Can you change my delivery address to the office?", "change_something"),
         ("I need to reschedule Tuesday's appointment.", "change_something"),
+        ("My flight lands late now. Could you move the pick-up to 15:30?", "change_something"),
+        ("Is there any way the due date could be moved to the 29th?", "change_something"),
     ],
 )
 def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, ask: str) -> None:
@@ -154,6 +157,8 @@ def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, a
         "I'd like to cancel my TV service and keep the internet.",  # a change, as labelled
         "They refunded me in the end, thank you!",
         "I changed my address in the app and it worked.",
+        "Someone had moved the appointment to the next day without telling me.",
+        "Why could the appointment not be moved to Friday?",
     ],
 )
 def test_a_cancellation_refund_or_change_told_of_is_not_asked_for(text: str) -> None:
@@ -170,3 +175,45 @@ def test_a_complaint_with_no_ask_and_an_ask_exclude_each_other_the_likelier_stay
     )
     # An ask found by pattern or trigger outranks the head's complaint.
     assert asked({"complaint_only": 0.9}, triggers=["human_request"]) == ("talk_to_person",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm only ringing to say thank you. Your driver carried my shopping up four floors.",
+        "I left my rucksack on the bus and Bev in lost property stayed late. Please pass on a "
+        "proper thank-you to both of them.",
+        "Just wanted to say thanks to the team at the Leeds store!",
+    ],
+)
+def test_a_message_that_only_thanks_asks_for_nothing_the_head_reads_into_it(text: str) -> None:
+    # The head read the story around the thanks as a problem, or a call for a person.
+    assert asked({"fix_problem": 0.7, "talk_to_person": 0.6}, text) == ("praise",)
+
+
+def test_thanks_in_so_many_words_still_answers_a_question_and_a_plain_ask() -> None:
+    question = "Just wanted to say thanks for the quick fix! Will the app update itself too?"
+    assert asked({"fix_problem": 0.7}, question) == ("praise", "information")
+    cancel = "Just wanted to say thank you for three good years. Could you cancel my plan?"
+    assert asked({"praise": 0.9}, cancel)[0] == "cancel_or_close"
+
+
+def test_sarcastic_thanks_in_so_many_words_stay_a_complaint() -> None:
+    text = "Just wanted to say thanks for nothing, the parcel is still lost."
+    assert "praise" not in asked({"fix_problem": 0.7}, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No reply needed and I'm not looking for anything back; I'd like the manager to see this.",
+        "There is nothing for you to fix here, the new appointment is booked, but hear me out.",
+    ],
+)
+def test_a_message_that_wants_nothing_back_is_a_complaint_with_no_ask(text: str) -> None:
+    assert asked({"status": 0.8, "fix_problem": 0.6}, text) == ("complaint_only",)
+
+
+def test_an_ask_in_so_many_words_counts_even_beside_no_reply_needed() -> None:
+    text = "No reply needed, but please cancel my membership from next month."
+    assert asked({"status": 0.8}, text) == ("cancel_or_close",)

@@ -183,11 +183,29 @@ def test_escalate_step_iff_escalation(
         assert trigger in _entry(bank, escalate_step.responses[0].id).triggers
 
 
-def test_human_request_hands_over_before_solving(bank: ResponseBank) -> None:
-    steps = steps_of(build(bank, "demanding", 0.6, "human_request", requests=["fix_problem"]))
+def test_human_request_hands_over_before_any_question(bank: ResponseBank) -> None:
+    steps = steps_of(
+        build(bank, "demanding", 0.6, "human_request", requests=["fix_problem"], channel="social")
+    )
+    assert steps.index("escalate") < steps.index("clarify") < steps.index("solve")
+
+
+@pytest.mark.parametrize("trigger", ["authority_exceeded", "repeated_contact"])
+def test_a_lead_who_owns_the_plan_comes_after_the_questions_and_before_the_plan(
+    bank: ResponseBank, trigger: TriggerType
+) -> None:
+    steps = steps_of(
+        build(bank, "dissatisfied", 0.6, trigger, requests=["fix_problem"], channel="social")
+    )
+    assert steps.index("clarify") < steps.index("escalate") < steps.index("solve")
+
+
+def test_the_plan_after_a_lead_on_a_decision_gives_no_second_time(bank: ResponseBank) -> None:
+    playbook = build(bank, "angry", 0.6, "authority_exceeded", requests=["refund_or_compensation"])
+    steps = steps_of(playbook)
     assert steps.index("escalate") < steps.index("solve")
-    later = steps_of(build(bank, "demanding", 0.6, "authority_exceeded"))
-    assert later.index("solve") < later.index("escalate")
+    times = [r.text for s in playbook.steps if s.step in ("escalate", "solve") for r in s.responses]
+    assert sum("{eta}" in text for text in times) == 1, times
 
 
 @pytest.mark.parametrize("label", CUSTOMER_TYPES)
@@ -610,6 +628,7 @@ def test_a_customer_who_leaves_is_not_followed_up(bank: ResponseBank, request_: 
         "Fix the bill and do not contact me again.",
         "I told them I wanted no further calls.",
         "I'm not writing for any reply, I just think your fundraisers should know.",
+        "No reply needed; I'd just like the store manager to see this.",
     ],
 )
 def test_a_customer_who_asks_not_to_be_contacted_is_not_followed_up(
@@ -662,6 +681,22 @@ def test_on_a_public_channel_an_account_ask_moves_to_private_messages_first(
     # A question or praise needs no account, and a chat is already private.
     assert clarify("social", "information") == []
     assert all("direct message" not in text for text in clarify("chat", "status"))
+
+
+@pytest.mark.parametrize("label", ["angry", "dissatisfied"])
+def test_a_public_complaint_asks_for_the_details_in_private_before_offering_anything(
+    bank: ResponseBank, label: CustomerType
+) -> None:
+    # Options offered on a tweet before anyone asked what happened (panel round 12).
+    playbook = build(bank, label, 0.5, channel="social", requests=("complaint_only",))
+    steps = steps_of(playbook)
+    assert steps.index("clarify") < steps.index("solve")
+    [question] = [r.text for s in playbook.steps if s.step == "clarify" for r in s.responses]
+    assert "direct message" in question
+    # In a chat, or from a customer who is not unhappy, nothing is asked.
+    assert "clarify" not in steps_of(build(bank, label, 0.5, requests=("complaint_only",)))
+    calm = build(bank, "neutral", 0.2, channel="social", requests=("complaint_only",))
+    assert "clarify" not in steps_of(calm)
 
 
 def test_a_first_contact_is_not_told_it_came_back(bank: ResponseBank) -> None:
