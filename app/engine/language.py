@@ -36,6 +36,18 @@ DETECTED = (
     Language.CHINESE,
     Language.JAPANESE,
     Language.KOREAN,
+    # Without them a Swedish message read as German, and the agent was offered German lines
+    # (panel round 13); a language the bank lacks gets English lines and its own code.
+    Language.SWEDISH,
+    Language.DANISH,
+    Language.BOKMAL,
+    Language.FINNISH,
+    Language.CZECH,
+    Language.ROMANIAN,
+    Language.HUNGARIAN,
+    Language.GREEK,
+    Language.UKRAINIAN,
+    Language.VIETNAMESE,
 )
 # Below this many words, or this confidence, a message is not said to be in another language.
 MIN_WORDS = 5

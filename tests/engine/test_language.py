@@ -16,6 +16,9 @@ from app.engine.language import language_of
         ("A minha encomenda ainda não chegou e ninguém responde.", "pt"),
         ("Мой заказ не пришёл уже две недели, никто не отвечает.", "ru"),
         ("我的包裹还没有到已经等了两个星期了", "zh"),
+        # Read as German before Swedish was told apart (panel round 13).
+        ("Jag flyttar den 1 september och vill byta adress för hemförsäkringen.", "sv"),
+        ("Min pakke er ikke kommet frem, og ingen svarer på mine beskeder.", "da"),
     ],
 )
 def test_other_languages_are_named_and_not_supported(text: str, code: str) -> None:
