@@ -397,7 +397,8 @@ def plan_steps(
     # first: a lead briefed without the details has to ask again.
     if lead_owns_plan:
         order.append("escalate")
-    # With another team owning the answer, the solve says so plainly: no questions, no pitch.
+    # A route to another team took clarify and recommend out of `wanted` above: its solve
+    # passes the request on plainly, with no questions and no pitch.
     order += [s for s in ("solve",) if s in wanted]
     # Once a lead takes the case, the limits are theirs to set: a boundary here would only
     # repeat, or contradict, the hand-over.
