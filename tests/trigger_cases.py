@@ -711,4 +711,9 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("Please call me back on this number after 6pm.", {"human_request"}),
     ("How do I stop auto-renewal emails but keep the subscription?", set()),
     ("This is my first time ordering and your checkout was easy.", set()),
+    # written after panel round 13: a repeat that is not a contact, a switch that is not a leaving
+    ("Sorry, I keep going back and forth. Is the 2-year plan cheaper overall?", set()),
+    ("I've gone back and forth about whether to send this, so I'll keep it short.", set()),
+    ("Second time this has happened with the same kettle, the lid hinge snapped.", set()),
+    ("Will the roaming pass still work now that I've switched to eSIM?", set()),
 ]

@@ -276,10 +276,11 @@ _REPEATED = [
         "even though)",
         "closed (?:my|the|this) (?:ticket|case|complaint) (?:but|without|even though|again)",
         "re-?open(?:ed|ing)? (?:my|the|this) (?:ticket|case|complaint)",
-        r"chas(?:e|ing|ed) (?:this|you|it|up|my \w+)", "(?:going|gone|been|go) back and forth",
+        r"chas(?:e|ing|ed) (?:this|you|it|up|my \w+)",
+        # With someone: "I keep going back and forth" alone is a customer making up their mind.
+        "(?:going|gone|been|went) back and forth (?:with|between)",
         r"follow(?:ing)?[\s-]?up (?:again|on my (?:previous|earlier|last))",
         "same (?:problem|issue|error|fault) (?:again|as (?:before|last))", "yet again",
-        f"{_ORDINAL} time (?:in a row|this (?:week|month)|(?:this|it) (?:has )?happen\\w*)",
         "not the first time", "still nothing", "still chasing",
         "(?:it's|it is|this is|problem is|issue is|fault is) still (?:happening|going on)",
         r"(?<!thanks\s)(?<!thank\syou\s)once again(?!,? (?:thanks|thank|cheers))",
@@ -423,6 +424,7 @@ _CHURN = [
         "switch(?:ing|ed)? (?:over )?to (?!(?:the|a|an|your|our|my|this|that|another|dark|light|"
         "paper|paperless|annual|yearly|monthly|weekly|direct|auto|e-?mail|card|cash|online|"
         "manual|automatic|mobile|desktop|app|web|premium|pro|basic|business|family|unlimited|"
+        "e-?sim|sim|fibre|fiber|broadband|just|only|contactless|digital|electric|smart|"
         r"standard|english|french|german|spanish|\d)\b)[a-z][\w&.-]*(?! (?:plan|mode|tier|"
         "version|edition|account|option|package|subscription|billing|theme|payments?|delivery|"
         "settings?))",

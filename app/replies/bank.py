@@ -33,9 +33,6 @@ PLACEHOLDER_FALLBACKS: Mapping[str, str] = {
     "lead_name": "a team lead",
     "company": "us",
     "order_id": "",
-    # Also at high priority: panel round 12 read "later today" there as a promise the agent
-    # may not keep (6 of its 10 safety faults); a caller who knows sooner passes the time.
-    "follow_up_time": "in a couple of days",
 }
 # Facts taken from the customer's own message (or the caller's values). An entry that uses
 # one is offered only when the message has it: a reply about "the {amount} charge" makes no
@@ -45,9 +42,15 @@ MESSAGE_FACTS: frozenset[str] = frozenset({"amount", "duration", "date", "person
 # What only the agent can know: a cause, a decision, a status, a time. The service never
 # fills these; the text keeps `{eta}` as a field and the response says the agent must fill
 # it (or the caller passes it in `values`). See promises.py for the claims they carry.
+# {follow_up_time} too: panels read a fixed "later today" as a promise the agent may not keep
+# (round 12) and "in a couple of days" as too slow or soft for a same-day matter (rounds 6 to
+# 13); only the agent knows when they will be back.
 AGENT_SLOTS: frozenset[str] = frozenset(
-    {"eta", "status", "cause", "fix", "decision", "answer", "options", "offer", "details"}
-)
+    {
+        "eta", "status", "cause", "fix", "decision", "answer", "options", "offer", "details",
+        "follow_up_time",
+    }
+)  # fmt: skip
 PLACEHOLDERS: frozenset[str] = frozenset(PLACEHOLDER_FALLBACKS) | MESSAGE_FACTS | AGENT_SLOTS
 
 # A routed message is answered by the route's own reply before any other that fits.

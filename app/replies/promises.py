@@ -117,13 +117,16 @@ def unbacked_claims(text: str, agent_slots: frozenset[str]) -> list[Claim]:
 
 
 # A reply that keeps the case with the agent cannot sit in a playbook that hands it to a lead.
+# Offering to bring a lead in keeps it too: after a hand-over the lead already has it (panel
+# round 13 read "I can ask a team lead to review it" after one as muddled ownership).
 _SOLE_OWNER = re.compile(
     r"\b(?:myself|i'll handle|i will handle|i'm taking (?:this|it) over"
     r"|i'll take (?:this|it) from here|i'll see (?:this|it) through|i'll own this"
     r"|i've taken ownership|handle it personally|i'll take care of|i'll pick it up"
     r"|i'll look after|i'll get (?:it|this) moving|i'll confirm the outcome|confirm the outcome"
     r"|hear from me|i'll keep you updated myself|i'll get it started|i'll cancel"
-    r"|stay with this until|my commitment|i'll set (?:it|this|that) up)\b",
+    r"|stay with this until|my commitment|i'll set (?:it|this|that) up"
+    r"|i can ask (?:a team lead|{lead_name}))\b",
     re.IGNORECASE,
 )
 

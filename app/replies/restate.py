@@ -99,8 +99,15 @@ _THIRD_PERSON = re.compile(
     r"\b(?:he|she|him|her|his|hers|they|them|their|theirs|they're|they've|they'd|they'll)\b",
     re.IGNORECASE,
 )
-# "I guess", "I think": the customer musing, which "you guess" only mocks.
-_HEDGE = re.compile(r"\bi\s+(?:guess|suppose|think|mean|wonder|hope|know|bet)\b", re.IGNORECASE)
+# "I guess", "I think", "I don't think": the customer musing, which "you guess" only mocks
+# ("you don't think you could open another one" to a bereaved customer, panel round 13).
+_HEDGE = re.compile(
+    r"\bi\s+(?:don't\s+|do\s+not\s+|dont\s+)?(?:guess|suppose|think|mean|wonder|hope|know|bet)\b",
+    re.IGNORECASE,
+)
+# A lower-case "i" marks typing nobody read back: its typos and lower-case names would be
+# given back with it ("where it actualy is", panel round 13).
+_UNREAD_TYPING = re.compile(r"(?<![\w'])i(?![\w'])|(?<![\w'])i'(?:m|ve|ll|d)\b")
 
 # The customer's words about themselves become "you"; their "you" (the company) becomes "we".
 _FIRST_TO_SECOND = {
@@ -294,7 +301,7 @@ def _usable(clause: str) -> bool:
         return False
     if _UNSAFE.search(clause) or _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause):
         return False
-    if _SLANG.search(clause):
+    if _SLANG.search(clause) or _UNREAD_TYPING.search(clause):
         return False
     # A shouted word ("TODAY", "FOURTH") given back reads as mockery.
     if re.search(r"\b[A-Z]{4,}\b", clause):

@@ -269,7 +269,6 @@ def test_fill_substitutes_known_placeholders() -> None:
         ("Done. {lead_name} will call.", "Done. A team lead will call."),
         ("Your order {order_id} ships today.", "Your order ships today."),
         ("About your order ({order_id}).", "About your order."),
-        ("I'll check in {follow_up_time}.", "I'll check in in a couple of days."),
         ("About the {amount} charge.", "About the charge."),
     ],
 )
@@ -325,6 +324,14 @@ def test_every_caller_value_has_a_fallback_and_agent_slots_stay_fields() -> None
         assert fill(f"Note: {{{name}}}.", {}) == f"Note: {{{name}}}."
         assert open_slots(fill(f"Note: {{{name}}}.", {})) == (name,)
         assert fill(f"Note: {{{name}}}.", {name: "done"}) == "Note: done."
+
+
+def test_when_to_follow_up_is_the_agents_to_say_unless_the_caller_passes_it() -> None:
+    # Panels read both "later today" and "in a couple of days" as the service promising a time.
+    text = "I'll check in {follow_up_time}."
+    assert fill(text, {}) == text
+    assert open_slots(fill(text, {})) == ("follow_up_time",)
+    assert fill(text, {"follow_up_time": "on Friday"}) == "I'll check in on Friday."
 
 
 def test_a_reply_reaches_only_customers_writing_in_its_language() -> None:

@@ -122,6 +122,18 @@ def test_chat_shorthand_is_not_given_back() -> None:
     assert point_of("I'm gonna need the refund for my order") is None
 
 
+def test_typing_nobody_read_back_is_not_given_back() -> None:
+    # A lower-case "i" comes with the typos and lower-case names it would hand back.
+    assert point_of("we leave for snowdonia on the 12th so i just need to know where it is") is None
+    assert point_of("i've been charged twice for order 4471") is None
+    written = "I've been charged twice for order 4471"
+    assert point_of(written) == written
+
+
+def test_a_musing_with_a_negation_is_not_given_back() -> None:
+    assert point_of("I don't think I could open another bag of it.") is None
+
+
 def test_what_went_wrong_is_preferred_to_background() -> None:
     text = (
         "I have been a member for four years and love the classes. "
