@@ -528,7 +528,8 @@ CASES: list[tuple[str, set[TriggerType]]] = [
         "People need to know how badly you treat customers, I'll make sure they do.",
         {"public_exposure"},
     ),
-    ("One star. Would give zero if I could.", {"public_exposure"}),
+    # A rating inside the message is not a review to come (LABELLING.md; 0 of 2 on real ones).
+    ("One star. Would give zero if I could.", set()),
     ("Are you actually this stupid?", {"abuse"}),
     ("You useless pile of garbage.", {"abuse"}),
     ("Get a brain, moron.", {"abuse"}),
@@ -716,4 +717,10 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("I've gone back and forth about whether to send this, so I'll keep it short.", set()),
     ("Second time this has happened with the same kettle, the lid hinge snapped.", set()),
     ("Will the roaming pass still work now that I've switched to eSIM?", set()),
+    # read against the real labels of train and dev: narratives and reviews, not requests
+    ("Why is it so hard to talk to a real person at your company?", set()),
+    ("Our dog passed away in May and the app still shows his photo.", set()),
+    ("I spoke with Ms. Reyes about the bill last week.", set()),
+    ("These hard inquiries are causing me hardship with my mortgage application.", set()),
+    ("I'd give it zero stars if I could, the claim took months.", set()),
 ]

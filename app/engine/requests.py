@@ -155,7 +155,9 @@ _ONLY_THANKS = re.compile(
 _NOTHING_ASKED = re.compile(
     r"\bno\s+(?:reply|response|answer)\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
     r"|\bnot\s+(?:looking|asking)\s+for\s+anything\s+(?:back|in\s+return)\b"
-    r"|\bnothing\s+for\s+you\s+to\s+(?:fix|sort\s+out|put\s+right)\b",
+    r"|\bnothing\s+for\s+you\s+to\s+(?:fix|sort\s+out|put\s+right)\b"
+    r"|\b(?:rather\s+than|not)\s+for\s+(?:any\s+)?action\b"
+    r"|\bno\s+action\s+(?:is\s+)?(?:needed|necessary|required|expected)\b",
     re.IGNORECASE,
 )
 # A question of three words or more ("is it vegan?"), outside brackets: "(Dev, I think?)"

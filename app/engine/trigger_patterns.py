@@ -119,6 +119,9 @@ _HUMAN_REQUEST = [
     *_rules(
         "human_request", 0.75,
         f"{_HR_CUE} {_HR_ADJ}{_HR_DET}{_HR_ADJ}{_AGENT}{_HR_END}",
+        # Asked for, not told: "I escalated it to her supervisor" is a report (0 of 4 on train
+        # and dev).
+        "(?:please|pls|kindly|(?:can|could|will|would) you|i want you to|i need you to) "
         "escalat(?:e|ing) (?:this|it|my (?:case|ticket|complaint|issue|problem|request|query))",
         r"(?:want|need|demand|would like) (?:this|it|my \w+) escalated",
         r"please escalate(?=\s*(?:[.!]|$))",
@@ -481,20 +484,27 @@ _SHARING = [
                f"(?:the )?{_SOCIAL}"),
     )
 ]
+# Lookbehinds take "\s": a space in a pattern becomes a run of whitespace, not fixed-width.
+_NOT_THIS_RATING = (
+    r"(?<!would\s)(?<!'d\s)(?<!could\s)(?<!people\s)(?<!everyone\s)(?<!who\s)(?<!others\s)"
+)
 _EXPOSURE = [
     *_SHARING,
     *_rules(
         "public_exposure", 0.9,
-        "(?:leave|leaving|left|write|writing|wrote|written|post|posting|posted|give|giving|gave|"
-        r"put|putting|drop|dropping) (?:you |u |your \w+ )?(?:a |an |my |the |this )?"
+        # Not a rating given in this very review ("I would give them a zero star rating") nor
+        # other people's ("everyone giving this company a bad rating"): 0 of 6 on train and dev.
+        f"{_NOT_THIS_RATING}(?:leave|leaving|left|write|writing|wrote|written|post|posting|"
+        r"posted|give|giving|gave|put|putting|drop|dropping) (?:you |u |your \w+ )?"
+        "(?:a |an |my |the |this )?"
         rf"(?:\w+ ){{0,2}}?{_BAD} (?:[\w-]+ )?(?:reviews?|ratings?|feedback)",
         "(?:tell|telling|contact|contacting|call|calling|go|going|alert|alerting|tip off|"
         f"write to|e-?mail|reach out to) (?:to )?{_PRESS}",
     ),
     *_rules(
         "public_exposure", 0.85,
-        r"(?:give|giving|gave|rate|rating|rated|leave|leaving) (?:you|u|this|it|your \w+) "
-        r"(?:a )?(?:1|one|zero|0|no|half a)[\s-]?stars?",
+        f"{_NOT_THIS_RATING}(?:give|giving|gave|rate|rating|rated|leave|leaving) "
+        r"(?:you|u|this|it|your \w+) (?:a )?(?:1|one|zero|0|no|half a)[\s-]?stars?",
         f"{_PRESS} (?:would|will|might) (?:love|be interested|like|want)",
         f"(?:would|will|might) {_PRESS} (?:love|be interested|like|want)",
         f"(?:shar|tell|talk|speak)\\w* (?:my (?:experience|story)|this|it|everything|all of this) "
@@ -515,10 +525,11 @@ _EXPOSURE = [
         r"(?:\d[\d,.]{0,12}k?|thousands of|hundreds of) (?:followers|subscribers)",
         r"(?:everyone|everybody|the whole world|the internet|people) (?:on \w+ )?(?:will|is going "
         "to|are going to|gonna) (?:know|hear|see|find out)",
-        r"(?:zero|0|minus \w+) stars", "everyone will know",
+        "everyone will know",
+        # Their own review to come; a rating inside this message ("zero stars") is not one.
+        r"(?:writ|post|leav|put)\w* (?:up )?my (?:\w+ )?review",
         "(?:people|everyone|everybody|the world|others|the public) (?:need|needs|deserve|deserves|"
         "ought|should|has|have|is going|are going|will get) to (?:know|hear|see|find out)",
-        r"would (?:give|rate) (?:you |it |this )?(?:zero|0|no|negative|minus \w+)(?: stars?)?",
         r"tweet(?:ing)? (?:about )?(?:this|it|you|your)\b",
         "(?:tell|telling|told) (?:everyone|everybody|all my (?:friends|followers|family|contacts|"
         "colleagues|neighbours)|others|other (?:people|customers)|people|my friends) (?:to avoid|"
@@ -744,7 +755,9 @@ _VULNERABLE = [
         "dementia|stroke)",
         "miscarriage", "still ?b(?:orn|irth)",
         r"bereave\w*", "widow(?:ed|er)?", "funeral", "death certificate", "death in the family",
-        "(?:recently )?deceased", "executor of", "passing of my", "passed away", "grieving",
+        # A bare "passed away" was mostly a pet's on real reviews (1 of 5 on train and dev); a
+        # person's is read by the relative rule above.
+        "(?:recently )?deceased", "executor of", "passing of my", "grieving",
         "domestic (?:abuse|violence)", "abusive (?:partner|ex|husband|wife|relationship|home)",
         r"(?:fleeing|escap\w+|left) (?:an? )?(?:abusive|violent)", "restraining order",
     ),
@@ -766,7 +779,10 @@ _VULNERABLE = [
         "hospice",
         "(?:is|was|been|am|are|now|currently|still) in (?:the )?(?:icu|intensive care)",
         "dialysis", "dementia", "alzheimer'?s", "parkinson'?s", "multiple sclerosis",
-        "(?:has|have|with|diagnosed with|suffers? from|living with) (?:ms|als|mnd|copd|"
+        # "ms" only after a verb: "with Ms. Reyes" and "with ms again" (Microsoft) were all
+        # false (0 of 3 on train and dev).
+        r"(?:has|have|diagnosed with|suffers? from|living with) ms(?![.\w])",
+        "(?:has|have|with|diagnosed with|suffers? from|living with) (?:als|mnd|copd|"
         "cerebral palsy|epilepsy|cystic fibrosis|lupus|sickle cell|spina bifida|down syndrome|"
         "heart failure|kidney failure|long covid|me/cfs|fibromyalgia)",
         "motor neurone?",
@@ -794,7 +810,11 @@ _VULNERABLE = [
         "medicine|heating)",
         "can't (?:feed|put food)", "drowning in debt",
         "(?:i'm|i am|we're|we are) (?:deep )?in debt",
-        r"financial (?:hardship|difficult\w+|trouble|crisis)", "hardship",
+        # Not a bare "hardship": "these inquiries are causing me hardship" is a credit dispute's
+        # harm, not the customer's circumstances (2 of 10 on train and dev).
+        r"financial (?:hardship|difficult\w+|trouble|crisis)",
+        "hardship (?:plan|programme|program|scheme|fund|payment|assistance|support|team|grant)",
+        r"(?:going (?:thru|through)|experiencing|facing) (?:a |an )?(?:\w+ )?hardship",
         f"(?:i'm|i am|(?:my|our) (?:\\w+ )?{_RELATIVE} is|(?:he|she) is|(?:he|she)'s|as a|being) "
         r"(?:(?!not |never )\w+ )?(?:disabled|blind|deaf|partially sighted|visually impaired|"
         r"hard of hearing|housebound|bed-?bound|bedridden|wheelchair[\s-]bound|paraly[sz]ed|"

@@ -82,6 +82,9 @@ COVERED_BY: Mapping[RequestLabel, frozenset[RequestLabel]] = {
 MAX_EXTRA_ANSWERS = 1
 # A line sharing this many words in a row with one already said repeats it.
 REPEAT_WORDS = 5
+# Fields an agent fills once per playbook: a second "{eta}" or "{offer}" asks for the same
+# time or offer again (panels 13 and 14: "merge the two ETAs", "the repeated {offer}").
+ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer"})
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
 # Asks the agent answers from the customer's account, which a public thread must not show:
 # on a public channel a question moving to private messages comes first.
@@ -546,16 +549,23 @@ class _Said:
     def __init__(self) -> None:
         self.runs: set[tuple[str, ...]] = set()
         self.thanked = False
+        self.slots: set[str] = set()
 
     def add(self, text: str) -> None:
         words = _plain_words(text)
         self.runs |= _runs(words)
         self.thanked = self.thanked or _thanks(words)
+        self.slots |= _once_slots(text)
 
     def repeated_by(self, text: str) -> bool:
-        """Whether a reply repeats words already said, or opens on thanks again."""
+        """Whether a reply repeats words already said, opens on thanks again, or asks the
+        agent again for a time or an offer it has already given."""
         words = _plain_words(text)
-        return (self.thanked and _thanks(words)) or bool(_runs(words) & self.runs)
+        return (
+            (self.thanked and _thanks(words))
+            or bool(_runs(words) & self.runs)
+            or bool(_once_slots(text) & self.slots)
+        )
 
 
 def _runs(words: list[str]) -> set[tuple[str, ...]]:
@@ -565,6 +575,10 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 def _plain_words(text: str) -> list[str]:
     # Slots and caller values are not words the customer reads twice.
     return re.findall(r"[a-z']+", re.sub(r"\{[a-z_]+\}", " ", text.casefold()))
+
+
+def _once_slots(text: str) -> set[str]:
+    return set(re.findall(r"\{([a-z_]+)\}", text)) & ONCE_SLOTS
 
 
 def _thanks(words: list[str]) -> bool:

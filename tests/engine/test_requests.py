@@ -208,6 +208,8 @@ def test_sarcastic_thanks_in_so_many_words_stay_a_complaint() -> None:
     [
         "No reply needed and I'm not looking for anything back; I'd like the manager to see this.",
         "There is nothing for you to fix here, the new appointment is booked, but hear me out.",
+        "For your records rather than for any action: the check-in screens were all down.",
+        "No action needed, but the lift at the station was out of order all week.",
     ],
 )
 def test_a_message_that_wants_nothing_back_is_a_complaint_with_no_ask(text: str) -> None:

@@ -554,6 +554,30 @@ def test_no_playbook_says_the_same_words_twice_or_thanks_twice(
         assert sum(openers) <= 1, texts
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+@pytest.mark.parametrize(
+    ("label", "triggers", "requests"),
+    [
+        ("dissatisfied", ("repeated_contact",), ("fix_problem",)),
+        ("angry", ("repeated_contact", "authority_exceeded"), ("fix_problem",)),
+        ("demanding", (), ("fix_problem", "refund_or_compensation")),
+        ("demanding", ("authority_exceeded",), ("refund_or_compensation", "fix_problem")),
+    ],
+)
+def test_the_agent_gives_a_time_or_an_offer_once_per_playbook(
+    bank: ResponseBank,
+    label: CustomerType,
+    triggers: tuple[TriggerType, ...],
+    requests: tuple[str, ...],
+    channel: str,
+) -> None:
+    # A hand-over "in touch {eta}" then a plan with "an update {eta}" asks for two times.
+    playbook = build(bank, label, 0.6, *triggers, channel=channel, requests=requests)
+    texts = [r.text for s in playbook.steps for r in s.responses]
+    for slot in ("{eta}", "{offer}"):
+        assert sum(t.count(slot) for t in texts) <= 1, texts
+
+
 @pytest.mark.parametrize("language", ["es", "fr", "de", "pt", "it", "nl"])
 def test_a_message_the_model_cannot_read_gets_plain_lines_in_its_language(
     bank: ResponseBank, language: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from fastapi.testclient import TestClient
@@ -59,9 +60,14 @@ def test_playbook_steps_and_avoid_list(client: TestClient) -> None:
     assert "escalate" in steps
     assert all(step["responses"] for step in body["playbook"])
     assert body["avoid"]
-    texts = " ".join(r["text"] for s in body["playbook"] for r in s["responses"]).lower()
-    assert "calm down" not in texts
-    assert "{" not in texts
+    responses = [r for s in body["playbook"] for r in s["responses"]]
+    assert "calm down" not in " ".join(r["text"] for r in responses).lower()
+    for response in responses:
+        # Every brace left is a field only the agent can fill, and is listed as one.
+        fields = re.findall(r"\{([a-z_]+)\}", response["text"])
+        assert response["text"].count("{") == len(fields)
+        assert set(fields) == set(response["agent_input"])
+        assert response["needs_agent_input"] == bool(fields)
 
 
 def test_root_cause_intents_and_confidence_are_answered(client: TestClient) -> None:
