@@ -723,4 +723,9 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("I spoke with Ms. Reyes about the bill last week.", set()),
     ("These hard inquiries are causing me hardship with my mortgage application.", set()),
     ("I'd give it zero stars if I could, the claim took months.", set()),
+    ("The claim was denied over a technicality, so I cancelled the next day.", {"churn_threat"}),
+    ("If this isn't paid by Friday I'm going to cancel with them.", {"churn_threat"}),
+    ("I'm bout to close this account.", {"churn_threat"}),
+    ("Once the term ends I'll be looking for another pet insurance company.", {"churn_threat"}),
+    ("I cancelled the order because it was late, can you refund it?", set()),
 ]

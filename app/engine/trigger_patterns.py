@@ -376,7 +376,7 @@ _CHURN = [
         r"upgrade|downgrade|add-?on|appointment|visit|order|request|form)\b)",
         f"cancell?ation of (?:my |our |the )?(?:[\\w'-]+ )?{_CHURN_OBJECT}",
         "(?:close|closing|delete|deleting|terminate|terminating|end|ending|shut down|"
-        r"deactivate|deactivating) (?:all (?:\w+ )?(?:of )?)?(?:my|our|the) (?:\w+ )?"
+        r"deactivate|deactivating) (?:all (?:\w+ )?(?:of )?)?(?:my|our|the|this) (?:\w+ )?"
         r"(?:accounts?|subscriptions?|"
         r"memberships?|contracts?|profile|service)(?![\s-]*(?:picture|photo|pic|page|name|"
         "settings|card|image))",
@@ -421,8 +421,12 @@ _CHURN = [
     *_rules(
         "churn_threat", 0.75,
         "(?:find|finding|look(?:ing)? for|shop(?:ping)? (?:around )?for) (?:a )?(?:another|new|"
-        "different|better) (?:provider|company|supplier|bank|carrier|service|vendor|platform|"
-        "store|airline|insurer|host)",
+        r"different|better) (?:\w+ ){0,2}?(?:provider|company|supplier|bank|carrier|service|"
+        "vendor|platform|store|airline|insurer|host)",
+        # Already gone, said plainly: "I cancelled immediately", "I canceled the next day".
+        r"(?:i|we)(?:'ve| have)? (?:\w+ )?cancell?ed(?= (?:immediately|right away|straight away|"
+        r"the (?:next|same) day|it all|everything|all (?:of )?(?:my|our))\b|\s*[.!,;]|\s*$)",
+        r"(?:going to|gonna|will|about to|bout to|ready to) cancel (?:with )?(?:them|you)\b",
         # "switching to verizon", but not to a plan, a setting or a way of paying.
         "switch(?:ing|ed)? (?:over )?to (?!(?:the|a|an|your|our|my|this|that|another|dark|light|"
         "paper|paperless|annual|yearly|monthly|weekly|direct|auto|e-?mail|card|cash|online|"
