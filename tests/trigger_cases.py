@@ -728,4 +728,12 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("I'm bout to close this account.", {"churn_threat"}),
     ("Once the term ends I'll be looking for another pet insurance company.", {"churn_threat"}),
     ("I cancelled the order because it was late, can you refund it?", set()),
+    ("Fix my credit file or I need to go to court over this.", {"legal_threat"}),
+    ("I have hired an attorney who says I never signed that guarantee.", {"legal_threat"}),
+    ("I've already written to the attorney general about your fees.", {"legal_threat"}),
+    ("I demand that the money be returned to my card.", {"authority_exceeded"}),
+    ("I fell ill in March and couldn't work for five weeks.", {"vulnerable_customer"}),
+    ("Our house was flooded in the storm and the bill still came.", {"vulnerable_customer"}),
+    ("My mother, in her late 70s, was charged twice for the same month.", {"vulnerable_customer"}),
+    ("I'm ill-informed about the new tariffs, can you explain them?", set()),
 ]
