@@ -736,4 +736,11 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("Our house was flooded in the storm and the bill still came.", {"vulnerable_customer"}),
     ("My mother, in her late 70s, was charged twice for the same month.", {"vulnerable_customer"}),
     ("I'm ill-informed about the new tariffs, can you explain them?", set()),
+    ("I would like a credit for the four days the line was down.", {"authority_exceeded"}),
+    ("I think we should be compensated for the lost bookings.", {"authority_exceeded"}),
+    ("Next year I'll ask for credit at a different bank.", set()),
+    ("Have someone call me on this number today, I've had enough.", {"human_request"}),
+    ("They said they would have someone call me back the next day.", set()),
+    ("My 8-month pregnant wife had to wait outside in the cold.", {"vulnerable_customer"}),
+    ("Im disabled and was talked into this plan by your rep.", {"vulnerable_customer"}),
 ]
