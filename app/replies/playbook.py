@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 
@@ -85,6 +86,10 @@ REPEAT_WORDS = 5
 # Fields an agent fills once per playbook: a second "{eta}" or "{offer}" asks for the same
 # time or offer again (panels 13 and 14: "merge the two ETAs", "the repeated {offer}").
 ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer"})
+# Acknowledge, let them feel understood, then apologise: the steps that speak to feelings.
+FEELINGS: tuple[Step, ...] = ("acknowledge", "empathize", "apologize")
+# How many of those steps may speak to one trigger ("you've had to ask again" twice at most).
+MAX_FRAMINGS = 2
 NO_VALUES: Mapping[str, str] = MappingProxyType({})
 # Asks the agent answers from the customer's account, which a public thread must not show:
 # on a public channel a question moving to private messages comes first.
@@ -208,6 +213,8 @@ def build_playbook(
         entries = tuple(e for e in entries if e.id not in used)
         entries = tuple(e for e in entries if e.id not in exclude) or entries
         entries = tuple(e for e in entries if not said.repeated_by(e.text)) or entries
+        if step in FEELINGS:
+            entries = tuple(e for e in entries if not said.framed_enough(e)) or entries
         if rank is not None:
             entries = rank(step, entries)
         return entries[:responses_per_step]
@@ -222,6 +229,8 @@ def build_playbook(
             steps.append(PlaybookStep(step, responses))
             for entry in entries:
                 said.add(entry.text)
+                if step in FEELINGS:
+                    said.frame(entry)
 
     # Once a lead is on the way, the request for a person is answered: the solve step is for
     # the rest ("I can ask a team lead..." after "I'm asking a team lead" contradicts it).
@@ -367,7 +376,7 @@ def plan_steps(
         wanted |= {"acknowledge", "empathize"}
     # Acknowledge first, always, and let them feel understood before the apology: an apology
     # before either sounds like a brush-off.
-    feelings: tuple[Step, ...] = ("acknowledge", "empathize", "apologize")
+    feelings = FEELINGS
     abuse = "abuse" in fired
     wants_person = "talk_to_person" in asked
     hand_over_first = escalation.escalate and bool(fired & HAND_OVER_FIRST or wants_person)
@@ -550,12 +559,22 @@ class _Said:
         self.runs: set[tuple[str, ...]] = set()
         self.thanked = False
         self.slots: set[str] = set()
+        self.framings: Counter[TriggerType] = Counter()
 
     def add(self, text: str) -> None:
         words = _plain_words(text)
         self.runs |= _runs(words)
         self.thanked = self.thanked or _thanks(words)
         self.slots |= _once_slots(text)
+
+    def frame(self, entry: BankEntry) -> None:
+        self.framings.update(entry.triggers)
+
+    def framed_enough(self, entry: BankEntry) -> bool:
+        """Whether the feelings steps have already framed the case by one of this entry's
+        triggers often enough: "more than once" in the acknowledgement, the empathy and the
+        apology reads as a script (panel rounds 13 and 14: "trim one")."""
+        return any(self.framings[t] >= MAX_FRAMINGS for t in entry.triggers)
 
     def repeated_by(self, text: str) -> bool:
         """Whether a reply repeats words already said, opens on thanks again, or asks the

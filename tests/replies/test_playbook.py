@@ -578,6 +578,21 @@ def test_the_agent_gives_a_time_or_an_offer_once_per_playbook(
         assert sum(t.count(slot) for t in texts) <= 1, texts
 
 
+@pytest.mark.parametrize("channel", ["chat", "email", "phone"])
+@pytest.mark.parametrize("label", ["angry", "dissatisfied"])
+def test_the_feelings_steps_speak_to_a_repeat_contact_twice_at_most(
+    bank: ResponseBank, channel: str, label: CustomerType
+) -> None:
+    # Acknowledgement, empathy and apology all saying "more than once" reads as a script.
+    playbook = build(bank, label, 0.9, "repeated_contact", channel=channel)
+    feelings = [s for s in playbook.steps if s.step in ("acknowledge", "empathize", "apologize")]
+    assert len(feelings) == 3
+    framed = [
+        s.step for s in feelings if "repeated_contact" in entry_of(bank, s.responses[0].id).triggers
+    ]
+    assert 1 <= len(framed) <= 2, framed
+
+
 @pytest.mark.parametrize("language", ["es", "fr", "de", "pt", "it", "nl"])
 def test_a_message_the_model_cannot_read_gets_plain_lines_in_its_language(
     bank: ResponseBank, language: str
