@@ -593,6 +593,16 @@ def test_the_feelings_steps_speak_to_a_repeat_contact_twice_at_most(
     assert 1 <= len(framed) <= 2, framed
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_happy_customer_leaving_is_thanked_for_their_time(
+    bank: ResponseBank, channel: str
+) -> None:
+    playbook = build(bank, "satisfied", 0.3, channel=channel, requests=("cancel_or_close",))
+    [ack] = [r for s in playbook.steps if s.step == "acknowledge" for r in s.responses]
+    assert "cancel_or_close" in entry_of(bank, ack.id).requests
+    assert "working for you" not in ack.text
+
+
 @pytest.mark.parametrize("language", ["es", "fr", "de", "pt", "it", "nl"])
 def test_a_message_the_model_cannot_read_gets_plain_lines_in_its_language(
     bank: ResponseBank, language: str
