@@ -603,7 +603,7 @@ def test_a_happy_customer_leaving_is_thanked_for_their_time(
     assert "working for you" not in ack.text
 
 
-@pytest.mark.parametrize("language", ["es", "fr", "de", "pt", "it", "nl"])
+@pytest.mark.parametrize("language", ["es", "fr", "de", "pt", "it", "nl", "pl", "tr", "sv", "id"])
 def test_a_message_the_model_cannot_read_gets_plain_lines_in_its_language(
     bank: ResponseBank, language: str
 ) -> None:
