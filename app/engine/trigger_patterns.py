@@ -108,12 +108,12 @@ _HUMAN_REQUEST = [
         r"(?:give (?:me|us) a (?:call|ring|phone call)|call (?:me|us)|ring (?:me|us)"
         r"|phone (?:me|us))",
         r"(?:call|ring|phone) me (?:back )?on (?:\+?\d|0\d)",
-        # Read against train and dev's real labels, where each was missed.
-        # Not a promise reported: "he would have someone call me back".
+        # Read against train and dev's real labels, where each was missed; a promise reported
+        # ("he would have someone call me back") is not a request.
         r"(?<!would\s)(?<!will\s)(?<!to\s)(?<!'d\s)(?<!'ll\s)"
         r"(?:have|get|need|want|i need) (?:someone|somebody|a (?:person|human|manager|supervisor)|"
-        r"(?:a )?supervisor|(?:a )?manager)(?: [\w ]{0,40}?)? (?:to )?(?:call|ring|phone|contact) "
-        "(?:me|us)",
+        r"(?:a )?supervisor|(?:a )?manager)(?:\s[\w\s]{0,40}?)? (?:to )?(?:call|ring|phone|"
+        "contact) (?:me|us)",
         r"(?:have|get) (?:a |the )?(?:supervisor|manager)\b[^.!?\n]{0,50}?\bgive (?:me|us) a "
         "(?:call|ring)",
         r"get (?:an? |some )?(?:actual |real )?(?:human|person|someone|somebody|manager|supervisor)"

@@ -374,9 +374,6 @@ def plan_steps(
     if peak and difficult:
         # At the peak every difficult customer needs to feel heard before anything else.
         wanted |= {"acknowledge", "empathize"}
-    # Acknowledge first, always, and let them feel understood before the apology: an apology
-    # before either sounds like a brush-off.
-    feelings = FEELINGS
     abuse = "abuse" in fired
     wants_person = "talk_to_person" in asked
     hand_over_first = escalation.escalate and bool(fired & HAND_OVER_FIRST or wants_person)
@@ -394,7 +391,9 @@ def plan_steps(
     if hand_over_first and wants_person and asked <= {"talk_to_person", "complaint_only"}:
         wanted.discard("solve")
 
-    order: list[Step] = [s for s in feelings if s in wanted]
+    # Acknowledge first, always, and let them feel understood before the apology: an apology
+    # before either sounds like a brush-off.
+    order: list[Step] = [s for s in FEELINGS if s in wanted]
     if abuse:
         # Heard first, even when abusive; the boundary comes straight after. Opening on the
         # boundary read as not hearing them at all (panel rounds 2, 3, 4 and 9).
