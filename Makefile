@@ -40,6 +40,7 @@ balancer-deps:
 test: install browser-deps balancer-deps
 	$(BIN)/ruff check app tests scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy app
 	$(BIN)/pytest
 
 lint: install

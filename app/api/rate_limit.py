@@ -52,8 +52,10 @@ def exempt(scope: Scope) -> bool:
     if settings is None or settings.auth or settings.rate_limit_loopback:
         return False
     client = scope.get("client")
+    if not client:
+        return False
     try:
-        return bool(client) and ipaddress.ip_address(client[0]).is_loopback
+        return ipaddress.ip_address(client[0]).is_loopback
     except ValueError:  # a test client or a unix socket names no address
         return False
 

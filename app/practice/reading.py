@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from app.core.labels import CustomerType, TriggerType
 from app.engine.triage import TriageEngine, TriageInput
 from app.practice.scenarios import CustomerMessage, ScenarioSet
 
 
-def read_as(engine: TriageEngine, message: CustomerMessage, channel: str) -> tuple[str, set[str]]:
+def read_as(
+    engine: TriageEngine, message: CustomerMessage, channel: str
+) -> tuple[CustomerType, set[TriggerType]]:
     """The customer type and the message triggers the engine reads in one message alone."""
     result = engine.triage([TriageInput(text=message.text, channel=channel, store=False)])[0]  # type: ignore[arg-type]
-    triggers = {t.type for t in result.escalation.triggers if t.type != "worsening_sentiment"}
+    triggers: set[TriggerType] = {
+        t.type for t in result.escalation.triggers if t.type != "worsening_sentiment"
+    }
     return result.customer.label, triggers
 
 

@@ -22,54 +22,54 @@ _NUMBER_WORDS = (
 _UNITS = r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)"
 
 # Ordered: an earlier kind claims its span first, so "3 days" is a duration, not a date.
+_SOURCES: tuple[tuple[FactKind, str], ...] = (
+    (
+        "amount",
+        r"(?:[$£€¥]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?(?:k|million|bn))?"
+        r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks)\b)",
+    ),
+    (
+        "reference",
+        r"(?:#\s?[A-Z0-9][A-Z0-9-]{2,}"
+        r"|\b(?:order|ticket|case|reference|ref|booking|confirmation|tracking|account|invoice"
+        r"|claim|reservation)\s*(?:number|no\.?|num|#|id)?\s*[:#]?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b",
+    ),
+    (
+        "deadline",
+        r"\b(?:by|before|until|no later than)\s+(?:(?:this|next)\s+)?"
+        rf"(?:{_DAYS}\b|tomorrow\b|tonight\b"
+        rf"|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?{_MONTHS})?\b|{_MONTHS}\s+\d{{1,2}}\b"
+        r"|(?:the\s+)?end of (?:the\s+)?(?:day|week|month)\b|\d{1,2}(?::\d{2})?\s?(?:am|pm)\b)",
+    ),
+    (
+        "duration",
+        r"\b(?:for\s+|over\s+|almost\s+|nearly\s+|more than\s+)?"
+        rf"{_NUMBER_WORDS}(?:\+|\s+and\s+a\s+half)?"
+        rf"\s+(?:full\s+|whole\s+|more\s+)?{_UNITS}\b(?:\s+(?:now|ago))?",
+    ),
+    (
+        "date",
+        rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b(?:,?\s+\d{{4}})?"
+        rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+        r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+        rf"|(?:last|this|next|on)\s+{_DAYS}\b"
+        r"|yesterday\b|today\b|tomorrow\b|last (?:week|month|night)\b)",
+    ),
+    ("time", r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),
+    (
+        "person",
+        r"\b(?:(?:agent|rep(?:resentative)?|advisor|technician|manager|supervisor)\s+(?:called|named)\s+"
+        r"|(?:mr|mrs|ms|miss|dr)\.?\s+)[A-Z][a-z]+\b"
+        # The one a customer thanks: "thank you to Priya", "shoutout to Dana at @Brand".
+        r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?to\s+"
+        r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
+        r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
+        # "Thanks to Amazon's new system..." blames; it thanks nobody.
+        r"(?P<thanked>(?-i:[A-Z][a-z]+))\b(?!['\u2019]s\b)",
+    ),
+)
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
-        (
-            "amount",
-            r"(?:[$£€¥]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?(?:k|million|bn))?"
-            r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks)\b)",
-        ),
-        (
-            "reference",
-            r"(?:#\s?[A-Z0-9][A-Z0-9-]{2,}"
-            r"|\b(?:order|ticket|case|reference|ref|booking|confirmation|tracking|account|invoice"
-            r"|claim|reservation)\s*(?:number|no\.?|num|#|id)?\s*[:#]?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})\b",
-        ),
-        (
-            "deadline",
-            r"\b(?:by|before|until|no later than)\s+(?:(?:this|next)\s+)?"
-            rf"(?:{_DAYS}\b|tomorrow\b|tonight\b"
-            rf"|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?{_MONTHS})?\b|{_MONTHS}\s+\d{{1,2}}\b"
-            r"|(?:the\s+)?end of (?:the\s+)?(?:day|week|month)\b|\d{1,2}(?::\d{2})?\s?(?:am|pm)\b)",
-        ),
-        (
-            "duration",
-            r"\b(?:for\s+|over\s+|almost\s+|nearly\s+|more than\s+)?"
-            rf"{_NUMBER_WORDS}(?:\+|\s+and\s+a\s+half)?"
-            rf"\s+(?:full\s+|whole\s+|more\s+)?{_UNITS}\b(?:\s+(?:now|ago))?",
-        ),
-        (
-            "date",
-            rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b(?:,?\s+\d{{4}})?"
-            rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
-            r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
-            rf"|(?:last|this|next|on)\s+{_DAYS}\b"
-            r"|yesterday\b|today\b|tomorrow\b|last (?:week|month|night)\b)",
-        ),
-        ("time", r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),
-        (
-            "person",
-            r"\b(?:(?:agent|rep(?:resentative)?|advisor|technician|manager|supervisor)\s+(?:called|named)\s+"
-            r"|(?:mr|mrs|ms|miss|dr)\.?\s+)[A-Z][a-z]+\b"
-            # The one a customer thanks: "thank you to Priya", "shoutout to Dana at @Brand".
-            r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?to\s+"
-            r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
-            r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
-            # "Thanks to Amazon's new system..." blames; it thanks nobody.
-            r"(?P<thanked>(?-i:[A-Z][a-z]+))\b(?!['\u2019]s\b)",
-        ),
-    )
+    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _SOURCES
 )
 
 

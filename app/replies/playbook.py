@@ -269,16 +269,30 @@ def _plain_playbook(
             continue
         # Only lines written for no type, trigger, cause or request: none was read. The
         # channel is the one thing known; a line for another channel beats none.
-        untagged = {"customer_types": (), "triggers": (), "root_causes": (), "requests": ()}
-        entries = bank.candidates(
-            step, channel=channel, language=language, handed_over=escalate, **untagged
-        ) or bank.candidates(step, language=language, handed_over=escalate, **untagged)
+        entries = _untagged(bank, step, channel, language, escalate) or _untagged(
+            bank, step, None, language, escalate
+        )
         if entries:
             responses = tuple(
                 _response(e, values, None, channel) for e in entries[:responses_per_step]
             )
             steps.append(PlaybookStep(step, responses))
     return Playbook(steps=tuple(steps), avoid=avoid, route=route)
+
+
+def _untagged(
+    bank: ResponseBank, step: Step, channel: Channel | None, language: str, handed_over: bool
+) -> tuple[BankEntry, ...]:
+    return bank.candidates(
+        step,
+        channel=channel,
+        language=language,
+        handed_over=handed_over,
+        customer_types=(),
+        triggers=(),
+        root_causes=(),
+        requests=(),
+    )
 
 
 def customer_types(
