@@ -31,6 +31,7 @@ from app.store.db import (
     ConversationRow,
     FollowUpRow,
     OutcomeRow,
+    PracticeSessionRow,
     RetryTransaction,
     TurnRow,
     UTCDateTime,
@@ -266,10 +267,16 @@ class ConversationStore:
         return self._transaction(work, write=True)
 
     def purge(self, before: datetime) -> int:
-        """Delete conversations whose last turn or outcome is older than `before` (retention)."""
+        """Delete conversations whose last turn or outcome is older than `before` (retention).
+
+        Practice sessions idle since before then go too: they hold what agents wrote and the
+        names their keys carry, kept no longer than customers' words. Returns the number of
+        conversations deleted.
+        """
         before = _utc(before, "before")
 
         def work(conn: Connection) -> int:
+            conn.execute(delete(PracticeSessionRow).where(PracticeSessionRow.updated_at < before))
             # Locked first: an append racing the purge either lands before it or starts anew.
             stale = select(ConversationRow.tenant_id, ConversationRow.id)
             stale = stale.where(ConversationRow.updated_at < before)

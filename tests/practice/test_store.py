@@ -115,3 +115,17 @@ def test_sessions_are_listed_by_period_and_agent(store: ConversationStore, tenan
     mine = list_sessions(store, tenant, start=T0, end=T0 + timedelta(days=30), agent="a")
     assert len(mine) == 3
     assert list_sessions(store, f"{tenant}-b", start=T0, end=T0 + timedelta(days=30)) == []
+
+
+def test_sessions_idle_past_retention_are_purged_with_conversations(
+    store: ConversationStore, tenant: str
+) -> None:
+    # Dates this old are this test's own, so the PostgreSQL database shared by tests is safe.
+    old = datetime(1991, 5, 1, tzinfo=UTC)
+    stale = create_session(store, tenant, open_session(PARCEL), agent="key_1", now=old)
+    kept = create_session(
+        store, tenant, open_session(PARCEL), agent="key_1", now=old + timedelta(days=40)
+    )
+    store.purge(old + timedelta(days=30))
+    assert load_session(store, tenant, stale.id) is None
+    assert load_session(store, tenant, kept.id) == kept
