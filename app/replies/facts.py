@@ -65,7 +65,8 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
         r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
         # "Thanks to Amazon's new system..." blames; it thanks nobody.
-        r"(?P<thanked>(?-i:[A-Z][a-z]+))\b(?!['\u2019]s\b)",
+        # A title stays with the name: "thank you to Mrs Adeyemi" thanks her, not "Mrs".
+        r"(?P<thanked>(?-i:(?:(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][a-z]+))\b(?!['\u2019]s\b)",
     ),
 )
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(

@@ -22,6 +22,8 @@ from app.replies.facts import extract_facts, fact_values
         ("I need it by Friday", "deadline", "by Friday"),
         ("I spoke to Mr. Patel at the branch", "person", "Mr. Patel"),
         ("Just wanted to say thank you to Priya who helped me", "person", "Priya"),
+        ("A proper thank you to Mrs Adeyemi in the office", "person", "Mrs Adeyemi"),
+        ("Thanks so much to Dr. Okafor for the call", "person", "Dr. Okafor"),
         ("Massive shoutout to Coach Dana at @FlexGym", "person", "Dana"),
     ],
 )
