@@ -20,6 +20,8 @@ _NUMBER_WORDS = (
     r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|\d+(?:\.\d+)?)"
 )
 _UNITS = r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)"
+# Written as capitalised: the thanked name is matched case-sensitively.
+_TITLES = "Mrs|Mr|Ms|Miss|Mx|Dr"
 
 # Ordered: an earlier kind claims its span first, so "3 days" is a duration, not a date.
 _SOURCES: tuple[tuple[FactKind, str], ...] = (
@@ -59,14 +61,14 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
     (
         "person",
         r"\b(?:(?:agent|rep(?:resentative)?|advisor|technician|manager|supervisor)\s+(?:called|named)\s+"
-        r"|(?:mr|mrs|ms|miss|dr)\.?\s+)[A-Z][a-z]+\b"
+        rf"|(?:{_TITLES})\.?\s+)[A-Z][a-z]+\b"
         # The one a customer thanks: "thank you to Priya", "shoutout to Dana at @Brand".
         r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?to\s+"
         r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
         r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
         # "Thanks to Amazon's new system..." blames; it thanks nobody.
         # A title stays with the name: "thank you to Mrs Adeyemi" thanks her, not "Mrs".
-        r"(?P<thanked>(?-i:(?:(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\s+)?[A-Z][a-z]+))\b(?!['\u2019]s\b)",
+        rf"(?P<thanked>(?-i:(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+))\b(?!['\u2019]s\b)",
     ),
 )
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(

@@ -611,7 +611,7 @@ def test_a_message_the_model_cannot_read_gets_plain_lines_in_its_language(
     playbook = build(bank, "angry", 0.9, requests=["refund_or_compensation"], language=language)
     assert steps_of(playbook) == ["acknowledge", "solve", "close"]
     chosen = {r.id for s in playbook.steps for r in s.responses}
-    assert all(bank_entry(bank, i).language == language for i in chosen)
+    assert all(entry_of(bank, i).language == language for i in chosen)
 
 
 def test_the_plain_playbook_hands_over_when_a_pattern_escalates(bank: ResponseBank) -> None:
@@ -625,7 +625,7 @@ def test_a_language_the_bank_lacks_gets_english_lines_written_for_no_reading(
     playbook = build(bank, "satisfied", 0.2, requests=["praise"], language="ja")
     for step in playbook.steps:
         for response in step.responses:
-            entry = bank_entry(bank, response.id)
+            entry = entry_of(bank, response.id)
             assert entry.language == "en"
             assert not (entry.requests or entry.customer_types or entry.triggers)
 
@@ -636,7 +636,7 @@ def test_praise_with_a_question_is_thanked_and_answered_without_an_apology(
     playbook = build(bank, "satisfied", 0.2, requests=["praise", "information"])
     assert steps_of(playbook)[:1] == ["solve"]
     [solve] = [s for s in playbook.steps if s.step == "solve"]
-    assert set(bank_entry(bank, solve.responses[0].id).requests) >= {"praise", "information"}
+    assert set(entry_of(bank, solve.responses[0].id).requests) >= {"praise", "information"}
     assert "apologize" not in steps_of(playbook)
 
 
@@ -654,11 +654,7 @@ def test_a_reply_thanking_for_kind_words_never_reaches_a_customer_who_gave_none(
         playbook = build(bank, "neutral", 0.3, requests=[request])
         for step in playbook.steps:
             for response in step.responses:
-                assert "praise" not in bank_entry(bank, response.id).requests, request
-
-
-def bank_entry(bank: ResponseBank, entry_id: str) -> BankEntry:
-    return next(e for e in bank.entries if e.id == entry_id)
+                assert "praise" not in entry_of(bank, response.id).requests, request
 
 
 @pytest.mark.parametrize("request_", ["cancel_or_close", "delete_data"])
