@@ -66,9 +66,12 @@ _THANKS = re.compile(
 # Thanks or praise that mean the opposite, or are undercut. LABELLING.md: sarcasm is
 # dissatisfied or angry, never satisfied. Phrases that real customers use almost only in
 # sarcasm (52 of 56 such messages among 6,600 labelled ones were complaints); "thank you so
-# much for" is not one.
+# much for" is not one. "Money well spent" and "nothing rounds off a week like..." come from
+# the panel's hand-written messages (round 15); no labelled real message uses them.
 _SARCASM = re.compile(
-    r"\bthanks? (?:you )?(?:a lot |so much )?for nothing\b|\bnothing says\b.{1,60}?\blike\b"
+    r"\bthanks? (?:you )?(?:a lot |so much )?for nothing\b"
+    r"|\bnothing (?:says|rounds off|makes my day|brightens|starts the day)\b.{1,60}?\blike\b"
+    r"|\bmoney well spent\b"
     r"|(?<!thanks )(?<!thank you )\bso much for\b|\byeah,? right\b|\bspoiling us\b|\blove how\b"
     r"|\boh,? (?:great|brilliant|joy|wonderful|goody|fantastic)\b|\bthanks a bunch\b"
     r"|\bwhat a (?:great|wonderful|fantastic|lovely) (?:way|start)\b|#not\b|(?<!\w)/s\b"

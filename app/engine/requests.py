@@ -189,9 +189,9 @@ def requests_asked(
     likelier reading stays. Praise alone with a question in the message asks for information
     too. A message that says it only thanks, or wants nothing back, asks for nothing the head
     reads into it. An erasure request, a question about a charge, a cancellation, a refund or
-    a change asked for in plain words, and a request for a person that raised
-    `human_request`, are asks whatever the head says; the head's erasure request counts only
-    where the message speaks of data or privacy.
+    a change asked for in plain words are asks whatever the head says; the head's erasure
+    request counts only where the message speaks of data or privacy. A person is asked for
+    exactly where `human_request` fired, whatever the head says.
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
     which is praise whatever the head says, unless the thanks are sarcastic.
 
@@ -204,6 +204,12 @@ def requests_asked(
     )
     if not _ABOUT_DATA.search(text):
         ranked = [(p, label) for p, label in ranked if label != "delete_data"]
+    if "human_request" not in triggers:
+        # The head alone reads "I need someone to come back out" or "I've been ringing since
+        # Monday" as a wish for a person: on train and dev, the head's talk_to_person without
+        # the trigger was the label in 7 of 24 messages, and it put an unasked team lead in
+        # the playbook (panel round 15). The trigger decides who asked for a person.
+        ranked = [(p, label) for p, label in ranked if label != "talk_to_person"]
     asked: list[RequestLabel] = [label for p, label in ranked if p >= min_probability]  # type: ignore[misc]
     if not asked and ranked and ranked[0][0] >= FALLBACK_PROBABILITY:
         asked.append(ranked[0][1])  # type: ignore[arg-type]

@@ -86,6 +86,9 @@ REPEAT_WORDS = 5
 # Fields an agent fills once per playbook: a second "{eta}" or "{offer}" asks for the same
 # time or offer again (panels 13 and 14: "merge the two ETAs", "the repeated {offer}").
 ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer"})
+# A remedy put on the table: offered before the agent has asked what went wrong, it reads as
+# a script ("options offered before the streaming problem is known", panels 14 and 15).
+OFFER_SLOTS: frozenset[str] = frozenset({"options", "offer"})
 # Acknowledge, let them feel understood, then apologise: the steps that speak to feelings.
 FEELINGS: tuple[Step, ...] = ("acknowledge", "empathize", "apologize")
 # How many of those steps may speak to one trigger ("you've had to ask again" twice at most).
@@ -187,6 +190,9 @@ def build_playbook(
     # A customer who asks to close or be erased has decided: replies written for someone
     # threatening to leave ("whatever you decide") would misread them.
     situation = fired - {"churn_threat"} if set(asked) & NO_RETENTION else fired
+    # A customer who asked for money back is owed the offer with the question; anyone else is
+    # asked what went wrong before a remedy is put to them.
+    offer_waits = "clarify" in plan and "refund_or_compensation" not in asked
     steps: list[PlaybookStep] = []
     # What the playbook has said so far: its runs of words, and whether it opened on thanks.
     said = _Said()
@@ -207,6 +213,8 @@ def build_playbook(
         )
         if step == "close":
             entries = _closing_all(entries, asked)
+        if step == "solve" and offer_waits:
+            entries = tuple(e for e in entries if not e.slots & OFFER_SLOTS) or entries
         used = {r.id for s in steps for r in s.responses}
         # Saying the same line twice in one conversation sounds scripted; so does saying the
         # same words twice in one playbook, or opening on thanks twice.
@@ -379,10 +387,18 @@ def plan_steps(
         elif asked and "indecisive" not in types:
             # A customer who has set out the problem is answered, not questioned back.
             wanted.discard("clarify")
-        if public and (asked & ACCOUNT_ASKS or (difficult and "complaint_only" in asked)):
-            # A public complaint is taken to private messages before anything is offered:
-            # the details it lacks are the customer's own (panel round 12: five tweets).
+        if public and asked & ACCOUNT_ASKS:
             wanted.add("clarify")
+    if (
+        public
+        and route is None
+        and difficult
+        and (not requests_known or asked <= {"complaint_only"})
+    ):
+        # A public complaint is taken to private messages before anything is offered: the
+        # details it lacks are the customer's own (panel round 12: five tweets), and an upset
+        # tweet that says no more than "stop ignoring me" lacks them all (round 15).
+        wanted.add("clarify")
 
     peak = profile.intensity >= peak_anger_intensity
     if peak and difficult:

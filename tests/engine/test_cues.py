@@ -55,6 +55,8 @@ def test_hello_is_not_profanity() -> None:
         "Lovely, another outage \U0001f644",
         "Thanks for letting me know. Ugh. \U0001f615",
         "Thanks I guess, smh",
+        "Paid extra for Saturday delivery and it comes Tuesday. Money well spent.",
+        "Nothing rounds off the week like a sprint over the footbridge with a suitcase.",
     ],
 )
 def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
@@ -69,6 +71,7 @@ def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
         "Great service from Dana today, thanks.",
         "Oh, and could you tell me your opening hours?",
         "Thanks Hugh, the new meter is in.",
+        "Nothing was wrong with the meter, like the engineer said. Thanks!",
     ],
 )
 def test_genuine_thanks_are_not_sarcasm(text: str) -> None:

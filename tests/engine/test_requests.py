@@ -56,6 +56,14 @@ def test_a_request_for_a_person_caught_by_the_trigger_is_an_ask() -> None:
     assert asked({}, triggers=["human_request"]) == ("talk_to_person",)
 
 
+def test_the_heads_wish_for_a_person_counts_only_where_the_trigger_fired() -> None:
+    # "I need someone to come back out and fix it": the head hears a person asked for.
+    probabilities = {"talk_to_person": 0.7, "fix_problem": 0.6}
+    assert asked(probabilities) == ("fix_problem",)
+    assert asked({"talk_to_person": 0.7}) == ()
+    assert asked(probabilities, triggers=["human_request"]) == ("talk_to_person", "fix_problem")
+
+
 @pytest.mark.parametrize(
     ("text", "requests", "route"),
     [

@@ -738,10 +738,42 @@ def test_a_public_complaint_asks_for_the_details_in_private_before_offering_anyt
     assert steps.index("clarify") < steps.index("solve")
     [question] = [r.text for s in playbook.steps if s.step == "clarify" for r in s.responses]
     assert "direct message" in question
+    # An upset tweet that asks nothing at all ("please stop ignoring me") is asked too.
+    for known in (True, False):
+        steps = plan_steps(
+            profile(label, 0.5), escalation(), requests=(), requests_known=known, public=True
+        )
+        assert steps.index("clarify") < steps.index("solve")
     # In a chat, or from a customer who is not unhappy, nothing is asked.
     assert "clarify" not in steps_of(build(bank, label, 0.5, requests=("complaint_only",)))
     calm = build(bank, "neutral", 0.2, channel="social", requests=("complaint_only",))
     assert "clarify" not in steps_of(calm)
+
+
+def test_a_remedy_waits_until_the_customer_has_said_what_went_wrong(bank: ResponseBank) -> None:
+    # "Here's what I can offer: {options}" straight after "could you DM us the details"
+    # offered a remedy for a problem nobody knew yet (panel round 15).
+    playbook = build(bank, "dissatisfied", 0.6, channel="social", requests=("complaint_only",))
+    steps = steps_of(playbook)
+    assert steps.index("clarify") < steps.index("solve")
+    offered = [r.agent_input for s in playbook.steps if s.step == "solve" for r in s.responses]
+    assert offered and not any({"options", "offer"} & set(slots) for slots in offered)
+    # ...and the answer is to come back once the details are in, not only to pass it on.
+    assert any("eta" in slots for slots in offered)
+    # In a chat nothing is asked first, so the remedy is offered at once.
+    chat = build(bank, "dissatisfied", 0.6, requests=("complaint_only",))
+    assert any("options" in r.agent_input for s in chat.steps for r in s.responses)
+
+
+def test_a_refund_asked_for_is_answered_with_the_offer_even_when_details_are_asked(
+    bank: ResponseBank,
+) -> None:
+    playbook = build(
+        bank, "dissatisfied", 0.6, channel="social", requests=("refund_or_compensation",)
+    )
+    assert "clarify" in steps_of(playbook)
+    solve = [r for s in playbook.steps if s.step == "solve" for r in s.responses]
+    assert any({"offer", "decision", "options"} & set(r.agent_input) for r in solve), solve
 
 
 def test_a_first_contact_is_not_told_it_came_back(bank: ResponseBank) -> None:
