@@ -17,6 +17,8 @@ from app.engine.cues import sarcastic
 
 # The head's second choice still counts when it is this close to sure and nothing passed.
 FALLBACK_PROBABILITY = 0.35
+# How sure the head must be of a wish for a person that the human_request trigger missed.
+PERSON_WITHOUT_TRIGGER = 0.7
 
 _ERASURE = re.compile(
     r"\b(?:(?:delete|erase|remove|wipe|purge)\s+(?:all\s+)?(?:of\s+)?(?:my|our)\s+"
@@ -41,7 +43,10 @@ _ERASURE = re.compile(
     r"(?:actually|permanently|fully|completely)\s+(?:deleted|erased|wiped)"
     # "delete everything you hold on me": the data named only as what they hold.
     r"|(?:delete|erase|wipe|purge|remove)\s+(?:everything|all|anything)\s+(?:that\s+)?you\s+"
-    r"(?:still\s+)?(?:hold|have|keep|store)\s+(?:about|on)\s+(?:me|us))\b",
+    r"(?:still\s+)?(?:hold|have|keep|store)\s+(?:about|on)\s+(?:me|us)"
+    # "...delete the ones with me in them, and anything else you've stored about me".
+    r"|(?:delete|erase|wipe|purge|remove)\b[^.?!]{0,80}\b(?:everything|anything)\s+(?:else\s+)?"
+    r"(?:that\s+)?you(?:'ve|\s+have)?\s+(?:stored|kept|held|saved)\s+(?:about|on)\s+(?:me|us))\b",
     re.IGNORECASE,
 )
 # The head reads "close my account" as half an erasure request; without a word about data
@@ -191,7 +196,8 @@ def requests_asked(
     reads into it. An erasure request, a question about a charge, a cancellation, a refund or
     a change asked for in plain words are asks whatever the head says; the head's erasure
     request counts only where the message speaks of data or privacy. A person is asked for
-    exactly where `human_request` fired, whatever the head says.
+    where `human_request` fired, whatever the head says, and otherwise only where the head
+    is at least PERSON_WITHOUT_TRIGGER sure.
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
     which is praise whatever the head says, unless the thanks are sarcastic.
 
@@ -206,10 +212,14 @@ def requests_asked(
         ranked = [(p, label) for p, label in ranked if label != "delete_data"]
     if "human_request" not in triggers:
         # The head alone reads "I need someone to come back out" or "I've been ringing since
-        # Monday" as a wish for a person: on train and dev, the head's talk_to_person without
-        # the trigger was the label in 7 of 24 messages, and it put an unasked team lead in
-        # the playbook (panel round 15). The trigger decides who asked for a person.
-        ranked = [(p, label) for p, label in ranked if label != "talk_to_person"]
+        # Monday" as a wish for a person, and put an unasked team lead in the playbook (panel
+        # round 15). On train and dev, its talk_to_person without the trigger was the label in
+        # 5 of 5 messages at PERSON_WITHOUT_TRIGGER or more, and in 2 of 19 below it.
+        ranked = [
+            (p, label)
+            for p, label in ranked
+            if label != "talk_to_person" or p >= PERSON_WITHOUT_TRIGGER
+        ]
     asked: list[RequestLabel] = [label for p, label in ranked if p >= min_probability]  # type: ignore[misc]
     if not asked and ranked and ranked[0][0] >= FALLBACK_PROBABILITY:
         asked.append(ranked[0][1])  # type: ignore[arg-type]

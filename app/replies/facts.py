@@ -63,9 +63,13 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         r"\b(?:(?:agent|rep(?:resentative)?|advisor|technician|manager|supervisor)\s+(?:called|named)\s+"
         rf"|(?:{_TITLES})\.?\s+)[A-Z][a-z]+\b"
         # The one a customer thanks: "thank you to Priya", "shoutout to Dana at @Brand".
-        r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?to\s+"
+        r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?(?:to\s+"
         r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
         r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
+        # ...or straight to them: "thanks so much Jonah for sorting the swap" (panel round 16).
+        # Title Case words are not names: "Thanks Again For Everything".
+        r"|(?!(?-i:(?:Again|All|Everyone|Guys|Team|Very|So|You|For|Both)\b))"
+        rf"(?=(?-i:(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+)\s+for\b))"
         # "Thanks to Amazon's new system..." blames; it thanks nobody.
         # A title stays with the name: "thank you to Mrs Adeyemi" thanks her, not "Mrs".
         rf"(?P<thanked>(?-i:(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+))\b(?!['\u2019]s\b)",

@@ -488,8 +488,14 @@ def _restatement(
     channel: Channel,
 ) -> str | None:
     # Safety and abuse get the hand-off and boundary scripts, never the customer's words
-    # back; praise needs thanks, not a summary.
-    if not text or fired & {"safety_risk", "abuse"} or profile.label == "satisfied":
+    # back; nor does a loss or an illness ("your love passed on 3/20" read as cold, panel
+    # round 16), which the vulnerable-customer lines answer with care; praise needs thanks,
+    # not a summary.
+    if (
+        not text
+        or fired & {"safety_risk", "abuse", "vulnerable_customer"}
+        or profile.label == "satisfied"
+    ):
         return None
     if set(requests) == {"praise"}:
         return None

@@ -37,11 +37,16 @@ def test_unknown_labels_are_ignored() -> None:
         "Delete my account and all the data you hold about me, backups included.",
         "I closed my account in April. Please erase all personal data you still hold about me.",
         "@Framelet please close my account and delete everything you hold on me. The lot.",
+        "Please take down and delete the photos, and anything else you've stored about me.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
     assert "delete_data" in asked({}, text)
     assert route_of(text, asked({}, text)) == "privacy"
+
+
+def test_asking_what_is_stored_is_not_asking_to_erase_it() -> None:
+    assert "delete_data" not in asked({}, "I want to know everything you have stored about me.")
 
 
 def test_the_heads_erasure_guess_needs_the_message_to_speak_of_data() -> None:
@@ -56,12 +61,14 @@ def test_a_request_for_a_person_caught_by_the_trigger_is_an_ask() -> None:
     assert asked({}, triggers=["human_request"]) == ("talk_to_person",)
 
 
-def test_the_heads_wish_for_a_person_counts_only_where_the_trigger_fired() -> None:
-    # "I need someone to come back out and fix it": the head hears a person asked for.
-    probabilities = {"talk_to_person": 0.7, "fix_problem": 0.6}
+def test_the_heads_unsure_wish_for_a_person_counts_only_where_the_trigger_fired() -> None:
+    # "I need someone to come back out and fix it": the head half hears a person asked for.
+    probabilities = {"talk_to_person": 0.6, "fix_problem": 0.55}
     assert asked(probabilities) == ("fix_problem",)
-    assert asked({"talk_to_person": 0.7}) == ()
+    assert asked({"talk_to_person": 0.6}) == ()
     assert asked(probabilities, triggers=["human_request"]) == ("talk_to_person", "fix_problem")
+    # A head that is sure stands without the trigger.
+    assert asked({"talk_to_person": 0.9, "fix_problem": 0.55}) == ("talk_to_person", "fix_problem")
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from app.replies.facts import extract_facts, fact_values
         ("A proper thank you to Mrs Adeyemi in the office", "person", "Mrs Adeyemi"),
         ("Thanks so much to Dr. Okafor for the call", "person", "Dr. Okafor"),
         ("Massive shoutout to Coach Dana at @FlexGym", "person", "Dana"),
+        ("strap came, thanks so much Jonah for sorting the swap", "person", "Jonah"),
     ],
 )
 def test_each_kind_of_fact_is_found_where_it_stands(text: str, kind: str, found: str) -> None:
@@ -57,9 +58,13 @@ def test_facts_come_in_reading_order_without_overlaps() -> None:
         "thank you to everyone involved",
         # "Thanks to" a company's doing is blame, not thanks.
         "Thanks to Amazon's new delivery system my parcel was thrown in the yard",
+        # Title Case is not a name, and a name not followed by what it is for is no thanks.
+        "Thanks Again For Everything",
+        "Thank You For your help",
+        "Thanks Hugh, the new meter is in",
     ],
 )
-def test_thanks_to_a_group_names_nobody(text: str) -> None:
+def test_thanks_to_a_group_or_to_no_name_name_nobody(text: str) -> None:
     assert [f for f in extract_facts(text) if f.kind == "person"] == []
 
 

@@ -459,6 +459,12 @@ def test_the_acknowledgement_restates_the_customers_point(bank: ResponseBank) ->
     )
     threat = build(bank, "angry", 0.9, "abuse", text="I will find where you live, you idiots.")
     assert "understood you" not in " ".join(r.text for s in threat.steps for r in s.responses)
+    # A loss or an illness is answered with care, never given back as a summary.
+    illness = "My wife has been in hospital since 3 May and our bill is still not paused."
+    unwell = build(bank, "dissatisfied", 0.5, "vulnerable_customer", text=illness)
+    assert "understood you" not in " ".join(r.text for s in unwell.steps for r in s.responses)
+    plain = build(bank, "dissatisfied", 0.5, requests=["fix_problem"], text=illness)
+    assert plain.steps[0].responses[0].text.startswith("If I've understood you right")
 
 
 def test_agent_slots_are_listed_for_the_agent(bank: ResponseBank) -> None:
