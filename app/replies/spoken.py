@@ -67,27 +67,37 @@ PRAISE_ASKS: frozenset[RequestLabel] = frozenset(
 # What a praising customer mentions is not what they raise: a condition in passing, or a
 # happy departure ("we're moving abroad, thank you for three lovely years").
 PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "churn_threat"})
+# A customer who asks to close the account or be erased has decided: their leaving is the
+# request, answered by the cancellation or the privacy route, not a threat for a lead to talk
+# them out of ("team-lead hand-over unexplained and unneeded", panel rounds 16 and 17).
+DECIDED_ASKS: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_data"})
 
 
 def spoken_to(
     escalation: Escalation, requests: Collection[RequestLabel], text: str | None
 ) -> Escalation:
     """The escalation as the playbook speaks to it: the triggers its words may name, and
-    whether it hands over (praise whose only triggers were left out is not handed over).
+    whether it hands over (praise, or a request to close or be erased, whose only triggers
+    were left out is not handed over).
 
     `text`: the message (None: every trigger is spoken to).
     """
     if text is None:
         return escalation
     praising = "praise" in requests and set(requests) <= PRAISE_ASKS
-    kept = tuple(t for t in escalation.triggers if not _unspoken(t, text, praising=praising))
+    decided = bool(set(requests) & DECIDED_ASKS)
+    kept = tuple(
+        t for t in escalation.triggers if not _unspoken(t, text, praising=praising, decided=decided)
+    )
     if len(kept) == len(escalation.triggers):
         return escalation
-    escalate = escalation.escalate and not (praising and not kept)
+    escalate = escalation.escalate and not ((praising or decided) and not kept)
     return dataclasses.replace(escalation, triggers=kept, escalate=escalate)
 
 
-def _unspoken(trigger: Trigger, text: str, *, praising: bool) -> bool:
+def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool) -> bool:
     if trigger.type == "repeated_contact" and trigger.source == "model":
         return CONTACTED_AGAIN.search(text) is None
+    if trigger.type == "churn_threat" and decided:
+        return True
     return trigger.type in PRAISE_UNSPOKEN and praising

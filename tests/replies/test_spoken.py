@@ -46,3 +46,16 @@ def test_a_customer_who_thanks_on_the_way_out_is_not_talked_round() -> None:
     leaving = spoken_to(read, ("praise",), text)
     assert leaving.triggers == () and not leaving.escalate
     assert spoken_to(read, ("complaint_only",), text) == read
+
+
+def test_a_customer_who_asks_to_close_or_be_erased_is_not_handed_to_a_lead_to_stay() -> None:
+    read = escalation(trigger("churn_threat", "pattern"))
+    text = "I've moved to Roastrail, please cancel my subscription."
+    for asked in (("cancel_or_close",), ("cancel_or_close", "explain_charge"), ("delete_data",)):
+        leaving = spoken_to(read, asked, text)
+        assert leaving.triggers == () and not leaving.escalate
+    # A threat to leave, with no request to close, is still handed over; so is another trigger.
+    assert spoken_to(read, ("fix_problem",), "Fix it or I'm off to Roastrail.") == read
+    both = escalation(trigger("churn_threat", "pattern"), trigger("legal_threat", "pattern"))
+    kept = spoken_to(both, ("cancel_or_close",), text)
+    assert [t.type for t in kept.triggers] == ["legal_threat"] and kept.escalate
