@@ -101,7 +101,9 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
         "cancel_or_close",
         re.compile(
             r"\b(?:please|pls|plz|could\s+you|can\s+you|would\s+you)\s+(?:\w+\s+)?"
-            r"(?:cancel|close|terminate)\s+(?:my|our|the|this)\s+(?:\w+\s+){0,2}" + _PLAN + r"\b"
+            r"(?:cancel|close|terminate)\s+(?:(?:my|our|the|this)\s+)?(?:\w+\s+){0,2}"
+            + _PLAN
+            + r"\b"
             r"|\b(?:take|treat)\s+this\s+(?:email\s+|message\s+|letter\s+)?as\s+(?:my|our)\s+"
             r"(?:[\w']+\s+){0,3}notice\b",
             re.IGNORECASE,

@@ -213,6 +213,11 @@ def build_playbook(
         )
         if step == "close":
             entries = _closing_all(entries, asked)
+        if step == "solve":
+            # "I'll close your account as you asked" to someone who asked only for a copy of
+            # their data (panel round 17): a reply that closes or erases something is offered
+            # only to a customer who asked for that, with no fallback.
+            entries = tuple(e for e in entries if not (set(e.requests) & NO_RETENTION) - set(asked))
         if step == "solve" and offer_waits:
             entries = tuple(e for e in entries if not e.slots & OFFER_SLOTS) or entries
         used = {r.id for s in steps for r in s.responses}

@@ -151,6 +151,7 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
     [
         ("Please could you cancel my bike cover? I sold the bike. Thanks :)", "cancel_or_close"),
         ("Please take this as our one month's notice to end the membership.", "cancel_or_close"),
+        ("@Pebblefield pls cancel order PF-55021, wrong size", "cancel_or_close"),
         ("The gig was cancelled. How do I get that money back?", "refund_or_compensation"),
         ("The kettle leaks. I'd like a full refund please.", "refund_or_compensation"),
         ("Could you please move me onto your cheapest SIM-only plan?", "change_something"),

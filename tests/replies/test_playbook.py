@@ -517,6 +517,24 @@ def test_one_answer_for_two_requests_when_one_reply_covers_both(bank: ResponseBa
     assert {"delete_data", "cancel_or_close"} <= set(entry_of(bank, only).requests)
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_nothing_is_closed_or_erased_that_was_not_asked_for(
+    bank: ResponseBank, channel: str
+) -> None:
+    # A request for a copy of one's data was answered "I'll close your account as you asked"
+    # (panel round 17), even after an opening that thanked them, as the erasure-only reply does.
+    playbook = build(
+        bank,
+        "neutral",
+        0.2,
+        channel=channel,
+        requests=("delete_data", "information"),
+        route="privacy",
+    )
+    ids = solve_ids(playbook)
+    assert ids and all("cancel_or_close" not in entry_of(bank, i).requests for i in ids)
+
+
 def test_a_closing_customer_is_not_offered_a_fix_as_well(bank: ResponseBank) -> None:
     playbook = build(bank, "neutral", 0.2, requests=("cancel_or_close", "fix_problem"))
     assert [set(entry_of(bank, i).requests) for i in solve_ids(playbook)] == [{"cancel_or_close"}]
