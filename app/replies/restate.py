@@ -4,7 +4,8 @@
 customer they were read, which no stock line can. The clause is the customer's sentence with
 the person changed (I -> you, you -> we); nothing is added to it. When no sentence can be
 given back safely (a question, a threat, an insult, feelings only, too long or too short),
-there is no restatement: a wrong or parroted one does more harm than none.
+or none states the ask or what went wrong with its specifics, there is no restatement: a
+wrong or parroted one does more harm than none.
 """
 
 from __future__ import annotations
@@ -240,8 +241,7 @@ def point_of(text: str) -> str | None:
         if not _usable(candidate):
             continue
         # A sentence holding the customer's specifics (an amount, a time, an order) proves
-        # they were read, best where it also says what went wrong; a complaint without
-        # specifics is still a better point than background; then the earliest report.
+        # they were read, best where it also says what went wrong; then the earliest.
         specific, problem = bool(extract_facts(candidate)), bool(_PROBLEM.search(candidate))
         # Only the ask, or what went wrong with its specifics, is worth giving back: a side
         # detail ("you've got the receipt somewhere"), background ("you run the café") or a
