@@ -137,11 +137,6 @@ class BankEntry(BaseModel):
         """The message facts this reply cannot be sent without."""
         return frozenset(_PLACEHOLDER.findall(self.text)) & MESSAGE_FACTS
 
-    @property
-    def slots(self) -> frozenset[str]:
-        """The agent slots this reply leaves for the agent to fill."""
-        return frozenset(_PLACEHOLDER.findall(self.text)) & AGENT_SLOTS
-
 
 class AvoidPhrase(BaseModel):
     """A phrase that inflames; empty customer_types and triggers mean it applies to everyone."""

@@ -218,8 +218,11 @@ def build_playbook(
             # their data (panel round 17): a reply that closes or erases something is offered
             # only to a customer who asked for that, with no fallback.
             entries = tuple(e for e in entries if not (set(e.requests) & NO_RETENTION) - set(asked))
-        if step == "solve" and offer_waits:
-            entries = tuple(e for e in entries if not e.slots & OFFER_SLOTS) or entries
+            if offer_waits:
+                entries = (
+                    tuple(e for e in entries if not OFFER_SLOTS & set(open_slots(e.text)))
+                    or entries
+                )
         used = {r.id for s in steps for r in s.responses}
         # Saying the same line twice in one conversation sounds scripted; so does saying the
         # same words twice in one playbook, or opening on thanks twice.
