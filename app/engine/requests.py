@@ -117,7 +117,10 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|\b" + _ASKER + r"\s+(?:get\s+|have\s+|receive\s+|request\s+)?(?:a\s+|my\s+|our\s+)?"
             r"(?:full\s+)?refund\b"
             r"|\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|i\s+need)\s+(?:a\s+|my\s+)?(?:full\s+)?"
-            r"refund\b",
+            r"refund\b"
+            # "I want my money back", "can I get my money back": 9 labelled, all refunds.
+            r"|\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|(?:please|pls"
+            r"|can\s+i|could\s+i)\s+(?:have|get))\s+(?:all\s+)?(?:my|our|the)\s+money\s+back\b",
             re.IGNORECASE,
         ),
     ),

@@ -19,7 +19,7 @@ from app.core.labels import (
 )
 from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
 from app.replies.restate import restate
-from app.replies.spoken import PRAISE_ASKS, REFUSES_CONTACT, spoken_to
+from app.replies.spoken import PRAISE_ASKS, REFUSES_CONTACT, asks_spoken_to, spoken_to
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
 
@@ -73,10 +73,14 @@ SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(REQUEST_LABELS) - {
     "information",
 }
 # Answers that leave no need for a second one: closing an account is the change asked for,
-# a customer leaving needs no fix, and a charge explained is put right in the same reply.
+# a customer leaving needs no fix, a charge explained is put right in the same reply, and a
+# plan for putting something right is the change it needs ("two overlapping solve steps",
+# panel round 17).
 COVERED_BY: Mapping[RequestLabel, frozenset[RequestLabel]] = {
-    "change_something": frozenset({"cancel_or_close"}),
-    "fix_problem": frozenset({"cancel_or_close", "delete_data", "explain_charge"}),
+    "change_something": frozenset({"cancel_or_close", "fix_problem"}),
+    "fix_problem": frozenset(
+        {"cancel_or_close", "delete_data", "explain_charge", "change_something"}
+    ),
 }
 # Solve replies added for requests the first left unanswered: one, or the playbook turns into
 # a list of overlapping answers (the review panel's round 4).
@@ -106,6 +110,8 @@ ACCOUNT_ASKS: frozenset[RequestLabel] = frozenset(
         "cancel_or_close",
     }
 )
+# Asks answered by what the agent looks up: where something is, what a charge was, a fact.
+QUESTIONS: frozenset[RequestLabel] = frozenset({"status", "information", "explain_charge"})
 PUBLIC_CHANNELS: frozenset[Channel] = frozenset({"social"})
 # In a language the model cannot read, the playbook keeps to what holds for any message: the
 # message was read, the answer the agent writes, a lead where patterns raised a trigger, a
@@ -156,6 +162,8 @@ def build_playbook(
         raise ValueError(f"responses_per_step must be at least 1, got {responses_per_step}")
     # The words follow the message: a trigger it does not bear out is decided, not said.
     escalation = spoken_to(escalation, requests or (), text)
+    if requests is not None:
+        requests = asks_spoken_to(requests, text)
     fired = _trigger_types(escalation)
     types = customer_types(profile, secondary_type_score=secondary_type_score)
     if language != DEFAULT_LANGUAGE:
@@ -377,6 +385,11 @@ def plan_steps(
         wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}
     if route is not None or asked & NO_RETENTION:
         wanted.discard("recommend")
+    if asked and asked <= QUESTIONS:
+        # A question is answered with what the agent looks up: there is no remedy to limit,
+        # and "the earliest we can complete it is {eta}" to someone chasing a refund they were
+        # promised answered a demand they never made (panel round 17).
+        wanted.discard("set_boundary")
     if route is not None:
         # A request another team handles is passed on plainly: no limits to negotiate, and
         # an apology only where the customer was failed (they had to ask again).

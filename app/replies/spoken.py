@@ -59,11 +59,26 @@ REFUSES_CONTACT = re.compile(
     r"|\b(?:don't|do\s+not)\s+(?:need|want|expect)\s+(?:a|any)\s+(?:reply|response)\b",
     re.IGNORECASE,
 )
-# Praise, alone or with a question, a status or a small change: answered by thanks first
-# (the reply carries the answer), and not handed over for what it mentions in passing.
-PRAISE_ASKS: frozenset[RequestLabel] = frozenset(
-    {"praise", "information", "status", "change_something"}
+# What any agent can answer in the same reply: a question, where an order is, a small change.
+ROUTINE_ASKS: frozenset[RequestLabel] = frozenset({"information", "status", "change_something"})
+# A refund the customer was already promised, and is chasing: what they ask is where it is,
+# not for someone to decide it. "I'm putting what you've asked for to a team lead, who can
+# decide on it" and "here is what I can do: {decision}" answered a refund agreed in March
+# as if it were new (panel rounds 16 and 17).
+AGREED_REFUND = re.compile(
+    r"\b(?:promised|agreed|approved|confirmed|assured|told|said)\b[^.!?\n]{0,40}"
+    r"\b(?:would|will|'d|'ll)\s+(?:be\s+)?(?:refund|credit|reimburs)"
+    r"|\b(?:promised|agreed|approved|confirmed|assured)\s+(?:me\s+|us\s+)?(?:a\s+|the\s+|my\s+)?"
+    r"(?:full\s+|partial\s+)?(?:refund|reimbursement)"
+    r"|\brefund\s+(?:was|has\s+been|had\s+been|is)\s+(?:approved|processed|issued|agreed"
+    r"|confirmed|authori[sz]ed|initiated)"
+    r"|\bstill\s+(?:waiting|haven't\s+(?:got|received)|not\s+received)\s+(?:for\s+)?"
+    r"(?:my|the|a|on\s+my)\s+refund",
+    re.IGNORECASE,
 )
+# Praise, alone or with a routine ask: answered by thanks first (the reply carries the
+# answer), and not handed over for what it mentions in passing.
+PRAISE_ASKS: frozenset[RequestLabel] = ROUTINE_ASKS | {"praise"}
 # What a praising customer mentions is not what they raise: a condition in passing, or a
 # happy departure ("we're moving abroad, thank you for three lovely years").
 PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "churn_threat"})
@@ -71,6 +86,12 @@ PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "chu
 # request, answered by the cancellation or the privacy route, not a threat for a lead to talk
 # them out of ("team-lead hand-over unexplained and unneeded", panel rounds 16 and 17).
 DECIDED_ASKS: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_data"})
+# Triggers a customer who asks only for something routine is cared for by the agent who
+# answers, not handed to a lead: a person is already reading them, which is what a
+# vulnerable customer is owed ("a human at once"). A lead "looking after your case
+# personally" to move a delivery for someone on chemotherapy or check an order for a carer
+# was "unnecessary" to the panel (round 17, three of three such playbooks).
+CARED_FOR_HERE: frozenset[TriggerType] = frozenset({"vulnerable_customer"})
 
 
 def spoken_to(
@@ -78,7 +99,8 @@ def spoken_to(
 ) -> Escalation:
     """The escalation as the playbook speaks to it: the triggers its words may name, and
     whether it hands over (praise, or a request to close or be erased, whose only triggers
-    were left out is not handed over).
+    were left out is not handed over; nor a routine ask whose only triggers are cared for
+    by the agent).
 
     `text`: the message (None: every trigger is spoken to).
     """
@@ -86,18 +108,39 @@ def spoken_to(
         return escalation
     praising = "praise" in requests and set(requests) <= PRAISE_ASKS
     decided = bool(set(requests) & DECIDED_ASKS)
+    agreed = AGREED_REFUND.search(text) is not None
     kept = tuple(
-        t for t in escalation.triggers if not _unspoken(t, text, praising=praising, decided=decided)
+        t
+        for t in escalation.triggers
+        if not _unspoken(t, text, praising=praising, decided=decided, agreed=agreed)
     )
-    if len(kept) == len(escalation.triggers):
+    routine = bool(requests) and set(requests) <= ROUTINE_ASKS
+    cared_for = routine and bool(kept) and {t.type for t in kept} <= CARED_FOR_HERE
+    if len(kept) == len(escalation.triggers) and not cared_for:
         return escalation
-    escalate = escalation.escalate and not ((praising or decided) and not kept)
+    escalate = escalation.escalate and not (
+        ((praising or decided or agreed) and not kept) or cared_for
+    )
     return dataclasses.replace(escalation, triggers=kept, escalate=escalate)
 
 
-def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool) -> bool:
+def asks_spoken_to(
+    requests: Collection[RequestLabel], text: str | None
+) -> tuple[RequestLabel, ...]:
+    """The requests the playbook answers: a refund already agreed is chased, so its status is
+    what is asked."""
+    asked = tuple(requests)
+    if text is None or "refund_or_compensation" not in asked or not AGREED_REFUND.search(text):
+        return asked
+    chased = ("status" if r == "refund_or_compensation" else r for r in asked)
+    return tuple(dict.fromkeys(chased))
+
+
+def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agreed: bool) -> bool:
     if trigger.type == "repeated_contact" and trigger.source == "model":
         return CONTACTED_AGAIN.search(text) is None
     if trigger.type == "churn_threat" and decided:
+        return True
+    if trigger.type == "authority_exceeded" and agreed:
         return True
     return trigger.type in PRAISE_UNSPOKEN and praising

@@ -154,6 +154,8 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("@Pebblefield pls cancel order PF-55021, wrong size", "cancel_or_close"),
         ("The gig was cancelled. How do I get that money back?", "refund_or_compensation"),
         ("The kettle leaks. I'd like a full refund please.", "refund_or_compensation"),
+        ("Nice staff, but it arrived smashed. I want my money back.", "refund_or_compensation"),
+        ("@Shoply it's falling to pieces. can I get my money back?", "refund_or_compensation"),
         ("Could you please move me onto your cheapest SIM-only plan?", "change_something"),
         ("Can you change my delivery address to the office?", "change_something"),
         ("I need to reschedule Tuesday's appointment.", "change_something"),
@@ -172,6 +174,7 @@ def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, a
         "I cancelled my policy last week after this.",  # done: churn, not an ask
         "I'd like to cancel my TV service and keep the internet.",  # a change, as labelled
         "They refunded me in the end, thank you!",
+        "They gave me my money back in the end.",
         "I changed my address in the app and it worked.",
         "Someone had moved the appointment to the next day without telling me.",
         "Why could the appointment not be moved to Friday?",

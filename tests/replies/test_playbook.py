@@ -125,6 +125,20 @@ def test_demanding_gets_can_and_cannot(bank: ResponseBank, intensity: float) -> 
     assert "what i can do" in boundary or "alternative" in boundary or "instead" in boundary
 
 
+def test_a_question_gets_no_boundary_even_from_a_demanding_customer(bank: ResponseBank) -> None:
+    for asked in (("status",), ("information", "explain_charge")):
+        assert "set_boundary" not in steps_of(build(bank, "demanding", 0.6, requests=asked))
+    assert "set_boundary" in steps_of(build(bank, "demanding", 0.6, requests=("fix_problem",)))
+
+
+def test_a_plan_to_put_it_right_answers_the_change_it_needs(bank: ResponseBank) -> None:
+    playbook = build(bank, "angry", 0.6, requests=("fix_problem", "change_something"))
+    assert steps_of(playbook).count("solve") == 1
+    # A change that no plan covers is still answered in words of its own.
+    both = build(bank, "neutral", 0.3, requests=("change_something", "explain_charge"))
+    assert steps_of(both).count("solve") == 2
+
+
 def test_secondary_demanding_type_adds_a_boundary(bank: ResponseBank) -> None:
     mixed = CustomerProfile("angry", {"angry": 0.8, "demanding": 0.6}, 0.8)
     assert "set_boundary" in plan_steps(mixed, escalation())

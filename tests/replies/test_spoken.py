@@ -1,7 +1,7 @@
 """Which triggers a playbook speaks to: the ones the message's own words bear out."""
 
 from app.core.domain import Escalation, Trigger
-from app.replies.spoken import spoken_to
+from app.replies.spoken import asks_spoken_to, spoken_to
 
 
 def trigger(type_: str, source: str = "model") -> Trigger:
@@ -59,3 +59,34 @@ def test_a_customer_who_asks_to_close_or_be_erased_is_not_handed_to_a_lead_to_st
     both = escalation(trigger("churn_threat", "pattern"), trigger("legal_threat", "pattern"))
     kept = spoken_to(both, ("cancel_or_close",), text)
     assert [t.type for t in kept.triggers] == ["legal_threat"] and kept.escalate
+
+
+def test_a_vulnerable_customer_with_a_routine_ask_is_cared_for_by_the_agent() -> None:
+    read = escalation(trigger("vulnerable_customer", "pattern"))
+    text = "I'm having chemo at the moment. Could you change the delivery address on my order?"
+    for asked in (("change_something",), ("status",), ("change_something", "information")):
+        cared_for = spoken_to(read, asked, text)
+        # The care stays in the words; only the hand-over to a lead goes.
+        assert cared_for.triggers == read.triggers and not cared_for.escalate
+    # A remedy to decide, a person asked for, or another trigger still go to a lead.
+    for asked in (("refund_or_compensation",), ("fix_problem",), ("talk_to_person", "status")):
+        assert spoken_to(read, asked, text) == read
+    both = escalation(trigger("vulnerable_customer", "pattern"), trigger("legal_threat"))
+    assert spoken_to(both, ("status",), text) == both
+
+
+def test_a_refund_already_agreed_is_chased_not_put_to_a_lead_to_decide() -> None:
+    read = escalation(trigger("authority_exceeded", "pattern"))
+    text = "I was told my £180 would be refunded within 14 days. It's now 9 April: where is it?"
+    chased = spoken_to(read, ("refund_or_compensation",), text)
+    assert chased.triggers == () and not chased.escalate
+    assert asks_spoken_to(("refund_or_compensation", "status"), text) == ("status",)
+    assert asks_spoken_to(("fix_problem", "refund_or_compensation"), text) == (
+        "fix_problem",
+        "status",
+    )
+    # A refund asked for the first time is still a decision for a lead.
+    new = "The heater arrived broken and I'd like a refund."
+    assert spoken_to(read, ("refund_or_compensation",), new) == read
+    assert asks_spoken_to(("refund_or_compensation",), new) == ("refund_or_compensation",)
+    assert asks_spoken_to(("refund_or_compensation",), None) == ("refund_or_compensation",)
