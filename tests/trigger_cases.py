@@ -15,6 +15,8 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("can i talk to ur supervisr pls", {"human_request"}),
     ("Put me through to someone in charge please.", {"human_request"}),
     ("GET ME A REAL PERSON!!!", {"human_request"}),
+    ("Is there someone on your sales team I could talk to before we sign?", {"human_request"}),
+    ("I'd rather speak to someone over the phone about the fees.", {"human_request"}),
     ("Is there a human I can chat with? This bot keeps looping 🙄", {"human_request"}),
     (
         "I'd like to escalate this to your manager, the answer I got makes no sense.",

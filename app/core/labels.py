@@ -117,6 +117,9 @@ CauseTag = Literal[
     "product_defect",
     "account_access",
     "refund",
+    # A product that sparked, smoked or burned, reported after the fact: the safety lines for
+    # it are not the crisis script (see app/replies/spoken.py).
+    "hazard",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

@@ -135,6 +135,10 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"(?:address|booking|reservation|email|phone\s+number|number|payment\s+(?:date|details"
             r"|method)|delivery\s+(?:date|address|slot)|appointment|name|details|date|flight)\b"
             r"|\b" + _ASKER + r"\s+(?:reschedule|rebook|postpone)\b"
+            # "could you switch our regular delivery to Thursdays" (panel round 18)
+            r"|\b" + _ASKER + r"\s+(?:move|switch|change|swap)\s+(?:my|our|the)\s+"
+            r"(?:[\w-]+\s+){0,2}(?:delivery|deliveries|collection|appointment|booking|slot|day"
+            r"|plan|subscription|reservation|seat)\s+(?:to|onto|over\s+to)\b"
             # "could you move the pick-up to 15:30", "could the due date be moved to the 29th"
             r"|\b" + _ASKER + r"\s+(?:move|push|bring|shift)\s+(?:back\s+|forward\s+)?"
             r"(?:my|our|the)\s+(?:[\w-]+\s+){0,2}(?:to|until)\b"

@@ -119,6 +119,11 @@ _HUMAN_REQUEST = [
         r"get (?:an? |some )?(?:actual |real )?(?:human|person|someone|somebody|manager|supervisor)"
         r" to (?:call|ring|phone) (?:me|us)",
         r"hear (?:a |an )?(?:real |actual |live )?human(?: voice| being)?",
+        # "is there someone on your merchant team I could actually talk to on the phone?"
+        r"(?:is there|can i|could i|may i) (?:someone|somebody|anyone|a person)\b[^.!?\n]{0,40}?"
+        r"\b(?:i|we) (?:could|can|might) (?:actually )?(?:talk|speak|chat) (?:to|with)",
+        r"(?:talk|speak) (?:to|with) (?:someone|somebody|a person|a human)\b[^.!?\n]{0,20}?"
+        r"\b(?:on|over) the phone",
         r"(?:use|get|hire) (?:an? |some )?(?:actual|real|live) (?:person|people|human|humans)",
         # "Human. Now." or "Manager!" as a sentence of its own.
         r"(?:(?<![\s\S])|(?<=[.!?\n])|(?<=[.!?\n]\s))(?:a )?(?:human|real person|live agent|agent|"

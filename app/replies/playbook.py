@@ -19,7 +19,13 @@ from app.core.labels import (
 )
 from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
 from app.replies.restate import restate
-from app.replies.spoken import PRAISE_ASKS, REFUSES_CONTACT, asks_spoken_to, spoken_to
+from app.replies.spoken import (
+    PRAISE_ASKS,
+    REFUSES_CONTACT,
+    asks_spoken_to,
+    hazard_reported,
+    spoken_to,
+)
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
 
@@ -177,6 +183,9 @@ def build_playbook(
             route=route,
             responses_per_step=responses_per_step,
         )
+    if hazard_reported(escalation):
+        # The hazard's own lines (a safety report, "please keep it out of use") are tagged so.
+        root_causes = (*root_causes, "hazard")
     asked = _asked(requests, profile, fired)
     known = frozenset(name for name, value in values.items() if str(value).strip())
     restatement = _restatement(text, profile, fired, asked, channel)
@@ -360,7 +369,8 @@ def plan_steps(
     be contacted, so nobody follows up.
     """
     fired = _trigger_types(escalation)
-    if "safety_risk" in fired:
+    hazard = hazard_reported(escalation)
+    if "safety_risk" in fired and not hazard:
         # The hand-off script already says the safety lines an acknowledgement would.
         opening: Step = "escalate" if escalation.escalate else "acknowledge"
         return (opening, "empathize", "close")
@@ -373,7 +383,7 @@ def plan_steps(
         wanted |= TYPE_STEPS[customer_type]
     if difficult and fired & REPEAT_TRIGGERS:
         wanted |= {"acknowledge", "apologize"}
-    if "vulnerable_customer" in fired:
+    if "vulnerable_customer" in fired or hazard:
         wanted |= {"acknowledge", "empathize"}
     if restated:
         wanted.add("acknowledge")
@@ -427,7 +437,10 @@ def plan_steps(
         wanted |= {"acknowledge", "empathize"}
     abuse = "abuse" in fired
     wants_person = "talk_to_person" in asked
-    hand_over_first = escalation.escalate and bool(fired & HAND_OVER_FIRST or wants_person)
+    # A hazard is reported to a lead before the rest is answered: safety comes first.
+    hand_over_first = escalation.escalate and bool(
+        fired & HAND_OVER_FIRST or wants_person or hazard
+    )
     hand_over_last = escalation.escalate and not hand_over_first
     lead_owns_plan = hand_over_last and bool(fired & LEAD_OWNS_PLAN)
     # A customer who closed the account or had their data erased is not checked on later:
@@ -438,7 +451,11 @@ def plan_steps(
         and not asked & NO_RETENTION
         and not contact_refused
     )
-    # Handed to a lead at the customer's own request, nothing else is left to solve here.
+    # Handed to a lead at the customer's own request, a question they wanted to talk through
+    # is the person's to talk through ("what matters most to you?" after "I'm asking a team
+    # lead to pick this up", panel round 18), and a complaint leaves nothing to solve here.
+    if hand_over_first and wants_person and asked <= {"talk_to_person", "information"}:
+        wanted -= {"clarify", "recommend"}
     if hand_over_first and wants_person and asked <= {"talk_to_person", "complaint_only"}:
         wanted.discard("solve")
 

@@ -73,6 +73,30 @@ _UNSAFE = re.compile(
     r"|gun|threat\w*|violat\w*|rights|illegal\w*|unlawful\w*|fraud\w*|negligen\w*|breach\w*)\b",
     re.IGNORECASE,
 )
+# Scorn given back in the company's voice ("you've been paying $100 a month for absolutely
+# nothing but excuses") reads as mocking it, or agreeing with it (panel round 17).
+_SCORN = re.compile(
+    r"\b(?:excuses|disgrace\w*|ridiculous|rip(?:ped)?[- ]?off|shambles|appalling|disgusting"
+    r"|absolutely\s+(?:nothing|no)|nothing\s+but)\b",
+    re.IGNORECASE,
+)
+# The customer's own slip ("I didn't realise there was a waiting period") given back sounds
+# like blame, and their money worries given back sound cold ("your hours at work have been
+# cut", panel round 17): the reply's care answers those, not an echo.
+_OWN_SLIP_OR_HARDSHIP = re.compile(
+    r"\b(?:didn't|did\s+not|didnt)\s+(?:realise|realize|know|notice|read|see|check)"
+    r"|\b(?:i\s+forgot|my\s+(?:own\s+)?(?:fault|mistake|error)|i\s+rushed|i\s+misread)"
+    r"|\bhours\s+(?:at\s+work\s+)?(?:have\s+been\s+|were\s+|got\s+)?(?:cut|reduced)"
+    r"|\b(?:lost\s+my\s+job|laid\s+off|redundan\w*|can't\s+afford|cannot\s+afford|struggling"
+    r"|money\s+is\s+tight|on\s+benefits|in\s+debt)\b",
+    re.IGNORECASE,
+)
+# Spoken filler ("have yet to hear back like a week later") given back reads as mimicry.
+_FILLER = re.compile(
+    r"(?<!'d )(?<!would )\blike\s+(?:a|an|\d+|two|three|four|five)\s+(?:\w+\s+)?"
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
 # "I'm so angry" is a feeling, which the acknowledgement itself answers; restating it
 # ("you're so angry") sounds like a diagnosis.
 _FEELINGS_ONLY = re.compile(
@@ -318,7 +342,9 @@ def _usable(clause: str) -> bool:
         return False
     if _UNSAFE.search(clause) or _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause):
         return False
-    if _SLANG.search(clause) or _UNREAD_TYPING.search(clause):
+    if _SLANG.search(clause) or _UNREAD_TYPING.search(clause) or _FILLER.search(clause):
+        return False
+    if _SCORN.search(clause) or _OWN_SLIP_OR_HARDSHIP.search(clause):
         return False
     # A shouted word ("TODAY", "FOURTH") given back reads as mockery.
     if re.search(r"\b[A-Z]{4,}\b", clause):

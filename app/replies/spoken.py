@@ -68,12 +68,52 @@ ROUTINE_ASKS: frozenset[RequestLabel] = frozenset({"information", "status", "cha
 AGREED_REFUND = re.compile(
     r"\b(?:promised|agreed|approved|confirmed|assured|told|said)\b[^.!?\n]{0,40}"
     r"\b(?:would|will|'d|'ll)\s+(?:be\s+)?(?:refund|credit|reimburs)"
+    # "...told me in writing that the £186.40 would be back on my card within 5 days"
+    r"|\b(?:promised|agreed|approved|confirmed|assured|told|said)\b"
+    r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,120}?\b(?:would|will|'d|'ll)\s+be\s+back\s+(?:on|in|to|into)\s+(?:my|our|the)\s+(?:card|account"
+    r"|bank)"
     r"|\b(?:promised|agreed|approved|confirmed|assured)\s+(?:me\s+|us\s+)?(?:a\s+|the\s+|my\s+)?"
     r"(?:full\s+|partial\s+)?(?:refund|reimbursement)"
     r"|\brefund\s+(?:was|has\s+been|had\s+been|is)\s+(?:approved|processed|issued|agreed"
     r"|confirmed|authori[sz]ed|initiated)"
     r"|\bstill\s+(?:waiting|haven't\s+(?:got|received)|not\s+received)\s+(?:for\s+)?"
     r"(?:my|the|a|on\s+my)\s+refund",
+    re.IGNORECASE,
+)
+# A privacy request for a copy of one's data, not its erasure: the privacy team takes both,
+# but "your request to delete your personal data" to someone who wrote "I'm not asking you
+# to delete anything" contradicts them (panel rounds 17 and 18).
+ACCESS_REQUEST = re.compile(
+    r"\bcopy\s+of\s+(?:all\s+)?(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:personal\s+)?(?:data|information"
+    r"|info|records|details)\b"
+    r"|\b(?:what|which)\s+(?:personal\s+)?(?:data|information|info)\s+(?:(?:do|does)\s+)?"
+    r"(?:you|your\s+company)\s+"
+    r"(?:still\s+)?(?:hold|have|keep|store)"
+    r"|\b(?:subject|data)\s+access\s+request\b|\bdsar\b|\bright\s+of\s+access\b",
+    re.IGNORECASE,
+)
+_ERASURE_WORD = re.compile(r"\b(?:delet|eras|wip|remov|forget|forgott|purg)\w*", re.IGNORECASE)
+_NOT_ERASURE = re.compile(
+    r"(?:\bnot|n't|\bnever|\bno\s+need\s+to)\s+(?:\w+\s+){0,4}?(?:delet|eras|wip|remov|purg)\w*",
+    re.IGNORECASE,
+)
+# A safety trigger raised by a thing that sparked, smoked, burned or shocked, told after the
+# fact ("sparks came out of where the cable goes in... I've unplugged it"): the customer is
+# owed care, a safety report to a lead and an answer to what they asked, not the crisis
+# script ("I'm staying right here until a team lead joins"), which left the refund and the
+# report unanswered (panel round 18). A threat, self-harm or an emergency in the same words
+# stays a crisis.
+_HAZARD = re.compile(
+    r"\b(?:fire|flames?|smok\w*|sparks?|sparking|melt\w*|burn\w*|scorch\w*|shock\w*|electrocut\w*"
+    r"|wires?|wiring|swollen|swelling|bulging|puffed|explod\w*|blew\s+up|hot\s+to\s+(?:the\s+)?touch"
+    r"|hazard\w*|unsafe|dangerous)\b",
+    re.IGNORECASE,
+)
+_HARM = re.compile(
+    r"\b(?:kill\w*|harm\w*|hurt\w*|suicid\w*|die|dying|dead|life|lives|breath\w*|unconscious"
+    r"|ambulance|emergency|overdose|threat\w*|attack\w*|assault\w*|gas|carbon|allergic"
+    r"|anaphyla\w*|chok\w*|bleed\w*|panic|poison\w*|swallow\w*|danger|safe|gun|knife|weapon"
+    r"|insulin|oxygen|medication|meds)\b",
     re.IGNORECASE,
 )
 # Praise, alone or with a routine ask: answered by thanks first (the reply carries the
@@ -128,12 +168,23 @@ def asks_spoken_to(
     requests: Collection[RequestLabel], text: str | None
 ) -> tuple[RequestLabel, ...]:
     """The requests the playbook answers: a refund already agreed is chased, so its status is
-    what is asked."""
+    what is asked; a privacy request for a copy of one's data, with no word of erasing it, is
+    a question for the privacy team, not an erasure."""
     asked = tuple(requests)
-    if text is None or "refund_or_compensation" not in asked or not AGREED_REFUND.search(text):
+    if text is None:
         return asked
-    chased = ("status" if r == "refund_or_compensation" else r for r in asked)
-    return tuple(dict.fromkeys(chased))
+    if "refund_or_compensation" in asked and AGREED_REFUND.search(text):
+        asked = _instead(asked, "refund_or_compensation", "status")
+    erasing = _ERASURE_WORD.search(_NOT_ERASURE.sub(" ", text)) is not None
+    if "delete_data" in asked and ACCESS_REQUEST.search(text) and not erasing:
+        asked = _instead(asked, "delete_data", "information")
+    return asked
+
+
+def _instead(
+    asked: tuple[RequestLabel, ...], old: RequestLabel, new: RequestLabel
+) -> tuple[RequestLabel, ...]:
+    return tuple(dict.fromkeys(new if r == old else r for r in asked))
 
 
 def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agreed: bool) -> bool:
@@ -144,3 +195,9 @@ def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agr
     if trigger.type == "authority_exceeded" and agreed:
         return True
     return trigger.type in PRAISE_UNSPOKEN and praising
+
+
+def hazard_reported(escalation: Escalation) -> bool:
+    """Whether every safety trigger was raised by a thing's hazard, none by a person's harm."""
+    evidence = [t.evidence for t in escalation.triggers if t.type == "safety_risk"]
+    return bool(evidence) and all(_HAZARD.search(e) and not _HARM.search(e) for e in evidence)

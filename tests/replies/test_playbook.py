@@ -100,6 +100,27 @@ def test_safety_comes_first(bank: ResponseBank, label: CustomerType, others: tup
     assert "safety_risk" in _entry(bank, playbook.steps[0].responses[0].id).triggers
 
 
+def test_a_hazard_reported_after_the_fact_is_answered_not_met_with_the_crisis_script(
+    bank: ResponseBank,
+) -> None:
+    evidence = "sparks came out"
+    hazard = Escalation(True, "urgent", (Trigger("safety_risk", evidence, 0, 15, "pattern", 0.9),))
+    playbook = build_playbook(
+        bank,
+        profile=profile("dissatisfied", 0.6),
+        escalation=hazard,
+        channel="phone",
+        requests=("refund_or_compensation",),
+    )
+    steps = steps_of(playbook)
+    assert steps[0] == "acknowledge"
+    assert steps.index("escalate") < steps.index("solve") < steps.index("close")
+    line = {s.step: s.responses[0].id for s in playbook.steps}
+    # Its own lines, none of the crisis script's ("I'm staying right here until...").
+    for step in ("acknowledge", "empathize", "escalate", "solve", "close"):
+        assert "hazard" in line[step]
+
+
 def test_safety_replies_are_only_safety_scripts(bank: ResponseBank) -> None:
     playbook = build(bank, "angry", 0.8, "safety_risk", responses_per_step=5)
     for step in playbook.steps:
@@ -137,6 +158,17 @@ def test_a_plan_to_put_it_right_answers_the_change_it_needs(bank: ResponseBank) 
     # A change that no plan covers is still answered in words of its own.
     both = build(bank, "neutral", 0.3, requests=("change_something", "explain_charge"))
     assert steps_of(both).count("solve") == 2
+
+
+def test_a_copy_of_ones_data_goes_to_the_privacy_team_with_no_word_of_erasing_it(
+    bank: ResponseBank,
+) -> None:
+    text = "Please send me a copy of the personal data you hold about me. Don't delete anything."
+    playbook = build(
+        bank, "neutral", 0.2, channel="email", requests=("delete_data",), route="privacy", text=text
+    )
+    said = " ".join(r.text for s in playbook.steps for r in s.responses).lower()
+    assert "privacy team" in said and "delete" not in said
 
 
 def test_secondary_demanding_type_adds_a_boundary(bank: ResponseBank) -> None:
@@ -202,6 +234,13 @@ def test_human_request_hands_over_before_any_question(bank: ResponseBank) -> Non
         build(bank, "demanding", 0.6, "human_request", requests=["fix_problem"], channel="social")
     )
     assert steps.index("escalate") < steps.index("clarify") < steps.index("solve")
+
+
+def test_a_question_asked_of_a_person_is_left_to_the_person(bank: ResponseBank) -> None:
+    asked = ["talk_to_person", "information"]
+    steps = steps_of(build(bank, "indecisive", 0.2, "human_request", requests=asked))
+    assert steps[:2] == ["acknowledge", "escalate"]
+    assert "clarify" not in steps and "recommend" not in steps
 
 
 @pytest.mark.parametrize("trigger", ["authority_exceeded", "repeated_contact"])

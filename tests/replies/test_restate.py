@@ -179,3 +179,19 @@ def test_a_customer_apologising_is_not_given_back() -> None:
 def test_a_legal_claim_is_not_given_back() -> None:
     # "You say the account violated your rights" would read as the company conceding it.
     assert point_of("My account report violated my rights under the FCRA since March.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been paying $100 a month for absolutely nothing but excuses for claims.",
+        "I didn't realise there was a 15 day waiting period and my cat was ill within it.",
+        "My hours at work have been cut so I really need to bring my £40 bill down.",
+        "I have followed up and have yet to hear back like a week later still.",
+    ],
+)
+def test_scorn_a_slip_of_their_own_hardship_or_filler_is_not_given_back(text: str) -> None:
+    # Read back in the company's voice these mock, blame, sound cold or mimic (panel round 17).
+    assert restate(text, "chat") is None
+    # A plain ask with the same specifics still is.
+    assert restate("I'd like to bring my £40 bill down.", "chat") is not None

@@ -1,7 +1,7 @@
 """Which triggers a playbook speaks to: the ones the message's own words bear out."""
 
 from app.core.domain import Escalation, Trigger
-from app.replies.spoken import asks_spoken_to, spoken_to
+from app.replies.spoken import asks_spoken_to, hazard_reported, spoken_to
 
 
 def trigger(type_: str, source: str = "model") -> Trigger:
@@ -85,8 +85,35 @@ def test_a_refund_already_agreed_is_chased_not_put_to_a_lead_to_decide() -> None
         "fix_problem",
         "status",
     )
+    told = "Your agent told me in writing that the £186.40 would be back on my card by now."
+    assert asks_spoken_to(("refund_or_compensation",), told) == ("status",)
     # A refund asked for the first time is still a decision for a lead.
     new = "The heater arrived broken and I'd like a refund."
     assert spoken_to(read, ("refund_or_compensation",), new) == read
     assert asks_spoken_to(("refund_or_compensation",), new) == ("refund_or_compensation",)
     assert asks_spoken_to(("refund_or_compensation",), None) == ("refund_or_compensation",)
+
+
+def test_a_request_for_a_copy_of_ones_data_is_not_read_as_an_erasure() -> None:
+    copy = "I'd like a copy of all the personal data you hold. I'm not asking you to delete it."
+    assert asks_spoken_to(("delete_data", "information"), copy) == ("information",)
+    assert asks_spoken_to(("delete_data",), "What personal data do you hold on me?") == (
+        "information",
+    )
+    # Erasure asked for as well, or alone, stays an erasure.
+    both = "Send me a copy of my data, then delete it all."
+    assert asks_spoken_to(("delete_data",), both) == ("delete_data",)
+    assert asks_spoken_to(("delete_data",), "Please erase my account data.") == ("delete_data",)
+
+
+def test_a_hazard_told_after_the_fact_is_not_a_crisis() -> None:
+    def safety(evidence: str) -> Escalation:
+        return escalation(Trigger("safety_risk", evidence, 0, len(evidence), "pattern", 0.9))
+
+    assert hazard_reported(safety("sparks came out"))
+    assert hazard_reported(safety("the charger caught fire"))
+    # Self-harm, a threat or an emergency in the same words stays a crisis.
+    assert not hazard_reported(safety("want to end it all"))
+    assert not hazard_reported(safety("smell gas"))
+    assert not hazard_reported(safety("I'll set fire to your shop and hurt someone"))
+    assert not hazard_reported(escalation(trigger("repeated_contact")))
