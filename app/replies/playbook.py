@@ -230,6 +230,13 @@ def build_playbook(
         )
         if step == "close":
             entries = _closing_all(entries, asked)
+        if step == "acknowledge" and (set(asked) & SOLVED_IN_WORDS) - QUESTIONS:
+            # "Thanks for your question" to a customer reporting a fault as well reads curt
+            # (panel round 18): a line for questions only acknowledges only questions.
+            entries = (
+                tuple(e for e in entries if not (e.requests and set(e.requests) <= QUESTIONS))
+                or entries
+            )
         if step == "solve":
             # "I'll close your account as you asked" to someone who asked only for a copy of
             # their data (panel round 17): a reply that closes or erases something is offered

@@ -171,6 +171,17 @@ def test_a_copy_of_ones_data_goes_to_the_privacy_team_with_no_word_of_erasing_it
     assert "privacy team" in said and "delete" not in said
 
 
+def test_a_fault_reported_with_a_question_is_not_thanked_as_a_question(
+    bank: ResponseBank,
+) -> None:
+    def opening(*asked: str) -> str:
+        playbook = build(bank, "neutral", 0.2, requests=asked)
+        return playbook.steps[0].responses[0].text.lower()
+
+    assert "question" in opening("information")
+    assert "question" not in opening("fix_problem", "information")
+
+
 def test_secondary_demanding_type_adds_a_boundary(bank: ResponseBank) -> None:
     mixed = CustomerProfile("angry", {"angry": 0.8, "demanding": 0.6}, 0.8)
     assert "set_boundary" in plan_steps(mixed, escalation())
