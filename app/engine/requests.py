@@ -141,7 +141,8 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|plan|subscription|reservation|seat)\s+(?:to|onto|over\s+to)\b"
             # "could you move the pick-up to 15:30", "could the due date be moved to the 29th"
             r"|\b" + _ASKER + r"\s+(?:move|push|bring|shift)\s+(?:back\s+|forward\s+)?"
-            r"(?:my|our|the)\s+(?:[\w-]+\s+){0,2}(?:to|until)\b"
+            # "...move her payment date to the 10th": asked for someone they look after.
+            r"(?:my|our|the|his|her|their)\s+(?:[\w-]+\s+){0,2}(?:to|until)\b"
             r"|\b(?:could|can)\s+(?:my|our|the)\s+(?:(?!not\b)[\w-]+\s+){0,2}be\s+(?:moved|changed|pushed"
             r"|brought\s+forward|shifted)\b"
             r"|\b(?:is\s+there\s+(?:any\s+)?(?:way|chance)|is\s+it\s+possible)\b[^.?!]{0,60}\b(?:moved"

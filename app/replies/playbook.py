@@ -80,10 +80,11 @@ SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(REQUEST_LABELS) - {
 }
 # Answers that leave no need for a second one: closing an account is the change asked for,
 # a customer leaving needs no fix, a charge explained is put right in the same reply, and a
-# plan for putting something right is the change it needs ("two overlapping solve steps",
-# panel round 17).
+# plan for putting something right is the change it needs and says where things stand ("two
+# overlapping solve steps", panel rounds 17 and 19).
 COVERED_BY: Mapping[RequestLabel, frozenset[RequestLabel]] = {
     "change_something": frozenset({"cancel_or_close", "fix_problem"}),
+    "status": frozenset({"fix_problem"}),
     "fix_problem": frozenset(
         {"cancel_or_close", "delete_data", "explain_charge", "change_something"}
     ),

@@ -74,6 +74,9 @@ AGREED_REFUND = re.compile(
     r"|bank)"
     r"|\b(?:promised|agreed|approved|confirmed|assured)\s+(?:me\s+|us\s+)?(?:a\s+|the\s+|my\s+)?"
     r"(?:full\s+|partial\s+)?(?:refund|reimbursement)"
+    # "...a refund of £44.99 would reach my card within 5 working days" (panel round 19)
+    r"|\brefund\b(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}?\b(?:would|will|should)\s+(?:reach|arrive"
+    r"|appear|show|land|be\s+(?:back|with|in|on))\b"
     r"|\brefund\s+(?:was|has\s+been|had\s+been|is)\s+(?:approved|processed|issued|agreed"
     r"|confirmed|authori[sz]ed|initiated)"
     r"|\bstill\s+(?:waiting|haven't\s+(?:got|received)|not\s+received)\s+(?:for\s+)?"

@@ -160,6 +160,7 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("Can you change my delivery address to the office?", "change_something"),
         ("I need to reschedule Tuesday's appointment.", "change_something"),
         ("Could you switch our regular delivery to Thursdays?", "change_something"),
+        ("Could you please move her payment date to the 10th?", "change_something"),
         ("My flight lands late now. Could you move the pick-up to 15:30?", "change_something"),
         ("Is there any way the due date could be moved to the 29th?", "change_something"),
     ],

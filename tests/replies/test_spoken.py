@@ -85,6 +85,8 @@ def test_a_refund_already_agreed_is_chased_not_put_to_a_lead_to_decide() -> None
         "fix_problem",
         "status",
     )
+    emailed = "Hollie emailed that a refund of £44.99 would reach my card within 5 days."
+    assert asks_spoken_to(("status", "refund_or_compensation"), emailed) == ("status",)
     told = "Your agent told me in writing that the £186.40 would be back on my card by now."
     assert asks_spoken_to(("refund_or_compensation",), told) == ("status",)
     # A refund asked for the first time is still a decision for a lead.
