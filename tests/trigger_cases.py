@@ -16,6 +16,7 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("Put me through to someone in charge please.", {"human_request"}),
     ("GET ME A REAL PERSON!!!", {"human_request"}),
     ("Is there someone on your sales team I could talk to before we sign?", {"human_request"}),
+    ("Could someone from your mortgages team ring me on Thursday?", {"human_request"}),
     ("I'd rather speak to someone over the phone about the fees.", {"human_request"}),
     ("Is there a human I can chat with? This bot keeps looping 🙄", {"human_request"}),
     (

@@ -104,7 +104,8 @@ _HUMAN_REQUEST = [
         f"put {_HR_DET}{_HR_ADJ}{_MANAGER} on(?! hold)", "who(?:'s| is) in charge",
         # Asking to be phoned (LABELLING.md); "they said someone would call me" is a report.
         r"(?:please|pls|plz|(?:can|could) (?:you|someone|somebody|anyone|one of you|a manager"
-        r"|a supervisor)(?: (?:from|at|in) (?:the|your) \w+(?: or (?:the )?\w+)?)?) (?:please )?"
+        r"|a supervisor)(?: (?:from|at|in|on) (?:the|your) \w+(?: team| department| desk)?"
+        r"(?: or (?:the )?\w+)?)?) (?:please )?"
         r"(?:give (?:me|us) a (?:call|ring|phone call)|call (?:me|us)|ring (?:me|us)"
         r"|phone (?:me|us))",
         r"(?:call|ring|phone) me (?:back )?on (?:\+?\d|0\d)",
