@@ -369,7 +369,8 @@ def plan_steps(
     the customer asked for (a clarifying question first when the problem is not yet known,
     and the hand-over to a lead who owns the plan just before it); then limits, any other
     hand-over, a close and, for the difficult cases, a follow-up. A customer who asks for a
-    person, or brings in a lawyer, is handed over before anything is asked or offered.
+    person, brings in a lawyer or reports a hazard is handed over before anything is asked
+    or offered; any other safety risk gets the crisis script alone.
     `known` names what the message already tells (order_id, amount, root_cause); a question
     comes first only for requests the customer made (`requests_known`), never a guessed one.
     `public`: the message came on a public channel, where an ask about the customer's

@@ -1,4 +1,5 @@
-"""Which of the message's triggers the playbook may speak to, and whether it hands over.
+"""What the playbook speaks to: which of the message's triggers, whether it hands over,
+which requests it answers, and whether a safety trigger is a hazard told after the fact.
 
 A trigger is a decision for the lead (page someone, or not); a reply that names it is a claim
 made to the customer. "It sounds like you've had to contact us more than once" to a first
@@ -6,8 +7,9 @@ contact tells them they were not read (the review panel's round 6 judged three s
 playbooks unusable). So the playbook's words follow the message's own words: the model's
 repeat-contact reading is spoken to only where the message says it came back, and a
 customer who writes to praise is thanked, not treated as vulnerable for a condition they
-mention in passing, nor talked round when they thank us on their way out. The escalation
-itself, in the answer, is untouched.
+mention in passing, nor talked round when they thank us on their way out. Likewise a refund
+already promised is chased, not asked for anew, and a request for a copy of one's data is
+not an erasure. The escalation and the requests in the answer are untouched.
 """
 
 from __future__ import annotations
@@ -70,8 +72,8 @@ AGREED_REFUND = re.compile(
     r"\b(?:would|will|'d|'ll)\s+(?:be\s+)?(?:refund|credit|reimburs)"
     # "...told me in writing that the £186.40 would be back on my card within 5 days"
     r"|\b(?:promised|agreed|approved|confirmed|assured|told|said)\b"
-    r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,120}?\b(?:would|will|'d|'ll)\s+be\s+back\s+(?:on|in|to|into)\s+(?:my|our|the)\s+(?:card|account"
-    r"|bank)"
+    r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,120}?\b(?:would|will|'d|'ll)\s+be\s+back\s+"
+    r"(?:on|in|to|into)\s+(?:my|our|the)\s+(?:card|account|bank)"
     r"|\b(?:promised|agreed|approved|confirmed|assured)\s+(?:me\s+|us\s+)?(?:a\s+|the\s+|my\s+)?"
     r"(?:full\s+|partial\s+)?(?:refund|reimbursement)"
     # "...a refund of £44.99 would reach my card within 5 working days" (panel round 19)
@@ -129,7 +131,7 @@ PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "chu
 # request, answered by the cancellation or the privacy route, not a threat for a lead to talk
 # them out of ("team-lead hand-over unexplained and unneeded", panel rounds 16 and 17).
 DECIDED_ASKS: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_data"})
-# Triggers a customer who asks only for something routine is cared for by the agent who
+# Triggers for which a customer with only a routine ask is cared for by the agent who
 # answers, not handed to a lead: a person is already reading them, which is what a
 # vulnerable customer is owed ("a human at once"). A lead "looking after your case
 # personally" to move a delivery for someone on chemotherapy or check an order for a carer
