@@ -153,7 +153,10 @@ def spoken_to(
         return escalation
     praising = "praise" in requests and set(requests) <= PRAISE_ASKS
     decided = bool(set(requests) & DECIDED_ASKS)
-    agreed = AGREED_REFUND.search(text) is not None
+    # The whole-text patterns run only where their answer can matter: on the hot path.
+    agreed = any(t.type == "authority_exceeded" for t in escalation.triggers) and (
+        AGREED_REFUND.search(text) is not None
+    )
     kept = tuple(
         t
         for t in escalation.triggers
@@ -180,8 +183,11 @@ def asks_spoken_to(
         return asked
     if "refund_or_compensation" in asked and AGREED_REFUND.search(text):
         asked = _instead(asked, "refund_or_compensation", "status")
-    erasing = _ERASURE_WORD.search(_NOT_ERASURE.sub(" ", text)) is not None
-    if "delete_data" in asked and ACCESS_REQUEST.search(text) and not erasing:
+    if (
+        "delete_data" in asked
+        and ACCESS_REQUEST.search(text)
+        and not _ERASURE_WORD.search(_NOT_ERASURE.sub(" ", text))
+    ):
         asked = _instead(asked, "delete_data", "information")
     return asked
 
