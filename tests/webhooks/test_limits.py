@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.auth import Principal, get_principal
+from app.api.deps import services_of
 from app.main import create_app
+from app.serving.limits import MemoryRateLimiter
 from tests.conftest import FakeClassifier
 from tests.fake_platform import FakePlatform
 from tests.webhooks.test_routes import connect, payload, signed, webhook_settings
@@ -22,6 +25,12 @@ BURST = 5
 def client(tmp_path: Path) -> Iterator[TestClient]:
     settings = webhook_settings(tmp_path / "data", rate_limit_per_minute=60, rate_limit_burst=BURST)
     with TestClient(create_app(settings, classifier=FakeClassifier())) as client:
+        # Buckets on a stopped clock: a slow machine refilling them between deliveries (CI
+        # under load once saw the 120th unsigned delivery let through) must not decide the
+        # counts these tests assert.
+        services = services_of(client.app)
+        stopped = MemoryRateLimiter(per_minute=60, burst=BURST, clock=lambda: 0.0)
+        client.app.state.services = dataclasses.replace(services, rate_limiter=stopped)
         yield client
 
 
