@@ -93,6 +93,7 @@ image-test: image
 evaluate: install
 	$(BIN)/python scripts/evaluate.py --data $(DATA) --models models
 	$(BIN)/python scripts/evaluate_real.py --data $(DATA) --models models
+	$(BIN)/python scripts/evaluate_written.py --models models
 
 # The heads learned from real messages (triggers, requests, intensity, customer type), then
 # the n-gram models blended into three of them (and the trigger policy chosen on the blend).

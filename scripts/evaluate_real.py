@@ -5,8 +5,8 @@
 
 Three systems on the same messages, each as served (the default ONNX int8 runtime):
 - this release: the models in --models, with their trigger policy;
-- the previous release: the heads of PREVIOUS_RELEASE (patterns, plus a request for a human
-  from the intent head), read from git;
+- the previous release: the model files of PREVIOUS_RELEASE (heads, adapter, n-gram models and
+  trigger policy, those it had), read from git;
 - a keyword baseline: a trigger wherever one of its words appears.
 
 Per trigger: precision, recall and F1 with bootstrap 95% intervals over messages, ambiguous
@@ -45,8 +45,18 @@ from scripts.datasets import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "scripts" / "data" / "real_labels" / "labels.jsonl"
-PREVIOUS_RELEASE = "491b2cd"
-MODEL_FILES = ("heads.json", "heads.safetensors", "adapter.safetensors", "salience.safetensors")
+# 1.5.0: the pooled trigger head, its n-gram blend and policy (the release before the token
+# head), read with today's engine and patterns.
+PREVIOUS_RELEASE = "b6bf846"
+REQUIRED_MODEL_FILES = ("heads.json", "heads.safetensors")
+MODEL_FILES = (
+    *REQUIRED_MODEL_FILES,
+    "adapter.safetensors",
+    "salience.safetensors",
+    "lexical.json",
+    "lexical.safetensors",
+    "trigger_policy.json",
+)
 BOOTSTRAP = 1000
 SEED = 7
 # The keyword baseline: the words a first rule-writer would reach for, nothing more.
@@ -123,13 +133,17 @@ def keyword_decisions(texts: Sequence[str]) -> list[Decision]:
 
 
 def previous_models(commit: str, into: Path) -> Path:
-    """The previous release's model files, from git."""
+    """The previous release's model files, from git (those it had: an older release has no
+    n-gram models or trigger policy)."""
     into.mkdir(parents=True, exist_ok=True)
     for name in MODEL_FILES:
-        blob = subprocess.run(
-            ["git", "show", f"{commit}:models/{name}"], cwd=ROOT, capture_output=True, check=True
-        ).stdout
-        (into / name).write_bytes(blob)
+        found = subprocess.run(
+            ["git", "show", f"{commit}:models/{name}"], cwd=ROOT, capture_output=True
+        )
+        if found.returncode == 0:
+            (into / name).write_bytes(found.stdout)
+        elif name in REQUIRED_MODEL_FILES:
+            raise SystemExit(f"{commit} has no models/{name}: {found.stderr.decode().strip()}")
     return into
 
 
@@ -326,7 +340,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             before = previous_models(args.previous, Path(folder))
             report(
-                f"previous release ({args.previous}: patterns and old heads)",
+                f"previous release ({args.previous})",
                 rows,
                 engine_decisions(before, message_texts, cache=Path(folder) / "data"),
                 out,

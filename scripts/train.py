@@ -177,12 +177,14 @@ def refit_multilabel_heads(encoder: SentenceEncoder, heads: Heads, sources) -> d
         }
         x = {part: first_windows(encoder, [e.text for e in rows]) for part, rows in split.items()}
         y = {part: np.array([e.targets[head] for e in rows]) for part, rows in split.items()}
-        candidates = {
-            "joint": heads.modules[head],
-            "linear": fit_linear(x["train"], y["train"], multilabel=True),
-            "mlp-1024": fit_mlp(x["train"], y["train"], hidden=1024),
-        }
-        best_name, best_score = "joint", -1.0
+        candidates: dict[str, torch.nn.Module] = {}
+        # A head resumed from scripts/train_real_heads.py may read token states, which
+        # this refit does not keep: it competes only where it reads the embedding.
+        if isinstance(heads.modules[head], torch.nn.Sequential):
+            candidates["joint"] = heads.modules[head]
+        candidates["linear"] = fit_linear(x["train"], y["train"], multilabel=True)
+        candidates["mlp-1024"] = fit_mlp(x["train"], y["train"], hidden=1024)
+        best_name, best_score = "", -1.0
         for name, module in candidates.items():
             with torch.no_grad():
                 probs = torch.sigmoid(module(torch.from_numpy(x["dev"]).float())).numpy()

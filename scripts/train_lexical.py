@@ -37,6 +37,9 @@ lifted micro-F1 on rounds 1-4 from 0.62 to 0.70, 5-7 from 0.57 to 0.70, 8-9 from
 
 `--policy-only` keeps the n-gram models and chooses the triggers' policy again, for when the
 patterns change: a pattern's bar is set against the blend, so new patterns need new bars.
+`--blend-only HEAD...` keeps the n-gram models and chooses those heads' blends, then the
+policy, again: for when scripts/train_real_heads.py has retrained only those heads
+(`--only triggers`) and nothing else should move.
 
 The head probabilities come from the torch model with the n-gram models switched off:
 training reads the same per-text aggregation the service serves.
@@ -50,7 +53,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import save_file
+from safetensors.numpy import load_file, save_file
 from scipy.sparse import hstack, vstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -69,14 +72,16 @@ from scripts.train_real_heads import (
     PRECISION_FLOOR,
     PROJECT_REQUESTS,
     PROJECT_TYPES,
+    WRITTEN_TRIGGER_WEIGHT,
     Split,
     targets_of,
     texts_by_id,
     trigger_policy,
+    written_trigger_rows,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-VERSION = "multitask-lora-1.5.0"
+VERSION = "multitask-lora-1.6.0"
 HEADS = {
     "triggers": MESSAGE_TRIGGER_TYPES,
     "requests": REQUEST_LABELS,
@@ -167,6 +172,20 @@ def main() -> None:
         help="keep the shipped n-gram models; choose the triggers' policy again on dev (after "
         "the patterns change: the policy weighs each pattern against the blend)",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=sorted(HEADS),
+        default=sorted(HEADS),
+        help="retrain only these heads' n-gram models; the others are kept as saved",
+    )
+    parser.add_argument(
+        "--blend-only",
+        nargs="+",
+        choices=sorted(HEADS),
+        help="keep the shipped n-gram models; choose these heads' blends and the triggers' "
+        "policy again on dev (after scripts/train_real_heads.py retrains those heads)",
+    )
     args = parser.parse_args()
     rows = [row for row in read_jsonl(args.labels) if trainable(row)]
     texts = texts_by_id(args.data, {r["id"] for r in rows})
@@ -197,7 +216,9 @@ def main() -> None:
             [[s.customer_types[t] for t in CUSTOMER_TYPES] for s in dev_scores]
         ),
     }
-    if args.policy_only:
+    if args.blend_only:
+        blend_again(args.models, args.blend_only, head_dev, dev_texts, dev_targets, dev_masks)
+    if args.policy_only or args.blend_only:
         choose_policy(args.models, head_dev, dev_texts, dev_targets, dev_masks, dev_rows)
         return
 
@@ -211,18 +232,38 @@ def main() -> None:
     )
     print(f"written: {len(written)} messages teach the requests")
 
+    written_triggers = written_trigger_rows("train")
+    written_triggers_x = hstack(
+        [v.transform([r["text"] for r in written_triggers]) for v in fitted]
+    )
+    written_triggers_y, _ = targets_of(written_triggers)
+    print(f"written: {len(written_triggers)} messages teach the triggers")
+
     tensors: dict[str, np.ndarray] = {}
     specs: dict[str, dict] = {}
     report: dict[str, dict] = {}
-    for name, labels in HEADS.items():
+    if set(args.only) != set(HEADS):
+        tensors, specs, report = keep_saved(args.models, fitted, set(HEADS) - set(args.only))
+    for name in args.only:
+        labels = HEADS[name]
         x, y, mask = train_x, train_targets[name], train_masks[name]
         weights: np.ndarray | None = None
+        extra: list[tuple] = []
         if name == "requests" and written:
-            x = vstack([x, written_x]).tocsr()
-            y = np.vstack([y, written_asks])
-            mask = np.vstack([mask, np.ones_like(written_asks)])
+            extra.append((written_x, written_asks, WRITTEN_WEIGHT))
+        if name == "triggers" and written_triggers:
+            extra.append(
+                (written_triggers_x, written_triggers_y["triggers"], WRITTEN_TRIGGER_WEIGHT)
+            )
+        for extra_x, extra_y, weight in extra:
+            x = vstack([x, extra_x]).tocsr()
+            y = np.vstack([y, extra_y])
+            mask = np.vstack([mask, np.ones_like(extra_y)])
             weights = np.concatenate(
-                [np.ones(train_x.shape[0]), np.full(len(written), WRITTEN_WEIGHT)]
+                [
+                    np.ones(x.shape[0] - extra_x.shape[0]) if weights is None else weights,
+                    np.full(extra_x.shape[0], weight),
+                ]
             )
         coef = np.zeros((x.shape[1], len(labels)))
         intercept = np.full(len(labels), -10.0)  # a label never seen stays silent
@@ -235,37 +276,11 @@ def main() -> None:
                 )
                 coef[:, j], intercept[j] = regression.coef_[0], regression.intercept_[0]
         lexical_dev = 1 / (1 + np.exp(-(dev_x @ coef + intercept)))
-        head_alone = dev_score(name, head_dev[name], dev_targets[name], dev_masks[name])
-        lexical_alone = dev_score(name, lexical_dev, dev_targets[name], dev_masks[name])
-        scored = {
-            w: dev_score(
-                name, (1 - w) * head_dev[name] + w * lexical_dev, dev_targets[name], dev_masks[name]
-            )
-            for w in WEIGHTS
-        }
-        weight = max(scored, key=lambda w: (scored[w], -w))
-        mixed = (1 - weight) * head_dev[name] + weight * lexical_dev
-        scaling = [
-            platt(mixed[:, j], dev_targets[name][:, j], dev_masks[name][:, j] > 0)
-            if name in SCALED_HEADS
-            else (1.0, 0.0)
-            for j in range(len(labels))
-        ]
-        report[name] = {
-            "dev_head": round(head_alone, 3),
-            "dev_ngrams": round(lexical_alone, 3),
-            "dev_blend": round(scored[weight], 3),
-            "weight": weight,
-        }
-        print(f"{name}: {report[name]}")
+        specs[name], report[name] = blend_of(
+            name, head_dev[name], lexical_dev, dev_targets, dev_masks
+        )
         tensors[f"{name}.coef"] = coef.astype(np.float16)
         tensors[f"{name}.intercept"] = intercept.astype(np.float32)
-        specs[name] = {
-            "labels": list(labels),
-            "weight": weight,
-            "scale": [round(a, 4) for a, _ in scaling],
-            "shift": [round(b, 4) for _, b in scaling],
-        }
     vocabularies = []
     for n, (spec, v) in enumerate(zip(VECTORIZERS, fitted, strict=True)):
         terms = sorted(v.vocabulary_, key=v.vocabulary_.__getitem__)
@@ -278,7 +293,7 @@ def main() -> None:
         json.dumps(
             {
                 "trained_on": "train split of " + str(LABELS.name),
-                "heads": specs,
+                "heads": {name: specs[name] for name in HEADS},
                 "vocabularies": vocabularies,
             },
             ensure_ascii=False,
@@ -287,10 +302,83 @@ def main() -> None:
     )
 
     heads = Heads.load(args.models)
+    report = {name: report[name] for name in HEADS}
     heads.meta["lexical"] = {"vectorizers": [dict(s) for s in VECTORIZERS], "C": C, **report}
     heads.save(args.models)
     choose_policy(args.models, head_dev, dev_texts, dev_targets, dev_masks, dev_rows)
     print(f"saved {LEXICAL_META}, {LEXICAL_WEIGHTS}, {POLICY_FILE} and heads.json to {args.models}")
+
+
+def keep_saved(
+    models: Path, fitted: list[TfidfVectorizer], names: set[str]
+) -> tuple[dict[str, np.ndarray], dict[str, dict], dict[str, dict]]:
+    """The saved n-gram models of `names`, kept as they are (`--only` retrains the others).
+    Their columns must mean the same n-grams: the vocabulary refitted here must be the saved
+    one, which it is while the training texts are."""
+    meta = json.loads((models / LEXICAL_META).read_text())
+    saved = load_file(str(models / LEXICAL_WEIGHTS))
+    for v, kept in zip(fitted, meta["vocabularies"], strict=True):
+        if sorted(v.vocabulary_, key=v.vocabulary_.__getitem__) != kept["terms"]:
+            raise SystemExit("the training texts changed the vocabulary: retrain every head")
+    report = Heads.load(models).meta["lexical"]
+    tensors = {key: value for key, value in saved.items() if key.split(".")[0] in names}
+    return tensors, {n: meta["heads"][n] for n in names}, {n: report[n] for n in names}
+
+
+def blend_of(
+    name: str,
+    head_dev: np.ndarray,
+    lexical_dev: np.ndarray,
+    dev_targets: dict[str, np.ndarray],
+    dev_masks: dict[str, np.ndarray],
+) -> tuple[dict, dict]:
+    """One head's blend chosen on dev: the n-grams' weight that reads dev best, then the
+    Platt scaling per label (SCALED_HEADS only). Returns its lexical.json spec and report."""
+    y, mask = dev_targets[name], dev_masks[name]
+    scored = {w: dev_score(name, (1 - w) * head_dev + w * lexical_dev, y, mask) for w in WEIGHTS}
+    weight = max(scored, key=lambda w: (scored[w], -w))
+    mixed = (1 - weight) * head_dev + weight * lexical_dev
+    scaling = [
+        platt(mixed[:, j], y[:, j], mask[:, j] > 0) if name in SCALED_HEADS else (1.0, 0.0)
+        for j in range(y.shape[1])
+    ]
+    report = {
+        "dev_head": round(dev_score(name, head_dev, y, mask), 3),
+        "dev_ngrams": round(dev_score(name, lexical_dev, y, mask), 3),
+        "dev_blend": round(scored[weight], 3),
+        "weight": weight,
+    }
+    print(f"{name}: {report}")
+    spec = {
+        "labels": list(HEADS[name]),
+        "weight": weight,
+        "scale": [round(a, 4) for a, _ in scaling],
+        "shift": [round(b, 4) for _, b in scaling],
+    }
+    return spec, report
+
+
+def blend_again(
+    models: Path,
+    names: list[str],
+    head_dev: dict[str, np.ndarray],
+    dev_texts: list[str],
+    dev_targets: dict[str, np.ndarray],
+    dev_masks: dict[str, np.ndarray],
+) -> None:
+    """The named heads' blends chosen again against those heads as they are now; the
+    n-gram models themselves, and the other heads' blends, stay as saved."""
+    scorer = LexicalScorer.load(models)
+    assert scorer is not None
+    lexical_dev = scorer.lexical_probabilities(dev_texts)
+    meta = json.loads((models / LEXICAL_META).read_text())
+    heads = Heads.load(models)
+    for name in names:
+        meta["heads"][name], heads.meta["lexical"][name] = blend_of(
+            name, head_dev[name], lexical_dev[name], dev_targets, dev_masks
+        )
+    (models / LEXICAL_META).write_text(json.dumps(meta, ensure_ascii=False) + "\n")
+    heads.save(models)
 
 
 def choose_policy(

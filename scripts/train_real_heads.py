@@ -1,11 +1,14 @@
 """Heads learned from real customers' messages: triggers, requests, intensity, customer type.
 
     python scripts/train_real_heads.py --data ../shared/data --models models
+    python scripts/train_real_heads.py --data ../shared/data --models models --only triggers
 
 The shared encoder (with its adapter) stays as it is, so every other head keeps its scores;
-the new heads read the same pooled embedding, one forward pass for all of them. Trained on
-the train split of scripts/data/real_labels/labels.jsonl (plus the project's own support
-messages for the customer type), chosen on dev, never on test:
+the new heads read the same forward pass: the pooled embedding, and for the triggers the
+token states too (a TokenAttentionHead: mean pooling averages away the few words that carry
+a trigger). Trained on the train split of scripts/data/real_labels/labels.jsonl (plus the
+project's own support messages for the customer type, its written requests for a person,
+and its written trigger examples, mostly hard negatives), chosen on dev, never on test:
 
 - each multi-label head reads a long message window by window and keeps a label's highest
   logit, as the service aggregates (multiple-instance learning), so training and serving
@@ -17,9 +20,11 @@ messages for the customer type), chosen on dev, never on test:
   counts; the threshold itself: the patterns only give the evidence its span). Each
   trigger starts at its best F0.5 (precision weighs twice recall); then the bars move, one
   at a time, where they raise dev micro-F1 most, while no more than FALSE_ESCALATION_BUDGET
-  of trigger-free dev messages would be escalated. The policy is kept in
-  models/trigger_policy.json, which the engine reads; the file says where precision stays
-  under PRECISION_FLOOR.
+  of trigger-free dev messages would be escalated and no trigger's dev precision falls
+  under RECALL_PRECISION_FLOOR. The policy is kept in models/trigger_policy.json, which the
+  engine reads; the file says where precision stays under PRECISION_FLOOR.
+
+`--only` retrains some heads and keeps the others' weights and thresholds as saved.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import argparse
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +49,9 @@ from app.core.labels import (
     REQUEST_LABELS,
 )
 from app.engine.triggers import TriggerDetector
+from app.model.base import ADAPTER_FILE
 from app.model.head_specs import POLICY_FILE
-from app.model.heads import Heads, build_head
+from app.model.heads import Heads, TokenAttentionHead, build_head, mean_pool
 from app.model.torch_model import MiniLMClassifier
 from scripts.datasets import by_hash, read_jsonl, trainable
 from scripts.metrics import tune_thresholds
@@ -53,6 +59,7 @@ from scripts.metrics import tune_thresholds
 LABELS = Path(__file__).resolve().parent / "data" / "real_labels" / "labels.jsonl"
 PROJECT_TYPES = Path(__file__).resolve().parent / "data" / "support_messages.jsonl"
 PROJECT_REQUESTS = Path(__file__).resolve().parent / "data" / "intent_examples.jsonl"
+PROJECT_TRIGGERS = Path(__file__).resolve().parent / "data" / "trigger_examples.jsonl"
 # A trigger with fewer positives than this on dev keeps every pattern match: too little
 # evidence to let the model overrule the patterns (human_request had 8, abuse 16).
 MIN_DEV_POSITIVES = 30
@@ -60,8 +67,25 @@ PRECISION_FLOOR = 0.8
 # The most trigger-free dev messages the policy may escalate while it buys recall: under the
 # 8% the service targets, with a margin for new wording.
 FALSE_ESCALATION_BUDGET = 0.075
+# No trigger's bar moves, while recall is bought, to where its dev precision falls under
+# this: at 0.3, authority_exceeded read 0.66 on dev and raised every thanks for a refund
+# already agreed ("fine, refund plus the credit works").
+RECALL_PRECISION_FLOOR = 0.75
+# The release these heads make; scripts/train_lexical.py, run next, names the blend's.
+VERSION = "multitask-lora-1.6.0"
 SEED = 13
 HIDDEN = 256
+# The heads that read the token states (TokenAttentionHead), and their size and schedule:
+# on dev, 128 units read the triggers as well as 256, and past a dozen epochs they only
+# learn the training messages by heart.
+NEW_HEADS = ("triggers", "requests", "intensity", "customer_type")
+TOKEN_HEADS = ("triggers",)
+TOKEN_HIDDEN = 128
+TOKEN_EPOCHS = 12
+TOKEN_BATCH = 32
+# How much each written trigger example weighs in the trigger loss against a real message:
+# a few hundred hard negatives against thousands of real messages where "refund" is asked for.
+WRITTEN_TRIGGER_WEIGHT = 4.0
 
 
 @dataclass
@@ -71,6 +95,7 @@ class Split:
     owner: torch.Tensor  # each window's text index
     targets: dict[str, np.ndarray]
     masks: dict[str, np.ndarray]
+    states: list[np.ndarray] = field(default_factory=list)  # each window's token states
 
 
 def texts_by_id(data: Path, ids: set[str]) -> dict[str, str]:
@@ -80,6 +105,27 @@ def texts_by_id(data: Path, ids: set[str]) -> dict[str, str]:
             if row["id"] in ids:
                 found[row["id"]] = row["text"]
     return found
+
+
+def written_trigger_rows(part: str) -> list[dict]:
+    """The project's written messages labelled with every trigger, its `part` by id hash.
+
+    Most are hard negatives: an accepted refund, an engineer asked to come back, a "manager"
+    that is software. A head that reads the tokens otherwise learns a word ("refund",
+    "someone") whatever the sentence around it says. Written blind by one helper, read again
+    by another; only the messages both read alike are kept. The train part teaches the
+    trigger head; the rest is held out (scripts/evaluate_written.py).
+    """
+    return [
+        {
+            "id": r["id"],
+            "triggers": r["triggers"],
+            "written_triggers": True,
+            "split": "train",
+            "text": r["text"],
+        }
+        for r in by_hash(read_jsonl(PROJECT_TRIGGERS))[part]
+    ]
 
 
 def targets_of(rows: list[dict]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -117,7 +163,13 @@ def targets_of(rows: list[dict]) -> tuple[dict[str, np.ndarray], dict[str, np.nd
             if frac:
                 intensity[i, low + 1] += frac
             has_real[i] = 1
-    written = np.array([["asks_for_a_human" in row] for row in rows], dtype=np.float32)
+    written = np.array(
+        [
+            [WRITTEN_TRIGGER_WEIGHT if "written_triggers" in row else "asks_for_a_human" in row]
+            for row in rows
+        ],
+        dtype=np.float32,
+    )
     masks = {
         "triggers": trigger_mask * np.maximum(has_real, written),
         "requests": np.repeat(has_real, len(REQUEST_LABELS), axis=1),
@@ -134,29 +186,64 @@ def targets_of(rows: list[dict]) -> tuple[dict[str, np.ndarray], dict[str, np.nd
 
 
 def embed(
-    model: MiniLMClassifier, texts: list[str], cache: Path
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every window's embedding and owner; cached by the texts and the model's files."""
-    key = hashlib.sha256(("\0".join(texts) + model.fingerprint).encode()).hexdigest()[:16]
-    path = cache / f"real-embeddings-{key}.pt"
+    model: MiniLMClassifier, texts: list[str], cache: Path, encoder_key: str
+) -> tuple[torch.Tensor, torch.Tensor, list[np.ndarray]]:
+    """Every window's embedding, owner and token states (float16, to halve the memory);
+    cached by the texts and `encoder_key` (the adapter's digest: the heads do not change
+    them, so retraining a head re-uses the cache)."""
+    key = hashlib.sha256(("\0".join(texts) + encoder_key).encode()).hexdigest()[:16]
+    path = cache / f"real-states-{key}.pt"
     if path.exists():
-        saved = torch.load(path)
-        return saved["embeddings"], saved["owner"]
-    embeddings, owner = model.encoder.embed(texts, batch_size=64)
+        saved = torch.load(path, weights_only=False)
+        return saved["embeddings"], saved["owner"], saved["states"]
+    windows, owner = model.encoder.flat_windows(texts)
+    embeddings = torch.empty(len(windows), model.encoder.dim)
+    states: list[np.ndarray] = [np.empty(0)] * len(windows)
+    for idx, hidden, mask in model.encoder.states(windows, batch_size=64):
+        embeddings[idx] = mean_pool(hidden, mask)
+        for row, window in enumerate(idx):
+            states[window] = hidden[row, : int(mask[row].sum())].numpy().astype(np.float16)
     owner_tensor = torch.as_tensor(owner, dtype=torch.long)
     cache.mkdir(parents=True, exist_ok=True)
-    torch.save({"embeddings": embeddings, "owner": owner_tensor}, path)
-    return embeddings, owner_tensor
+    torch.save({"embeddings": embeddings, "owner": owner_tensor, "states": states}, path)
+    return embeddings, owner_tensor, states
 
 
 def select(
-    embeddings: torch.Tensor, owner: torch.Tensor, indices: list[int]
-) -> tuple[torch.Tensor, torch.Tensor]:
+    embeddings: torch.Tensor, owner: torch.Tensor, states: list[np.ndarray], indices: list[int]
+) -> tuple[torch.Tensor, torch.Tensor, list[np.ndarray]]:
     """The windows of the texts at `indices`, their owners renumbered in that order."""
     position = torch.full((int(owner.max()) + 1,), -1, dtype=torch.long)
     position[torch.as_tensor(indices, dtype=torch.long)] = torch.arange(len(indices))
     kept = position[owner] >= 0
-    return embeddings[kept], position[owner[kept]]
+    kept_states = [states[w] for w in kept.nonzero().flatten().tolist()]
+    return embeddings[kept], position[owner[kept]], kept_states
+
+
+def padded(states: list[np.ndarray], windows: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token states of some windows, zero-padded to the longest, and their attention mask."""
+    longest = max(len(states[w]) for w in windows)
+    tokens = torch.zeros(len(windows), longest, states[windows[0]].shape[1])
+    mask = torch.zeros(len(windows), longest, dtype=torch.long)
+    for row, window in enumerate(windows):
+        n = len(states[window])
+        tokens[row, :n] = torch.from_numpy(states[window].astype(np.float32))
+        mask[row, :n] = 1
+    return tokens, mask
+
+
+def window_logits(head: torch.nn.Module, split: Split, batch_size: int = 64) -> torch.Tensor:
+    """A head's logits for every window of a split; a token head reads them in batches of
+    windows of similar length."""
+    if not isinstance(head, TokenAttentionHead):
+        return head(split.embeddings)
+    order = sorted(range(len(split.states)), key=lambda w: len(split.states[w]))
+    out = torch.empty(len(order), head.bias.shape[0])
+    for start in range(0, len(order), batch_size):
+        windows = order[start : start + batch_size]
+        tokens, mask = padded(split.states, windows)
+        out[windows] = head(tokens, mask, split.embeddings[windows])
+    return out
 
 
 def per_text(
@@ -189,6 +276,51 @@ def loss_of(
         return (losses * mask).sum() / mask.sum().clamp(min=1)
     log_p = torch.log_softmax(logits, dim=1)
     return -((y * log_p).sum(1) * mask[:, 0]).sum() / mask[:, 0].sum().clamp(min=1)
+
+
+def fit_tokens(head_name: str, train: Split, dev: Split) -> TokenAttentionHead:
+    """A token head (multi-label): AdamW on mini-batches of texts of similar length, dropout
+    on the token states, kept at the epoch with the best dev loss."""
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    y = torch.from_numpy(train.targets[head_name])
+    mask = torch.from_numpy(train.masks[head_name])
+    dev_y = torch.from_numpy(dev.targets[head_name])
+    dev_mask = torch.from_numpy(dev.masks[head_name])
+    windows_of: list[list[int]] = [[] for _ in train.texts]
+    for window, text in enumerate(train.owner.tolist()):
+        windows_of[text].append(window)
+    longest = [max(len(train.states[w]) for w in windows) for windows in windows_of]
+    taught = [i for i in range(len(train.texts)) if mask[i].sum() > 0]
+    head = TokenAttentionHead(train.embeddings.shape[1], y.shape[1], TOKEN_HIDDEN)
+    optimiser = torch.optim.AdamW(head.parameters(), lr=1e-3, weight_decay=1e-2)
+    dropout = torch.nn.Dropout(0.1)
+    best, best_state = float("inf"), None
+    for _ in range(TOKEN_EPOCHS):
+        head.train()
+        # Similar lengths together (a little jitter so the batches change), in random order.
+        ordered = sorted(taught, key=lambda i: longest[i] + 20 * rng.random())
+        batches = [ordered[k : k + TOKEN_BATCH] for k in range(0, len(ordered), TOKEN_BATCH)]
+        for k in rng.permutation(len(batches)):
+            texts = batches[k]
+            windows = [w for i in texts for w in windows_of[i]]
+            owner = torch.as_tensor([n for n, i in enumerate(texts) for _ in windows_of[i]])
+            tokens, token_mask = padded(train.states, windows)
+            logits = head(dropout(tokens), token_mask, dropout(train.embeddings[windows]))
+            loss = loss_of(per_text(logits, owner, len(texts), True), y[texts], mask[texts], True)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+        head.eval()
+        with torch.no_grad():
+            dev_logits = per_text(window_logits(head, dev), dev.owner, len(dev.texts), True)
+            dev_loss = float(loss_of(dev_logits, dev_y, dev_mask, True))
+        if dev_loss < best - 1e-4:
+            best = dev_loss
+            best_state = {k: v.clone() for k, v in head.state_dict().items()}
+    assert best_state is not None
+    head.load_state_dict(best_state)
+    return head.eval()
 
 
 def fit(
@@ -228,10 +360,10 @@ def fit(
     return head.eval()
 
 
-def calibrate(head: torch.nn.Sequential, dev: Split, name: str, multilabel: bool) -> float:
+def calibrate(head: torch.nn.Module, dev: Split, name: str, multilabel: bool) -> float:
     """The temperature that best fits dev, folded into the head's last layer; returned."""
     with torch.no_grad():
-        logits = per_text(head(dev.embeddings), dev.owner, len(dev.texts), multilabel)
+        logits = per_text(window_logits(head, dev), dev.owner, len(dev.texts), multilabel)
     y = torch.from_numpy(dev.targets[name])
     mask = torch.from_numpy(dev.masks[name])
     best_t, best_loss = 1.0, float("inf")
@@ -245,6 +377,9 @@ def calibrate(head: torch.nn.Sequential, dev: Split, name: str, multilabel: bool
             loss = float(loss_of(logits / t, y, mask, multilabel=False))
         if loss < best_loss:
             best_t, best_loss = float(t), loss
+    if isinstance(head, TokenAttentionHead):
+        head.fold_temperature(best_t)
+        return best_t
     last = head[-1]
     assert isinstance(last, torch.nn.Linear)
     with torch.no_grad():
@@ -253,9 +388,9 @@ def calibrate(head: torch.nn.Sequential, dev: Split, name: str, multilabel: bool
     return best_t
 
 
-def probabilities(head: torch.nn.Sequential, split: Split, multilabel: bool) -> np.ndarray:
+def probabilities(head: torch.nn.Module, split: Split, multilabel: bool) -> np.ndarray:
     with torch.no_grad():
-        logits = per_text(head(split.embeddings), split.owner, len(split.texts), multilabel)
+        logits = per_text(window_logits(head, split), split.owner, len(split.texts), multilabel)
     return (torch.sigmoid(logits) if multilabel else torch.softmax(logits, 1)).numpy()
 
 
@@ -343,6 +478,8 @@ def _buy_recall(
         move: tuple[float, int, int] | None = None
         for j, candidates in enumerate(options):
             for k in range(len(candidates)):
+                if candidates[k][0][3] < RECALL_PRECISION_FLOOR:
+                    continue  # recall bought below this precision pages leads for nothing
                 trial = [*picks[:j], k, *picks[j + 1 :]]
                 f1, escalated = score(trial)
                 within = escalated <= FALSE_ESCALATION_BUDGET and f1 > best + 1e-9
@@ -359,6 +496,13 @@ def main() -> None:
     parser.add_argument("--models", type=Path, default=Path("models"))
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--cache", type=Path, default=Path("data/cache"))
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=NEW_HEADS,
+        default=list(NEW_HEADS),
+        help="retrain only these heads; the others keep their weights and thresholds",
+    )
     args = parser.parse_args()
     rows = [row for row in read_jsonl(args.labels) if trainable(row)]
     texts = texts_by_id(args.data, {r["id"] for r in rows})
@@ -378,20 +522,27 @@ def main() -> None:
         }
         for r in by_hash(read_jsonl(PROJECT_REQUESTS))["train"]
     ]
+    project += written_trigger_rows("train")
     settings = Settings()
     model = MiniLMClassifier.load(args.models, max_windows=settings.long_text_max_windows)
     # Every sampled message embedded once, in the sample's order: relabelling re-uses it.
     sample = read_jsonl(args.labels.parent / "sample.jsonl")
     all_texts = texts_by_id(args.data, {r["id"] for r in sample})
     order = [r["id"] for r in sample]
-    sample_embeddings, sample_owner = embed(model, [all_texts[i] for i in order], args.cache)
-    project_embeddings, project_owner = embed(model, [r["text"] for r in project], args.cache)
+    adapter = args.models / ADAPTER_FILE
+    encoder_key = hashlib.sha256(adapter.read_bytes() if adapter.exists() else b"").hexdigest()
+    sample_embeddings, sample_owner, sample_states = embed(
+        model, [all_texts[i] for i in order], args.cache, encoder_key
+    )
+    project_embeddings, project_owner, project_states = embed(
+        model, [r["text"] for r in project], args.cache, encoder_key
+    )
     index_of = {message_id: i for i, message_id in enumerate(order)}
     splits: dict[str, Split] = {}
     for split in ("train", "dev"):
         chosen = [r for r in rows if r["split"] == split]
-        embeddings, owner = select(
-            sample_embeddings, sample_owner, [index_of[r["id"]] for r in chosen]
+        embeddings, owner, states = select(
+            sample_embeddings, sample_owner, sample_states, [index_of[r["id"]] for r in chosen]
         )
         split_texts = [texts[r["id"]] for r in chosen]
         if split == "train":
@@ -399,25 +550,37 @@ def main() -> None:
             # masks leave them out).
             embeddings = torch.cat([embeddings, project_embeddings])
             owner = torch.cat([owner, project_owner + len(chosen)])
+            states = states + project_states
             split_texts += [r["text"] for r in project]
             chosen = chosen + project
         targets, masks = targets_of(chosen)
-        splits[split] = Split(split_texts, embeddings, owner, targets, masks)
+        splits[split] = Split(split_texts, embeddings, owner, targets, masks, states)
         print(f"{split}: {len(chosen)} messages, {len(owner)} windows")
     heads = Heads.load(args.models)
-    report: dict[str, dict] = {}
-    for name in ("triggers", "requests", "intensity", "customer_type"):
+    report: dict[str, dict] = dict(heads.meta.get("real_heads", {}).get("heads", {}))
+    for name in args.only:
         multilabel = name != "intensity"
-        head = fit(name, splits["train"], splits["dev"], multilabel=multilabel)
+        head: torch.nn.Module
+        if name in TOKEN_HEADS:
+            head = fit_tokens(name, splits["train"], splits["dev"])
+        else:
+            head = fit(name, splits["train"], splits["dev"], multilabel=multilabel)
         temperature = calibrate(head, splits["dev"], name, multilabel)
         heads.modules[name] = head
         heads.temperatures.pop(name, None)
         heads.thresholds.pop(name, None)
-        report[name] = {"temperature_folded": round(temperature, 2)}
+        report[name] = {
+            "temperature_folded": round(temperature, 2),
+            "train_messages": len(splits["train"].texts),
+        }
+        if name in TOKEN_HEADS:
+            report[name]["reads"] = "tokens"
         print(f"{name}: calibrated with T={temperature:.2f}")
     # Multi-label heads carry per-label thresholds: the triggers' from the policy below, the
     # others' the best F1 on dev (what the int8 agreement in scripts/evaluate.py is read at).
     for name in ("requests", "customer_type"):
+        if name not in args.only:
+            continue
         found = probabilities(heads.modules[name], splits["dev"], True)
         keep = splits["dev"].masks[name][:, 0].astype(bool)
         heads.thresholds[name] = [
@@ -431,13 +594,13 @@ def main() -> None:
         print(f"  {trigger:20} {chosen}")
     heads.thresholds["triggers"] = [policy[t]["threshold"] for t in MESSAGE_TRIGGER_TYPES]
     version = str(heads.meta.get("version", "unversioned"))
-    heads.meta["version"] = "multitask-lora-1.1.0"
+    heads.meta["version"] = VERSION
     heads.meta["real_heads"] = {
         "from": version,
         "labels": str(args.labels.relative_to(Path(__file__).resolve().parent.parent)),
-        "train_messages": len(splits["train"].texts),
         "dev_messages": len(splits["dev"].texts),
         "hidden": HIDDEN,
+        "token_hidden": TOKEN_HIDDEN,
         "heads": report,
     }
     heads.save(args.models)

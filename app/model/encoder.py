@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from app.core.errors import ModelLoadError
+from app.model.heads import mean_pool
 from app.model.tokenizer import default_encoder_dir
 from app.model.windows import WINDOW_TOKENS, Rank, Windower
 
@@ -70,13 +71,23 @@ class SentenceEncoder:
     def embed_windows(self, windows: Sequence[list[int]], *, batch_size: int = 32) -> torch.Tensor:
         """Embed token-id windows, batching windows of similar length to limit padding."""
         out = torch.empty(len(windows), self.dim)
+        for idx, hidden, attention in self.states(windows, batch_size=batch_size):
+            out[idx] = mean_pool(hidden, attention)
+        return out
+
+    @torch.inference_mode()
+    def states(
+        self, windows: Sequence[list[int]], *, batch_size: int = 32
+    ) -> Iterator[tuple[list[int], torch.Tensor, torch.Tensor]]:
+        """Per batch of windows of similar length: their indices, the last layer's token
+        states (windows x tokens x dim) and the attention mask (padding is 0)."""
         for idx, input_ids, mask in self.padded_batches(windows, batch_size):
             ids, attention = torch.from_numpy(input_ids), torch.from_numpy(mask)
-            hidden = self.model(input_ids=ids, attention_mask=attention).last_hidden_state
-            weights = attention.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            out[idx] = torch.nn.functional.normalize(pooled, dim=-1)
-        return out
+            yield (
+                idx,
+                self.model(input_ids=ids, attention_mask=attention).last_hidden_state,
+                attention,
+            )
 
     def padded_batches(
         self, windows: Sequence[list[int]], batch_size: int
@@ -87,12 +98,17 @@ class SentenceEncoder:
         self, texts: Sequence[str], *, batch_size: int = 32
     ) -> tuple[torch.Tensor, list[int]]:
         """Embed every window of every text; returns embeddings and each window's text index."""
+        windows, owner = self.flat_windows(texts)
+        return self.embed_windows(windows, batch_size=batch_size), owner
+
+    def flat_windows(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
+        """Every window of every text in one list, and each window's text index."""
         windows: list[list[int]] = []
         owner: list[int] = []
         for i, text_windows in enumerate(self.windows(texts)):
             windows.extend(text_windows)
             owner.extend([i] * len(text_windows))
-        return self.embed_windows(windows, batch_size=batch_size), owner
+        return windows, owner
 
 
 @torch.no_grad()

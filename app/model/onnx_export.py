@@ -23,7 +23,7 @@ import onnx
 import torch
 
 from app.model.base import onnx_file_name
-from app.model.head_specs import MULTILABEL_HEADS
+from app.model.heads import calibrated_probabilities
 from app.model.onnx_model import OnnxClassifier
 from app.model.torch_model import MiniLMClassifier
 
@@ -46,18 +46,10 @@ class _WholeModel(torch.nn.Module):
     ) -> tuple[torch.Tensor, ...]:
         # Keyword arguments: positional ones bind to the wrong inputs under the exporter.
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
-        hidden = out.last_hidden_state
-        weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-        embedding = torch.nn.functional.normalize(pooled, dim=-1)
-        probabilities = []
-        for name, head in self.heads.items():
-            logits = head(embedding)
-            if name in MULTILABEL_HEADS:
-                probabilities.append(torch.sigmoid(logits))
-            else:
-                probabilities.append(torch.softmax(logits / self.temperatures[name], dim=-1))
-        return tuple(probabilities)
+        probabilities = calibrated_probabilities(
+            self.heads, self.temperatures, out.last_hidden_state, attention_mask
+        )
+        return tuple(probabilities[name] for name in self.heads)
 
 
 def export(classifier: MiniLMClassifier, path: Path, *, int8: bool) -> Path:

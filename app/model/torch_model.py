@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from app.core.domain import Scores
 from app.core.errors import ModelLoadError
 from app.model.base import ADAPTER_FILE, aggregate_windows, fingerprint, scores_of
 from app.model.encoder import SentenceEncoder, apply_adapter
+from app.model.head_specs import HEAD_LABELS
 from app.model.heads import Heads
 from app.model.lexical import LexicalScorer
 from app.model.salience import NegativityScorer
@@ -57,8 +60,14 @@ class MiniLMClassifier:
         return model
 
     def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Scores]:
-        embeddings, owner = self.encoder.embed(texts, batch_size=batch_size)
-        probabilities = {n: p.numpy() for n, p in self.heads.probabilities(embeddings).items()}
+        windows, owner = self.encoder.flat_windows(texts)
+        probabilities = {
+            name: np.empty((len(windows), len(HEAD_LABELS[name])), dtype=np.float32)
+            for name in self.heads.modules
+        }
+        for idx, hidden, mask in self.encoder.states(windows, batch_size=batch_size):
+            for name, rows in self.heads.probabilities(hidden, mask).items():
+                probabilities[name][idx] = rows.numpy()
         if len(owner) != len(texts):
             probabilities = aggregate_windows(probabilities, owner, len(texts))
         if self.lexical is not None:

@@ -15,7 +15,7 @@ from app.core.labels import (
     SENTIMENT_LABELS,
 )
 from app.model.encoder import SentenceEncoder
-from app.model.heads import Heads, build_head
+from app.model.heads import Heads, TokenAttentionHead, build_head
 from app.model.onnx_export import to_onnx
 from app.model.onnx_model import OnnxClassifier
 from app.model.torch_model import MiniLMClassifier
@@ -37,8 +37,8 @@ def reference(encoder_dir: Path) -> MiniLMClassifier:
             "sentiment": build_head(16, len(SENTIMENT_LABELS), hidden=0),
             "emotions": build_head(16, len(EMOTION_LABELS), hidden=8),
             "intents": build_head(16, len(INTENT_LABELS), hidden=0),
-            # The heads learned from real messages: multi-label with a hidden layer, softmax.
-            "triggers": build_head(16, len(MESSAGE_TRIGGER_TYPES), hidden=4),
+            # The heads learned from real messages: attention over the token states, softmax.
+            "triggers": TokenAttentionHead(16, len(MESSAGE_TRIGGER_TYPES), hidden=4),
             "intensity": build_head(16, len(INTENSITY_LEVELS), hidden=0),
         },
         temperatures={"sentiment": 1.7},
@@ -51,7 +51,8 @@ def test_onnx_fp32_gives_the_same_scores(reference: MiniLMClassifier, tmp_path: 
     fast = to_onnx(reference, tmp_path, int8=False)
     assert isinstance(fast, OnnxClassifier)
     for a, b in zip(reference.predict(TEXTS), fast.predict(TEXTS), strict=True):
-        # Every head travels in the graph: calibrated softmax, sigmoid, a hidden layer.
+        # Every head travels in the graph: calibrated softmax, sigmoid, a hidden layer, the
+        # token head's attention.
         for head in ("sentiment", "emotions", "intents", "triggers", "intensity"):
             got, want = getattr(b, head), getattr(a, head)
             assert set(got) == set(want)
@@ -67,7 +68,7 @@ def test_only_the_encoder_is_quantised(reference: MiniLMClassifier, tmp_path: Pa
     nodes = onnx.load(str(tmp_path / "tiny-int8.onnx")).graph.node
     quantised = [n.name for n in nodes if "Integer" in n.op_type or "Quantize" in n.op_type]
     assert quantised
-    heads = ("/sentiment/", "/emotions/", "/intents/")
+    heads = ("/sentiment/", "/emotions/", "/intents/", "/triggers/")
     assert not [name for name in quantised if name.startswith(heads)]
     assert [n for n in nodes if n.name.startswith(heads) and n.op_type in ("Gemm", "MatMul")]
 
