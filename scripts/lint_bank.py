@@ -35,8 +35,10 @@ MIN_ENTRIES = 200
 CHANNELS: tuple[str, ...] = ("chat", "email")
 # Below, at and above the playbook's peak-anger threshold (0.7) and the banks' 0.5 split.
 INTENSITIES: tuple[float, ...] = (0.2, 0.5, 0.9)
-# Every root cause needs a fix that names it and an empathy line that names it.
+# Every root cause needs a fix that names it and an empathy line that names it, except a
+# crisis (gas smelled now): the crisis script solves nothing itself, a person takes over.
 ROOT_CAUSE_STEPS: tuple[Step, ...] = ("solve", "empathize")
+CRISIS_CAUSES: frozenset[str] = frozenset({"gas"})
 # Replies that act on the situation must say which one: a line with no tag would reach a
 # customer it was not written for (a courier line for a missed technician).
 TAGGED_STEPS: tuple[Step, ...] = ("solve", "clarify", "recommend", "set_boundary")
@@ -111,6 +113,8 @@ def lint(bank: ResponseBank) -> list[str]:
             gaps.append(f"no entry for trigger {trigger!r}")
     for cause in CAUSE_TAGS:
         for step in ROOT_CAUSE_STEPS:
+            if step == "solve" and cause in CRISIS_CAUSES:
+                continue
             if not any(e.step == step and cause in e.root_causes for e in bank.entries):
                 gaps.append(f"no {step!r} entry for root cause {cause!r}")
     gaps += situation_gaps(bank)

@@ -120,6 +120,8 @@ CauseTag = Literal[
     # A product that sparked, smoked or burned, reported after the fact: the safety lines for
     # it are not the crisis script (see app/replies/spoken.py).
     "hazard",
+    # Gas smelled or leaking now: the crisis script with what to do while help comes.
+    "gas",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

@@ -23,6 +23,7 @@ from app.replies.spoken import (
     PRAISE_ASKS,
     REFUSES_CONTACT,
     asks_spoken_to,
+    gas_smelled,
     hazard_reported,
     spoken_to,
 )
@@ -187,6 +188,9 @@ def build_playbook(
     if hazard_reported(escalation):
         # The hazard's own lines (a safety report, "please keep it out of use") are tagged so.
         root_causes = (*root_causes, "hazard")
+    elif gas_smelled(escalation, text):
+        # The crisis script, with what to do about the gas while help comes.
+        root_causes = (*root_causes, "gas")
     asked = _asked(requests, profile, fired)
     known = frozenset(name for name, value in values.items() if str(value).strip())
     restatement = _restatement(text, profile, fired, asked, channel)

@@ -114,6 +114,11 @@ _HAZARD = re.compile(
     r"|hazard\w*|unsafe|dangerous)\b",
     re.IGNORECASE,
 )
+_GAS = re.compile(
+    r"\b(?:smell\w*|smelt|whiff|stink\w*|leak\w*|hiss\w*)\b[^.!?]{0,40}\bgas\b"
+    r"|\bgas\b[^.!?]{0,40}\b(?:smell\w*|smelt|leak\w*|hiss\w*|escap\w*)",
+    re.IGNORECASE,
+)
 _HARM = re.compile(
     r"\b(?:kill\w*|harm\w*|hurt\w*|suicid\w*|die|dying|dead|life|lives|breath\w*|unconscious"
     r"|ambulance|emergency|overdose|threat\w*|attack\w*|assault\w*|gas|carbon|allergic"
@@ -206,6 +211,13 @@ def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agr
     if trigger.type == "authority_exceeded" and agreed:
         return True
     return trigger.type in PRAISE_UNSPOKEN and praising
+
+
+def gas_smelled(escalation: Escalation, text: str | None) -> bool:
+    """Whether a message that raised a safety risk tells of gas smelled or leaking: the
+    caller may still be in the building, so what to do now comes with the hand-over."""
+    fired = any(t.type == "safety_risk" for t in escalation.triggers)
+    return fired and bool(text) and _GAS.search(text or "") is not None
 
 
 def hazard_reported(escalation: Escalation) -> bool:

@@ -12,6 +12,7 @@ from app.core.labels import (
     CUSTOMER_TYPES,
     REQUEST_LABELS,
     TRIGGER_TYPES,
+    Channel,
     CustomerType,
     RequestLabel,
     Step,
@@ -119,6 +120,32 @@ def test_a_hazard_reported_after_the_fact_is_answered_not_met_with_the_crisis_sc
     # Its own lines, none of the crisis script's ("I'm staying right here until...").
     for step in ("acknowledge", "empathize", "escalate", "solve", "close"):
         assert "hazard" in line[step]
+
+
+@pytest.mark.parametrize("channel", ["phone", "email"])
+def test_gas_smelled_now_gets_what_to_do_with_the_hand_over_first(
+    bank: ResponseBank, channel: Channel
+) -> None:
+    evidence = "there's a smell of gas"
+    gas = Escalation(True, "urgent", (Trigger("safety_risk", evidence, 0, 22, "model", 0.9),))
+    text = f"Your engineer fitted a new meter and {evidence} in the cupboard. Should we go out?"
+    playbook = build_playbook(
+        bank, profile=profile("confused", 0.6), escalation=gas, channel=channel, text=text
+    )
+    assert steps_of(playbook) == ["escalate", "empathize", "close"]  # the crisis script
+    first = playbook.steps[0].responses[0]
+    assert "gas" in _entry(bank, first.id).root_causes
+    assert "get everyone out of the property" in first.text
+    # Self-harm keeps the plain crisis lines.
+    harm = Escalation(True, "urgent", (Trigger("safety_risk", "hurt myself", 0, 11, "model", 0.9),))
+    plain = build_playbook(
+        bank,
+        profile=profile("neutral", 0.6),
+        escalation=harm,
+        channel=channel,
+        text="I want to hurt myself",
+    )
+    assert "gas" not in plain.steps[0].responses[0].text
 
 
 def test_safety_replies_are_only_safety_scripts(bank: ResponseBank) -> None:

@@ -1,7 +1,7 @@
 """Which triggers a playbook speaks to: the ones the message's own words bear out."""
 
 from app.core.domain import Escalation, Trigger
-from app.replies.spoken import asks_spoken_to, hazard_reported, spoken_to
+from app.replies.spoken import asks_spoken_to, gas_smelled, hazard_reported, spoken_to
 
 
 def trigger(type_: str, source: str = "model") -> Trigger:
@@ -119,3 +119,13 @@ def test_a_hazard_told_after_the_fact_is_not_a_crisis() -> None:
     assert not hazard_reported(safety("smell gas"))
     assert not hazard_reported(safety("I'll set fire to your shop and hurt someone"))
     assert not hazard_reported(escalation(trigger("repeated_contact")))
+
+
+def test_gas_smelled_or_leaking_is_told_only_with_a_safety_risk() -> None:
+    safety = escalation(trigger("safety_risk"))
+    assert gas_smelled(safety, "There's a smell of gas in the cupboard under the stairs.")
+    assert gas_smelled(safety, "I think the gas is leaking from the new meter")
+    assert gas_smelled(safety, "we can hear gas hissing by the boiler")
+    # Gas named for another reason, or no safety risk raised: no gas advice.
+    assert not gas_smelled(safety, "My gas bill doubled and I feel unsafe paying it.")
+    assert not gas_smelled(escalation(trigger("repeated_contact")), "I can smell gas")
