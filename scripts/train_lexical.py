@@ -37,8 +37,8 @@ lifted micro-F1 on rounds 1-4 from 0.62 to 0.70, 5-7 from 0.57 to 0.70, 8-9 from
 
 `--policy-only` keeps the n-gram models and chooses the triggers' policy again, for when the
 patterns change: a pattern's bar is set against the blend, so new patterns need new bars.
-`--blend-only HEAD...` keeps the n-gram models and chooses those heads' blends, then the
-policy, again: for when scripts/train_real_heads.py has retrained only those heads
+`--only HEAD...` refits only those heads' n-gram models (and their blends), keeping the
+others as saved: for when scripts/train_real_heads.py has retrained only those heads
 (`--only triggers`) and nothing else should move.
 
 The head probabilities come from the torch model with the n-gram models switched off:
@@ -179,13 +179,6 @@ def main() -> None:
         default=sorted(HEADS),
         help="retrain only these heads' n-gram models; the others are kept as saved",
     )
-    parser.add_argument(
-        "--blend-only",
-        nargs="+",
-        choices=sorted(HEADS),
-        help="keep the shipped n-gram models; choose these heads' blends and the triggers' "
-        "policy again on dev (after scripts/train_real_heads.py retrains those heads)",
-    )
     args = parser.parse_args()
     rows = [row for row in read_jsonl(args.labels) if trainable(row)]
     texts = texts_by_id(args.data, {r["id"] for r in rows})
@@ -216,9 +209,7 @@ def main() -> None:
             [[s.customer_types[t] for t in CUSTOMER_TYPES] for s in dev_scores]
         ),
     }
-    if args.blend_only:
-        blend_again(args.models, args.blend_only, head_dev, dev_texts, dev_targets, dev_masks)
-    if args.policy_only or args.blend_only:
+    if args.policy_only:
         choose_policy(args.models, head_dev, dev_texts, dev_targets, dev_masks, dev_rows)
         return
 
@@ -356,29 +347,6 @@ def blend_of(
         "shift": [round(b, 4) for _, b in scaling],
     }
     return spec, report
-
-
-def blend_again(
-    models: Path,
-    names: list[str],
-    head_dev: dict[str, np.ndarray],
-    dev_texts: list[str],
-    dev_targets: dict[str, np.ndarray],
-    dev_masks: dict[str, np.ndarray],
-) -> None:
-    """The named heads' blends chosen again against those heads as they are now; the
-    n-gram models themselves, and the other heads' blends, stay as saved."""
-    scorer = LexicalScorer.load(models)
-    assert scorer is not None
-    lexical_dev = scorer.lexical_probabilities(dev_texts)
-    meta = json.loads((models / LEXICAL_META).read_text())
-    heads = Heads.load(models)
-    for name in names:
-        meta["heads"][name], heads.meta["lexical"][name] = blend_of(
-            name, head_dev[name], lexical_dev[name], dev_targets, dev_masks
-        )
-    (models / LEXICAL_META).write_text(json.dumps(meta, ensure_ascii=False) + "\n")
-    heads.save(models)
 
 
 def choose_policy(
