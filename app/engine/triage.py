@@ -398,6 +398,7 @@ class TriageEngine:
             route=route,
             text=item.text,
             peak_anger_intensity=thresholds.peak_intensity,
+            mild_intensity=thresholds.mild_intensity,
             secondary_type_score=thresholds.secondary_type_score,
             exclude=context.offered if context else (),
             # The model's own language reads "en" here; another that it cannot read gets the

@@ -143,7 +143,8 @@ def build_playbook(
     route: Route | None = None,
     text: str | None = None,
     responses_per_step: int = 1,
-    peak_anger_intensity: float = 0.7,
+    peak_anger_intensity: float = 0.55,
+    mild_intensity: float = 0.45,
     secondary_type_score: float = 0.5,
     exclude: Collection[str] = (),
     rank: Ranker | None = None,
@@ -205,6 +206,7 @@ def build_playbook(
         public=channel in PUBLIC_CHANNELS,
         contact_refused=text is not None and REFUSES_CONTACT.search(text) is not None,
         peak_anger_intensity=peak_anger_intensity,
+        mild_intensity=mild_intensity,
         secondary_type_score=secondary_type_score,
     )
     # Once a lead or another team takes the case, no reply may keep it with the agent.
@@ -259,7 +261,11 @@ def build_playbook(
         entries = tuple(e for e in entries if e.id not in exclude) or entries
         entries = tuple(e for e in entries if not said.repeated_by(e.text)) or entries
         if step in FEELINGS:
-            entries = tuple(e for e in entries if not said.framed_enough(e)) or entries
+            # An apology still to come keeps one framing for itself: "sorry you've had to
+            # come back to us" is what a repeat contact is owed, and empathy has lines
+            # of its own for the rest of the case.
+            spare = int(step == "empathize" and "apologize" in plan)
+            entries = tuple(e for e in entries if not said.framed_enough(e, spare)) or entries
         if rank is not None:
             entries = rank(step, entries)
         return entries[:responses_per_step]
@@ -364,7 +370,8 @@ def plan_steps(
     restated: bool = False,
     public: bool = False,
     contact_refused: bool = False,
-    peak_anger_intensity: float = 0.7,
+    peak_anger_intensity: float = 0.55,
+    mild_intensity: float = 0.45,
     secondary_type_score: float = 0.5,
 ) -> tuple[Step, ...]:
     """The ordered strategy steps for this customer, before any reply is chosen.
@@ -379,7 +386,10 @@ def plan_steps(
     comes first only for requests the customer made (`requests_known`), never a guessed one.
     `public`: the message came on a public channel, where an ask about the customer's
     account is first moved to private messages. `contact_refused`: the customer asked not to
-    be contacted, so nobody follows up.
+    be contacted, so nobody follows up. `peak_anger_intensity`: from here on feelings run
+    high, and a difficult customer is heard and empathised with before anything else;
+    `mild_intensity`: up to here a customer who only asks for information or praises is not
+    apologised to.
     """
     fired = _trigger_types(escalation)
     hazard = hazard_reported(escalation)
@@ -406,6 +416,16 @@ def plan_steps(
         # Praise is answered with thanks, and its question in the same reply: no
         # acknowledgement of a problem, no apology.
         wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}
+    if (
+        asked
+        and asked <= {"information", "praise"}
+        and profile.intensity <= mild_intensity
+        and not fired & REPEAT_TRIGGERS
+    ):
+        # A question asked calmly is answered, not apologised for: "sorry for the trouble"
+        # to a how-to question or to thanks with a question misread both (panel round 22).
+        # A status or charge question chases something late or unexpected: its apology stays.
+        wanted.discard("apologize")
     if route is not None or asked & NO_RETENTION:
         wanted.discard("recommend")
     if asked and asked <= QUESTIONS:
@@ -656,11 +676,12 @@ class _Said:
     def frame(self, entry: BankEntry) -> None:
         self.framings.update(entry.triggers)
 
-    def framed_enough(self, entry: BankEntry) -> bool:
+    def framed_enough(self, entry: BankEntry, spare: int = 0) -> bool:
         """Whether the feelings steps have already framed the case by one of this entry's
-        triggers often enough: "more than once" in the acknowledgement, the empathy and the
-        apology reads as a script (panel rounds 13 and 14: "trim one")."""
-        return any(self.framings[t] >= MAX_FRAMINGS for t in entry.triggers)
+        triggers often enough, keeping `spare` framings for steps still to come: "more than
+        once" in the acknowledgement, the empathy and the apology reads as a script (panel
+        rounds 13 and 14: "trim one")."""
+        return any(self.framings[t] + spare >= MAX_FRAMINGS for t in entry.triggers)
 
     def repeated_by(self, text: str) -> bool:
         """Whether a reply repeats words already said, opens on thanks again, or asks the

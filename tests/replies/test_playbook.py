@@ -77,10 +77,37 @@ def test_feelings_open_with_acknowledgement_and_empathy_precedes_the_apology(
 
 
 def test_at_the_peak_every_difficult_customer_is_given_empathy(bank: ResponseBank) -> None:
-    assert "empathize" not in steps_of(build(bank, "dissatisfied", 0.6))
-    assert "empathize" in steps_of(build(bank, "dissatisfied", 0.8))
-    lowered = build(bank, "dissatisfied", 0.6, peak_anger_intensity=0.5)
-    assert "empathize" in steps_of(lowered)
+    assert "empathize" not in steps_of(build(bank, "dissatisfied", 0.5))
+    assert "empathize" in steps_of(build(bank, "dissatisfied", 0.6))
+    raised = build(bank, "dissatisfied", 0.6, peak_anger_intensity=0.7)
+    assert "empathize" not in steps_of(raised)
+
+
+def test_empathy_leaves_the_repeat_contact_framing_to_the_apology(bank: ResponseBank) -> None:
+    playbook = build(bank, "dissatisfied", 0.8, "repeated_contact")
+    framed = {
+        step.step: "repeated_contact" in _entry(bank, step.responses[0].id).triggers
+        for step in playbook.steps
+    }
+    assert framed["acknowledge"] and framed["apologize"]
+    assert not framed["empathize"]
+
+
+@pytest.mark.parametrize("request_label", ["information", "praise"])
+def test_a_calm_question_or_thanks_gets_no_apology(
+    bank: ResponseBank, request_label: RequestLabel
+) -> None:
+    calm = build(bank, "dissatisfied", 0.4, requests=[request_label])
+    assert "apologize" not in steps_of(calm)
+    assert "apologize" in steps_of(build(bank, "dissatisfied", 0.5, requests=["information"]))
+    # A status question chases something late, and a customer who had to ask again is owed
+    # the apology however calmly they ask.
+    assert "apologize" in steps_of(build(bank, "dissatisfied", 0.4, requests=["status"]))
+    repeated = build(bank, "dissatisfied", 0.4, "repeated_contact", requests=["information"])
+    assert "apologize" in steps_of(repeated)
+    assert "apologize" in steps_of(
+        build(bank, "dissatisfied", 0.4, requests=["information"], mild_intensity=0.3)
+    )
 
 
 def test_a_customer_who_has_decided_to_leave_gets_no_churn_lines(bank: ResponseBank) -> None:

@@ -140,6 +140,7 @@ def suggestions(
         route=result.route,
         text=text,
         peak_anger_intensity=thresholds.peak_intensity,
+        mild_intensity=thresholds.mild_intensity,
         secondary_type_score=thresholds.secondary_type_score,
     )
     replies = [
