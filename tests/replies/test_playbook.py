@@ -720,6 +720,26 @@ def test_the_agent_gives_a_time_or_an_offer_once_per_playbook(
         assert sum(t.count(slot) for t in texts) <= 1, texts
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_lead_brought_in_after_the_plan_gives_no_second_time(
+    bank: ResponseBank, channel: str
+) -> None:
+    # Escalated for its intensity alone (or for a trigger its words do not bear out): the
+    # lead comes after the plan, which has already said when the customer hears back.
+    playbook = build_playbook(
+        bank,
+        profile=profile("dissatisfied", 0.6),
+        escalation=escalation(escalate=True),
+        channel=channel,  # type: ignore[arg-type]
+        requests=["fix_problem"],
+        cause_read=True,
+    )
+    steps = steps_of(playbook)
+    assert steps.index("solve") < steps.index("escalate")
+    texts = [r.text for s in playbook.steps for r in s.responses]
+    assert sum(t.count("{eta}") for t in texts) == 1, texts
+
+
 @pytest.mark.parametrize("channel", ["chat", "email", "phone"])
 @pytest.mark.parametrize("label", ["angry", "dissatisfied"])
 def test_the_feelings_steps_speak_to_a_repeat_contact_twice_at_most(
