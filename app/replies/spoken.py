@@ -43,6 +43,13 @@ CONTACTED_AGAIN = re.compile(
     r"|(?:months|weeks) of)\b",
     re.IGNORECASE,
 )
+# "Again" about the future is no earlier contact: "so it doesn't happen again", "I'll never
+# fly with you again" (a first email read as a repeat contact, panel round 22).
+_AGAIN_AHEAD = re.compile(
+    r"\b(?:happen(?:s|ed|ing)?|occur(?:s|red|ring)?|recur)\s+again\b"
+    r"|\bnever\s+(?!heard|got|received|replied|responded|called)[^.!?\n]{0,40}?\bagain\b",
+    re.IGNORECASE,
+)
 # A customer who asks not to be contacted, or wants no reply: a later check-in ("I'll be in
 # touch in a couple of days") is the very thing they asked us to stop. Debt-collection
 # complaints say it often.
@@ -205,7 +212,7 @@ def _instead(
 
 def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agreed: bool) -> bool:
     if trigger.type == "repeated_contact" and trigger.source == "model":
-        return CONTACTED_AGAIN.search(text) is None
+        return CONTACTED_AGAIN.search(_AGAIN_AHEAD.sub(" ", text)) is None
     if trigger.type == "churn_threat" and decided:
         return True
     if trigger.type == "authority_exceeded" and agreed:

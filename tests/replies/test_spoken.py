@@ -23,6 +23,20 @@ def test_a_repeat_the_model_alone_reads_is_spoken_to_only_where_the_customer_cam
     assert spoken_to(found, ("fix_problem",), "My order arrived broken.") == found
 
 
+def test_again_about_the_future_is_no_earlier_contact() -> None:
+    read = escalation(trigger("repeated_contact"))
+    for first in (
+        "Tell me what will be done so it doesn't happen again when he flies home.",
+        "I will never be flying with you again.",
+    ):
+        assert spoken_to(read, ("fix_problem",), first).triggers == ()
+    for back in (
+        "It has happened again and I'm writing again.",
+        "I rang on Monday and never heard back again.",
+    ):
+        assert spoken_to(read, ("fix_problem",), back) == read
+
+
 def test_praise_is_not_handed_over_for_a_condition_mentioned_in_passing() -> None:
     read = escalation(trigger("vulnerable_customer", "pattern"))
     text = "Huge thanks to Ana, who got my wheelchair onto the train."
