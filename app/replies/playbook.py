@@ -47,10 +47,13 @@ TYPE_STEPS: Mapping[CustomerType, frozenset[Step]] = {
 REPEAT_TRIGGERS: frozenset[TriggerType] = frozenset({"repeated_contact", "worsening_sentiment"})
 # Asking for a person or bringing in a lawyer: hand over first, do not negotiate.
 HAND_OVER_FIRST: frozenset[TriggerType] = frozenset({"human_request", "legal_threat"})
-# A lead who decides the ask (it is above the agent's limit) or takes over a case that has
-# failed before owns the plan: named before it, not after it as an afterthought. A lead
-# brought in for a risk (a customer leaving, a public post) comes after the answer.
-LEAD_OWNS_PLAN: frozenset[TriggerType] = frozenset({"authority_exceeded", *REPEAT_TRIGGERS})
+# A lead who takes over a case that has failed before owns the plan: named before it, not
+# after it as an afterthought. A lead who decides what is above the agent's limit comes
+# after what the agent can do now ("What I can do right away is {offer}; anything beyond
+# needs a team lead's sign-off"): the offer after the hand-over muddled who owns the case
+# (panel rounds 12, 19, 21 and 23). A lead brought in for a risk (a customer leaving, a
+# public post) comes after the answer too.
+LEAD_OWNS_PLAN: frozenset[TriggerType] = REPEAT_TRIGGERS
 # Safety replies must not be padded with a cheerful generic line when a specific one exists.
 SAFETY_TRIGGERS: frozenset[TriggerType] = frozenset({"safety_risk", "vulnerable_customer"})
 # A customer leaving or taking their data back is not talked out of it: no retention pitch.
@@ -217,12 +220,16 @@ def build_playbook(
     # A customer who asked for money back is owed the offer with the question; anyone else is
     # asked what went wrong before a remedy is put to them.
     offer_waits = "clarify" in plan and "refund_or_compensation" not in asked
+    # A lead brought in after the answer whose line gives the time they will be in touch
+    # ("They'll be in touch {eta}") is the time: an answer with a time of its own before it
+    # reads as two owners with two times ("merge the two ETAs", panel rounds 21 and 22).
+    lead_times_it = "escalate" in plan and "solve" in plan[: plan.index("escalate")]
     steps: list[PlaybookStep] = []
     # What the playbook has said so far: its runs of words, and whether it opened on thanks.
     said = _Said()
 
-    def choose(step: Step, answering: tuple[RequestLabel, ...]) -> tuple[BankEntry, ...]:
-        entries = _select(
+    def candidates(step: Step, answering: tuple[RequestLabel, ...]) -> tuple[BankEntry, ...]:
+        return _select(
             bank,
             step,
             types=types,
@@ -235,6 +242,13 @@ def build_playbook(
             known=known,
             handed_over=handed_over,
         )
+
+    if lead_times_it:
+        lead = candidates("escalate", asked)
+        lead_times_it = bool(lead) and "eta" in open_slots(lead[0].text)
+
+    def choose(step: Step, answering: tuple[RequestLabel, ...]) -> tuple[BankEntry, ...]:
+        entries = candidates(step, answering)
         if step == "close":
             entries = _closing_all(entries, asked)
         if step == "acknowledge" and (set(asked) & SOLVED_IN_WORDS) - QUESTIONS:
@@ -254,6 +268,8 @@ def build_playbook(
                     tuple(e for e in entries if not OFFER_SLOTS & set(open_slots(e.text)))
                     or entries
                 )
+            if lead_times_it:
+                entries = tuple(e for e in entries if "eta" not in open_slots(e.text)) or entries
         used = {r.id for s in steps for r in s.responses}
         # Saying the same line twice in one conversation sounds scripted; so does saying the
         # same words twice in one playbook, or opening on thanks twice.
@@ -502,8 +518,13 @@ def plan_steps(
             order.insert(0, "acknowledge")
         order.insert(1, "set_boundary")
     if hand_over_first:
+        if public and "clarify" in wanted and not hazard:
+            # On a public channel the details move to private messages before the hand-over:
+            # the lead needs them, and the customer should not post them while waiting
+            # (panel rounds 22 and 23).
+            order.append("clarify")
         order.append("escalate")
-    order += [s for s in ("clarify", "recommend") if s in wanted]
+    order += [s for s in ("clarify", "recommend") if s in wanted and s not in order]
     # A lead who owns the plan is named before it: after it, the lead read as an
     # afterthought, with two owners for one plan (panel round 12). The questions still come
     # first: a lead briefed without the details has to ask again.

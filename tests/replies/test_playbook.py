@@ -296,9 +296,21 @@ def test_escalate_step_iff_escalation(
 
 def test_human_request_hands_over_before_any_question(bank: ResponseBank) -> None:
     steps = steps_of(
-        build(bank, "demanding", 0.6, "human_request", requests=["fix_problem"], channel="social")
+        build(bank, "demanding", 0.6, "human_request", requests=["fix_problem"], channel="chat")
     )
     assert steps.index("escalate") < steps.index("clarify") < steps.index("solve")
+
+
+def test_on_a_public_channel_the_details_move_to_private_before_the_hand_over(
+    bank: ResponseBank,
+) -> None:
+    playbook = build(
+        bank, "demanding", 0.6, "human_request", requests=["fix_problem"], channel="social"
+    )
+    steps = steps_of(playbook)
+    assert steps.index("clarify") < steps.index("escalate") < steps.index("solve")
+    clarify = playbook.steps[steps.index("clarify")].responses[0]
+    assert "message" in clarify.text.lower()  # "send us a direct message with {details}"
 
 
 def test_a_question_asked_of_a_person_is_left_to_the_person(bank: ResponseBank) -> None:
@@ -308,22 +320,42 @@ def test_a_question_asked_of_a_person_is_left_to_the_person(bank: ResponseBank) 
     assert "clarify" not in steps and "recommend" not in steps
 
 
-@pytest.mark.parametrize("trigger", ["authority_exceeded", "repeated_contact"])
 def test_a_lead_who_owns_the_plan_comes_after_the_questions_and_before_the_plan(
-    bank: ResponseBank, trigger: TriggerType
+    bank: ResponseBank,
 ) -> None:
     steps = steps_of(
-        build(bank, "dissatisfied", 0.6, trigger, requests=["fix_problem"], channel="social")
+        build(
+            bank,
+            "dissatisfied",
+            0.6,
+            "repeated_contact",
+            requests=["fix_problem"],
+            channel="social",
+        )
     )
     assert steps.index("clarify") < steps.index("escalate") < steps.index("solve")
 
 
-def test_the_plan_after_a_lead_on_a_decision_gives_no_second_time(bank: ResponseBank) -> None:
-    playbook = build(bank, "angry", 0.6, "authority_exceeded", requests=["refund_or_compensation"])
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_lead_who_decides_what_is_beyond_the_agent_comes_after_the_agents_offer(
+    bank: ResponseBank, channel: str
+) -> None:
+    playbook = build(
+        bank,
+        "angry",
+        0.6,
+        "authority_exceeded",
+        requests=["refund_or_compensation"],
+        channel=channel,
+    )
     steps = steps_of(playbook)
-    assert steps.index("escalate") < steps.index("solve")
+    assert steps.index("solve") < steps.index("escalate")
+    lead = playbook.steps[steps.index("escalate")].responses[0]
+    assert "authority_exceeded" in _entry(bank, lead.id).triggers
+    # The lead's line gives the time they will be in touch; the offer before it gives none.
     times = [r.text for s in playbook.steps if s.step in ("escalate", "solve") for r in s.responses]
     assert sum("{eta}" in text for text in times) == 1, times
+    assert "{eta}" in lead.text
 
 
 @pytest.mark.parametrize("label", CUSTOMER_TYPES)
