@@ -18,7 +18,7 @@ from app.core.labels import (
     TriggerType,
 )
 from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
-from app.replies.restate import restate
+from app.replies.restate import after_line, restate
 from app.replies.spoken import (
     PRAISE_ASKS,
     REFUSES_CONTACT,
@@ -601,6 +601,7 @@ def _response(
     if restatement:
         # In chat the customer's point comes first; an email opens with its thanks and
         # gives the point back after it.
+        restatement = after_line(restatement, text)
         text = f"{text} {restatement}" if channel == "email" else f"{restatement} {text}"
     return PlaybookResponse(entry.id, text, agent_input=open_slots(text))
 

@@ -17,6 +17,8 @@ from app.core.labels import Channel
 from app.replies.facts import extract_facts
 
 MIN_WORDS, MAX_WORDS = 5, 25
+# How an email gives the point back, and how it does after a line that already understood.
+EMAIL_LEAD, TOLD_LEAD = "I understand that", "You've told us that"
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 # Mentions and hashtags, but not "#48213", which is the customer's order number.
@@ -237,8 +239,20 @@ def restate(text: str, channel: Channel) -> str | None:
         return None
     shifted = shift_person(clause)
     if channel == "email":
-        return f"I understand that {shifted}."
+        return f"{EMAIL_LEAD} {shifted}."
     return f"If I've understood you right, {shifted}."
+
+
+def after_line(restatement: str, line: str) -> str:
+    """The restatement as it follows `line`: an email line that already says "I understand"
+    is not followed by "I understand that..." ("'I understand' twice", panel rounds 22, 24).
+
+    >>> after_line("I understand that you were charged twice.", "I understand, and I'm sorry.")
+    "You've told us that you were charged twice."
+    """
+    if restatement.startswith(f"{EMAIL_LEAD} ") and "i understand" in line.casefold():
+        return f"{TOLD_LEAD} {restatement[len(EMAIL_LEAD) + 1 :]}"
+    return restatement
 
 
 def point_of(text: str) -> str | None:

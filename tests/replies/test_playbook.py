@@ -601,7 +601,9 @@ def test_the_acknowledgement_restates_the_customers_point(bank: ResponseBank) ->
         "If I've understood you right, you were promised a call back within 24 hours"
     )
     email = build(bank, "angry", 0.8, requests=["fix_problem"], text=text, channel="email")
-    assert "I understand that you were promised" in email.steps[0].responses[0].text
+    opening = email.steps[0].responses[0].text
+    assert "that you were promised a call back within 24 hours" in opening
+    assert opening.casefold().count("i understand") == 1, opening
     # A neutral question with a restatable point is acknowledged too; a threat is not restated.
     assert (
         steps_of(build(bank, "neutral", 0.2, requests=["information"], text=text))[0]
@@ -757,7 +759,7 @@ def test_a_lead_brought_in_after_the_plan_gives_no_second_time(
     bank: ResponseBank, channel: str
 ) -> None:
     # Escalated for its intensity alone (or for a trigger its words do not bear out): the
-    # lead comes after the plan, which has already said when the customer hears back.
+    # lead comes after the plan, and one of the two says when the customer hears back.
     playbook = build_playbook(
         bank,
         profile=profile("dissatisfied", 0.6),

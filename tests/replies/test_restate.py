@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.replies.restate import point_of, restate, shift_person
+from app.replies.restate import after_line, point_of, restate, shift_person
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,17 @@ def test_chat_and_email_frame_the_point_differently() -> None:
     point = "you were charged $40 for a plan you never signed up for"
     assert chat == f"If I've understood you right, {point}."
     assert email == f"I understand that {point}."
+
+
+def test_an_email_line_that_already_understood_is_not_followed_by_i_understand() -> None:
+    email = restate("I was charged $40 for a plan I never signed up for.", "email")
+    assert email is not None
+    point = "you were charged $40 for a plan you never signed up for"
+    told = after_line(email, "I understand you're ready to take this further.")
+    assert told == f"You've told us that {point}."
+    assert after_line(email, "Thank you for taking the time to write.") == email
+    chat = restate("I was charged $40 for a plan I never signed up for.", "chat")
+    assert chat is not None and after_line(chat, "I understand.") == chat
 
 
 def test_the_clause_with_the_customers_specifics_is_preferred() -> None:
