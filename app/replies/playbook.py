@@ -38,7 +38,9 @@ TYPE_STEPS: Mapping[CustomerType, frozenset[Step]] = {
     "dissatisfied": frozenset({"acknowledge", "apologize", "solve"}),
     "demanding": frozenset({"acknowledge", "solve", "set_boundary"}),
     "indecisive": frozenset({"acknowledge", "clarify", "recommend"}),
-    "confused": frozenset({"acknowledge", "clarify", "solve"}),
+    # Confused: restated in the acknowledgement, answered plainly, understanding checked in
+    # the close; a question first only when the problem itself is not yet known.
+    "confused": frozenset({"acknowledge", "solve"}),
     "satisfied": frozenset({"acknowledge"}),
     "neutral": frozenset({"acknowledge", "solve"}),
 }

@@ -248,9 +248,18 @@ def test_indecisive_clarifies_then_recommends(bank: ResponseBank) -> None:
     assert "apologize" not in steps
 
 
-def test_confused_restates_then_solves(bank: ResponseBank) -> None:
-    steps = steps_of(build(bank, "confused", 0.4))
+def test_confused_is_restated_then_answered_with_no_question_that_asks_nothing(
+    bank: ResponseBank,
+) -> None:
+    text = "I was told the £20 fee would not be charged, and it still came out of my account."
+    playbook = build(bank, "confused", 0.4, requests=["information"], text=text)
+    assert steps_of(playbook)[:2] == ["acknowledge", "solve"]
+    assert "understood you right" in playbook.steps[0].responses[0].text
+    # Where the charge itself is not known, the question comes first, and it asks something.
+    charge = build(bank, "confused", 0.4, requests=["explain_charge"])
+    steps = steps_of(charge)
     assert steps.index("clarify") < steps.index("solve")
+    assert charge.steps[steps.index("clarify")].responses[0].text.endswith("?")
 
 
 @pytest.mark.parametrize("label", ["satisfied", "neutral"])
