@@ -222,10 +222,6 @@ def build_playbook(
     # A customer who asked for money back is owed the offer with the question; anyone else is
     # asked what went wrong before a remedy is put to them.
     offer_waits = "clarify" in plan and "refund_or_compensation" not in asked
-    # A lead brought in after the answer whose line gives the time they will be in touch
-    # ("They'll be in touch {eta}") is the time: an answer with a time of its own before it
-    # reads as two owners with two times ("merge the two ETAs", panel rounds 21 and 22).
-    lead_times_it = "escalate" in plan and "solve" in plan[: plan.index("escalate")]
     steps: list[PlaybookStep] = []
     # What the playbook has said so far: its runs of words, and whether it opened on thanks.
     said = _Said()
@@ -245,9 +241,11 @@ def build_playbook(
             handed_over=handed_over,
         )
 
-    if lead_times_it:
-        lead = candidates("escalate", asked)
-        lead_times_it = bool(lead) and "eta" in open_slots(lead[0].text)
+    # A lead brought in after the answer whose line gives the time they will be in touch
+    # ("They'll be in touch {eta}") is the time: an answer with a time of its own before it
+    # reads as two owners with two times ("merge the two ETAs", panel rounds 21 and 22).
+    lead_after_answer = "escalate" in plan and "solve" in plan[: plan.index("escalate")]
+    lead_times_it = lead_after_answer and _gives_time(candidates("escalate", asked))
 
     def choose(step: Step, answering: tuple[RequestLabel, ...]) -> tuple[BankEntry, ...]:
         entries = candidates(step, answering)
@@ -646,6 +644,11 @@ def _select(
         specific = tuple(e for e in found if set(e.triggers) & fired & SAFETY_TRIGGERS)
         return specific or found
     return found
+
+
+def _gives_time(entries: tuple[BankEntry, ...]) -> bool:
+    """Whether the best of these entries asks the agent for a time ({eta})."""
+    return bool(entries) and "eta" in open_slots(entries[0].text)
 
 
 def _trigger_types(escalation: Escalation) -> frozenset[TriggerType]:
