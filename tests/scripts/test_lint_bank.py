@@ -48,7 +48,7 @@ def test_packaged_bank_has_no_gaps() -> None:
     ("step", "customer_type", "channel"),
     [
         ("recommend", "indecisive", "email"),
-        ("clarify", "confused", "chat"),
+        ("clarify", "indecisive", "chat"),
         ("follow_up", "demanding", "email"),
     ],
 )
