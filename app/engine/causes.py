@@ -26,7 +26,11 @@ _CUE_WORDS: dict[RootCause, str] = {
         r"|too long|this long|longer than|on hold|(?:hours|days|weeks|months) (?:ago|now|later)"
         r"|(?:for|over|nearly|almost|been|already|like) (?:\d+|\d+-\d+|an?|two|three|four|five"
         r"|six|seven|eight|nine|ten|eleven|twelve|several|a few) (?:mins?|minutes|hrs?|hours?"
-        r"|days?|weeks?|months?)"
+        r"|days?|weeks?)"
+        # Months after "for" are a term more often than a wait: "the agreement renewed for
+        # 36 months" drew a delay apology (panel round 25). A wait of months says so.
+        r"|(?:over|nearly|almost|been|already) (?:\d+|\d+-\d+|an?|two|three|four|five|six"
+        r"|seven|eight|nine|ten|eleven|twelve|several|a few) months?"
         r"|not (?:arrived|here|come|yet)|nothing has (?:arrived|come)"
         r"|hasn't (?:arrived|come|shipped)|haven't (?:received|heard|had)|since"
         # "it's been a week" is read by "been <span>" above; a bare "it's been" is no wait
@@ -64,7 +68,9 @@ _CUE_WORDS: dict[RootCause, str] = {
         r"\b(?:stress(?:ed|ful)?|anxious|anxiety|worried|worry|panic(?:king)?|overwhelm(?:ed|ing)"
         r"|struggling|desperate|hardship|can't afford|cannot afford|ill|hospital|funeral"
         r"|passed away|died|lost my job|unemployed|pregnan(?:t|cy)|disabled|disability|carer"
-        r"|elderly|chemo|cancer|grief|grieving)\b"
+        r"|elderly|chemo|cancer|grief|grieving"
+        # Harm to them or theirs: "my dog being hit by a car", "she was scared" (round 25).
+        r"|hurt|injur(?:ed|y|ies)|scared|frightened|terrified|afraid)\b"
     ),
 }
 CAUSE_CUES: Mapping[RootCause, re.Pattern[str]] = {

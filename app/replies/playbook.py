@@ -304,17 +304,27 @@ def build_playbook(
     to_solve = tuple(r for r in asked if r != "talk_to_person") if handed_over else asked
     for step in plan:
         entries = choose(step, (to_solve or asked) if step == "solve" else asked)
+        first = len(steps)
         add(step, entries)
         if step == "solve" and entries:
             # "Close my account and delete my data": each ask is answered, the others in a
             # reply written for each, never left to the agent to notice.
             answered = set(entries[0].requests)
+            rests: list[RequestLabel] = []
             for _ in range(MAX_EXTRA_ANSWERS):
                 rest = unanswered(to_solve, answered)
                 if rest is None:
                     break
                 answered.add(rest)
+                before = len(steps)
                 add("solve", tuple(e for e in choose("solve", (rest,)) if rest in e.requests))
+                if len(steps) > before:
+                    rests.append(rest)
+            if rests and rests[0] == to_solve[0]:
+                # A line written for a trigger ("what I can do right away is {offer}") is
+                # chosen before the requests' own; the customer's first ask is answered first
+                # all the same ("{status} should come before {offer}", panel rounds 24, 25).
+                steps.insert(first, steps.pop(first + 1))
     return Playbook(steps=tuple(steps), avoid=bank.avoid_for(types, fired), route=route)
 
 
@@ -512,11 +522,12 @@ def plan_steps(
     # before either sounds like a brush-off.
     order: list[Step] = [s for s in FEELINGS if s in wanted]
     if abuse:
-        # Heard first, even when abusive; the boundary comes straight after. Opening on the
-        # boundary read as not hearing them at all (panel rounds 2, 3, 4 and 9).
+        # Heard first, even when abusive, and the boundary once they have been: opening on it
+        # read as not hearing them at all (panel rounds 2, 3, 4 and 9), and a boundary between
+        # the acknowledgement and the empathy as cutting them off ("move it", rounds 24, 25).
         if "acknowledge" not in order:
             order.insert(0, "acknowledge")
-        order.insert(1, "set_boundary")
+        order.append("set_boundary")
     if hand_over_first:
         if public and "clarify" in wanted and not hazard:
             # On a public channel the details move to private messages before the hand-over:

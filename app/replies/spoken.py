@@ -139,6 +139,11 @@ PRAISE_ASKS: frozenset[RequestLabel] = ROUTINE_ASKS | {"praise"}
 # What a praising customer mentions is not what they raise: a condition in passing, or a
 # happy departure ("we're moving abroad, thank you for three lovely years").
 PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "churn_threat"})
+# A danger told in thanks is over: "I fainted at my last blood test", "they called an ambulance
+# and stayed with him" drew an urgent hand-over and an emergency number for praise (panel
+# rounds 24 and 25), and LABELLING.md's safety risk is an emergency happening now. Only the
+# patterns' word is set aside: where the model reads a risk too, it is spoken to.
+PRAISE_PAST: frozenset[TriggerType] = frozenset({"safety_risk"})
 # A customer who asks to close the account or be erased has decided: their leaving is the
 # request, answered by the cancellation or the privacy route, not a threat for a lead to talk
 # them out of ("team-lead hand-over unexplained and unneeded", panel rounds 16 and 17).
@@ -217,6 +222,8 @@ def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agr
         return True
     if trigger.type == "authority_exceeded" and agreed:
         return True
+    if trigger.type in PRAISE_PAST:
+        return praising and trigger.source == "pattern"
     return trigger.type in PRAISE_UNSPOKEN and praising
 
 

@@ -22,6 +22,9 @@ def read(cause: str, probability: float = 0.8) -> dict[str, float]:
         ("billing", "Why is there a second £9.60 line on my receipt?"),
         ("service_failure", "the app isnt working, it keeps crashing when I open it"),
         ("personal_stress", "I'm in hospital this week and can't deal with this."),
+        ("personal_stress", "Won't cover my dog, hurt in an accident."),
+        ("delay", "I've been waiting for 3 months for the refund."),
+        ("delay", "It has been over two months and still no reply."),
     ],
 )
 def test_a_cause_the_message_shows_reaches_the_playbook(cause: str, text: str) -> None:
@@ -37,6 +40,8 @@ def test_a_cause_the_message_shows_reaches_the_playbook(cause: str, text: str) -
             "Please cancel my membership from the next case. I've been a member for six years.",
         ),
         ("delay", "Close my account and delete every photo you hold on me."),
+        # A term, not a wait (panel round 25).
+        ("delay", "The agreement renewed for 36 months in January; I'd like to close it."),
         ("delay", "Please erase the data you still hold about me."),
         ("service_failure", "They delivered an empty box instead of my phone."),
         ("miscommunication", "My surname is spelled wrong on the ticket, please correct it."),

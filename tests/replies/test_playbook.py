@@ -19,7 +19,7 @@ from app.core.labels import (
     TriggerType,
 )
 from app.replies.bank import AGENT_SLOTS, BankEntry, ResponseBank
-from app.replies.playbook import build_playbook, plan_steps
+from app.replies.playbook import FEELINGS, build_playbook, plan_steps
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +187,18 @@ def test_abuse_is_heard_then_given_the_boundary_before_anything_else(
     bank: ResponseBank, label: CustomerType
 ) -> None:
     playbook = build(bank, label, 0.9, "abuse")
-    assert steps_of(playbook)[:2] == ["acknowledge", "set_boundary"]
-    assert "abuse" in _entry(bank, playbook.steps[1].responses[0].id).triggers
+    steps = steps_of(playbook)
+    boundary = steps.index("set_boundary")
+    # Every step that speaks to their feelings first, then the boundary, then the rest.
+    assert steps[0] == "acknowledge"
+    assert set(steps[:boundary]) <= set(FEELINGS)
+    assert set(steps[boundary + 1 :]) & set(FEELINGS) == set()
+    assert "abuse" in _entry(bank, playbook.steps[boundary].responses[0].id).triggers
+
+
+def test_abuse_at_the_peak_is_empathised_with_before_the_boundary(bank: ResponseBank) -> None:
+    steps = steps_of(build(bank, "angry", 0.9, "abuse"))
+    assert steps.index("empathize") < steps.index("set_boundary")
 
 
 @pytest.mark.parametrize("intensity", [0.2, 0.6, 0.95])
@@ -343,6 +353,46 @@ def test_a_lead_who_owns_the_plan_comes_after_the_questions_and_before_the_plan(
         )
     )
     assert steps.index("clarify") < steps.index("escalate") < steps.index("solve")
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_the_customers_first_ask_is_answered_before_a_triggers_offer(
+    bank: ResponseBank, channel: str
+) -> None:
+    # "Where has my approved refund got to?": the status first, then what the agent can do.
+    playbook = build(
+        bank,
+        "dissatisfied",
+        0.5,
+        "authority_exceeded",
+        requests=["status", "refund_or_compensation"],
+        channel=channel,
+    )
+    answers = [s.responses[0].id for s in playbook.steps if s.step == "solve"]
+    assert len(answers) == 2, answers
+    assert "status" in _entry(bank, answers[0]).requests
+    assert "authority_exceeded" in _entry(bank, answers[1]).triggers
+    # Asked the other way round, the offer stays first.
+    offer_first = build(
+        bank,
+        "dissatisfied",
+        0.5,
+        "authority_exceeded",
+        requests=["refund_or_compensation", "status"],
+        channel=channel,
+    )
+    first = next(s.responses[0].id for s in offer_first.steps if s.step == "solve")
+    assert "authority_exceeded" in _entry(bank, first).triggers
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_worry_is_apologised_for_as_worry(bank: ResponseBank, channel: str) -> None:
+    # "Sorry this is costing you time you don't have" to an identity-theft victim who wrote
+    # of stress and anxiety misread the harm (panel round 25).
+    playbook = build(bank, "dissatisfied", 0.5, root_causes=["personal_stress"], channel=channel)
+    apology = playbook.steps[steps_of(playbook).index("apologize")].responses[0]
+    assert "worry" in apology.text
+    assert "time" not in apology.text
 
 
 @pytest.mark.parametrize("channel", ["chat", "email"])

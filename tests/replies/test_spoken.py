@@ -49,6 +49,17 @@ def test_praise_is_not_handed_over_for_a_condition_mentioned_in_passing() -> Non
     assert [t.type for t in kept.triggers] == ["abuse"] and kept.escalate
 
 
+def test_a_danger_told_in_thanks_is_over_unless_the_model_reads_it_too() -> None:
+    text = "I fainted at my last blood test, and Adaora was brilliant. Please pass on my thanks."
+    told = escalation(trigger("safety_risk", "pattern"))
+    thanks = spoken_to(told, ("praise", "information"), text)
+    assert thanks.triggers == () and not thanks.escalate
+    # Not with a complaint, and not where the model reads a risk as well.
+    assert spoken_to(told, ("praise", "fix_problem"), text) == told
+    read = escalation(trigger("safety_risk", "pattern+model"))
+    assert spoken_to(read, ("praise",), text) == read
+
+
 def test_without_the_message_every_trigger_is_spoken_to() -> None:
     read = escalation(trigger("repeated_contact"))
     assert spoken_to(read, (), None) == read
