@@ -39,9 +39,11 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
     (
         "deadline",
         r"\b(?:by|before|until|no later than)\s+(?:(?:this|next)\s+)?"
-        rf"(?:{_DAYS}\b|tomorrow\b|tonight\b"
+        rf"(?:{_DAYS}\b|tomorrow\b|tonight\b|(?:the\s+)?weekend\b"
         rf"|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?{_MONTHS})?\b|{_MONTHS}\s+\d{{1,2}}\b"
-        r"|(?:the\s+)?end of (?:the\s+)?(?:day|week|month)\b|\d{1,2}(?::\d{2})?\s?(?:am|pm)\b)",
+        r"|(?:the\s+)?end of (?:the\s+)?(?:day|week|month)\b|\d{1,2}(?::\d{2})?\s?(?:am|pm)\b)"
+        # The rest of the date when it follows: "by 5pm on Friday 11 April", "by Friday 21 March".
+        rf"(?:\s+(?:on\s+)?{_DAYS}\b)?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b)?",
     ),
     (
         "duration",

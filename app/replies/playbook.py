@@ -18,7 +18,7 @@ from app.core.labels import (
     TriggerType,
 )
 from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
-from app.replies.restate import after_line, restate
+from app.replies.restate import DEADLINE_NOTE, after_line, deadline_of, restate
 from app.replies.spoken import (
     PRAISE_ASKS,
     REFUSES_CONTACT,
@@ -200,6 +200,14 @@ def build_playbook(
     asked = _asked(requests, profile, fired)
     known = frozenset(name for name, value in values.items() if str(value).strip())
     restatement = _restatement(text, profile, fired, asked, channel)
+    # The date they need it by is given back with the acknowledgement, unless the
+    # restatement already gives it.
+    deadline = deadline_of(text) if text else None
+    noted = (
+        DEADLINE_NOTE.format(deadline=deadline)
+        if deadline and deadline.casefold() not in (restatement or "").casefold()
+        else None
+    )
     plan = plan_steps(
         profile,
         escalation,
@@ -290,7 +298,9 @@ def build_playbook(
         # A team's own bank may lack a step entirely; an empty step helps no agent.
         if entries:
             responses = tuple(
-                _response(e, values, restatement if step == "acknowledge" else None, channel)
+                _response(e, values, restatement, channel, noted)
+                if step == "acknowledge"
+                else _response(e, values, None, channel)
                 for e in entries
             )
             steps.append(PlaybookStep(step, responses))
@@ -606,7 +616,11 @@ def _restatement(
 
 
 def _response(
-    entry: BankEntry, values: Mapping[str, str], restatement: str | None, channel: Channel
+    entry: BankEntry,
+    values: Mapping[str, str],
+    restatement: str | None,
+    channel: Channel,
+    noted: str | None = None,
 ) -> PlaybookResponse:
     text = fill(entry.text, values)
     if restatement:
@@ -614,6 +628,8 @@ def _response(
         # gives the point back after it.
         restatement = after_line(restatement, text)
         text = f"{text} {restatement}" if channel == "email" else f"{restatement} {text}"
+    if noted:
+        text = f"{text} {noted}"
     return PlaybookResponse(entry.id, text, agent_input=open_slots(text))
 
 

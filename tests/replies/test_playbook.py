@@ -1045,3 +1045,24 @@ def test_a_first_contact_is_not_told_it_came_back(bank: ResponseBank) -> None:
     said = " ".join(r.text for s in playbook.steps for r in s.responses).casefold()
     assert "more than once" not in said and "again" not in said
     assert "escalate" in steps_of(playbook)
+
+
+def test_the_date_they_need_it_by_is_given_back_with_the_acknowledgement(
+    bank: ResponseBank,
+) -> None:
+    text = "My dress still isn't back from alterations, three weeks late. I need it by Friday."
+    playbook = build(bank, "demanding", 0.5, requests=["status"], text=text)
+    said = [r.text for s in playbook.steps for r in s.responses]
+    assert playbook.steps[0].step == "acknowledge"
+    assert playbook.steps[0].responses[0].text.endswith("I've noted that you need this by Friday.")
+    assert sum("by Friday" in line for line in said) == 1
+    # Given back once: a restatement that already holds the date gets no note.
+    restated = build(
+        bank, "demanding", 0.5, requests=["status"], text="I need a pick-up date by Friday."
+    )
+    said = [r.text for s in restated.steps for r in s.responses]
+    assert sum("by Friday" in line for line in said) == 1
+    assert not any("I've noted" in line for line in said)
+    # A date they were promised is not one they set.
+    promised = build(bank, "demanding", 0.5, requests=["status"], text="You promised it by Friday.")
+    assert not any("I've noted" in r.text for s in promised.steps for r in s.responses)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.replies.restate import after_line, point_of, restate, shift_person
+from app.replies.restate import after_line, deadline_of, point_of, restate, shift_person
 
 
 @pytest.mark.parametrize(
@@ -206,3 +206,35 @@ def test_scorn_a_slip_of_their_own_hardship_or_filler_is_not_given_back(text: st
     assert restate(text, "chat") is None
     # A plain ask with the same specifics still is.
     assert restate("I'd like to bring my £40 bill down.", "chat") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("I need a pick-up date, in writing, by this Friday. Not 'soon'.", "by Friday"),
+        ("If this isn't sorted by Friday I'm going straight to the Ombudsman.", "by Friday"),
+        ("And if it's not fixed by the weekend I'm getting my own plumber in.", "by the weekend"),
+        (
+            "You have until 5pm on Friday 11 April to do one of two things.",
+            "by 5pm on Friday 11 April",
+        ),
+        ("We'd ideally like it before the 20th, family are coming.", "before the 20th"),
+    ],
+)
+def test_the_date_a_customer_needs_something_by_is_found(text: str, deadline: str) -> None:
+    assert deadline_of(text) == deadline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Promised, passed, or their own circumstance: no date for the company to meet.
+        "Was promised a call back by 2pm. It's now 7pm.",
+        "He had them ready by 9 the next morning for the graduation.",
+        "My pension doesn't go in until the 8th, so I need the date moved.",
+        "I want the price cut by 20% as agreed.",
+        "Where is my parcel?",
+    ],
+)
+def test_no_deadline_where_none_is_set(text: str) -> None:
+    assert deadline_of(text) is None
