@@ -39,6 +39,8 @@ INTENSITIES: tuple[float, ...] = (0.2, 0.5, 0.9)
 # crisis (gas smelled now): the crisis script solves nothing itself, a person takes over.
 ROOT_CAUSE_STEPS: tuple[Step, ...] = ("solve", "empathize")
 CRISIS_CAUSES: frozenset[str] = frozenset({"gas"})
+# A loss is answered by the condolence; the fix is the request's own.
+CONDOLENCE_CAUSES: frozenset[str] = frozenset({"bereavement"})
 # Replies that act on the situation must say which one: a line with no tag would reach a
 # customer it was not written for (a courier line for a missed technician).
 TAGGED_STEPS: tuple[Step, ...] = ("solve", "clarify", "recommend", "set_boundary")
@@ -113,7 +115,7 @@ def lint(bank: ResponseBank) -> list[str]:
             gaps.append(f"no entry for trigger {trigger!r}")
     for cause in CAUSE_TAGS:
         for step in ROOT_CAUSE_STEPS:
-            if step == "solve" and cause in CRISIS_CAUSES:
+            if step == "solve" and cause in CRISIS_CAUSES | CONDOLENCE_CAUSES:
                 continue
             if not any(e.step == step and cause in e.root_causes for e in bank.entries):
                 gaps.append(f"no {step!r} entry for root cause {cause!r}")

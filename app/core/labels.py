@@ -122,6 +122,9 @@ CauseTag = Literal[
     "hazard",
     # Gas smelled or leaking now: the crisis script with what to do while help comes.
     "gas",
+    # A death the customer tells of (a person's, a pregnancy's, a pet's): the empathy step
+    # is a condolence (see app/replies/spoken.py).
+    "bereavement",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

@@ -20,7 +20,10 @@ from app.core.labels import RootCause
 # Words a message of each cause shows. Flat alternations only: these run on any text.
 _CUE_WORDS: dict[RootCause, str] = {
     "delay": (
-        r"\b(?:wait(?:ed|ing)?|delay(?:ed|s)?|late|later|overdue|yet to|so long"
+        # A bare "wait" is a wait, but not "can't wait to leave", "please wait..." or "but
+        # wait, that is not my door" (a delay apology for a wrong doorstep, panel round 26).
+        r"\b(?:waited|waiting|(?<!can't )(?<!cannot )(?<!please )(?<!but )wait"
+        r"|delay(?:ed|s)?|late|later|overdue|yet to|so long"
         # "still" of a wait, not of what a company still holds.
         r"|still (?:waiting|no|not|nothing|haven't|hasn't|have not|has not|don't|doesn't|isn't)"
         r"|too long|this long|longer than|on hold|(?:hours|days|weeks|months) (?:ago|now|later)"
@@ -32,7 +35,15 @@ _CUE_WORDS: dict[RootCause, str] = {
         r"|(?:over|nearly|almost|been|already) (?:\d+|\d+-\d+|an?|two|three|four|five|six"
         r"|seven|eight|nine|ten|eleven|twelve|several|a few) months?"
         r"|not (?:arrived|here|come|yet)|nothing has (?:arrived|come)"
-        r"|hasn't (?:arrived|come|shipped)|haven't (?:received|heard|had)|since"
+        r"|hasn't (?:arrived|come|shipped)|haven't (?:received|heard|had)"
+        # "Since" of a time waited from, not of a fault's start ("ever since the update") or
+        # a reason ("since it's the end of the month"): a bare "since" drew a delay apology
+        # for six outages and for unwanted mailings (panel round 26).
+        r"|since (?:last |this |early |late )?(?:\d+\w*|yesterday|this morning|last night"
+        r"|the \d+\w*|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january"
+        r"|february|march|april|may|june|july|august|september|october|november|december"
+        r"|(?:i|we) (?:ordered|paid|booked|sent|submitted|called|reported|applied|filed"
+        r"|emailed|wrote))"
         # "it's been a week" is read by "been <span>" above; a bare "it's been" is no wait
         # ("it's been one of the nicest things about my week": panel round 10).
         r"|taking (?:so|too|ages|forever)|ages|forever)\b"

@@ -25,6 +25,7 @@ from app.replies.spoken import (
     asks_spoken_to,
     gas_smelled,
     hazard_reported,
+    loss_told,
     spoken_to,
 )
 
@@ -197,6 +198,9 @@ def build_playbook(
     elif gas_smelled(escalation, text):
         # The crisis script, with what to do about the gas while help comes.
         root_causes = (*root_causes, "gas")
+    if loss_told(text):
+        # A customer who tells of a death is offered condolences before anything else.
+        root_causes = (*root_causes, "bereavement")
     asked = _asked(requests, profile, fired)
     known = frozenset(name for name, value in values.items() if str(value).strip())
     restatement = _restatement(text, profile, fired, asked, channel)
@@ -442,7 +446,7 @@ def plan_steps(
         wanted |= TYPE_STEPS[customer_type]
     if difficult and fired & REPEAT_TRIGGERS:
         wanted |= {"acknowledge", "apologize"}
-    if "vulnerable_customer" in fired or hazard:
+    if "vulnerable_customer" in fired or hazard or "bereavement" in known:
         wanted |= {"acknowledge", "empathize"}
     if restated:
         wanted.add("acknowledge")

@@ -126,6 +126,28 @@ _GAS = re.compile(
     r"|\bgas\b[^.!?]{0,40}\b(?:smell\w*|smelt|leak\w*|hiss\w*|escap\w*)",
     re.IGNORECASE,
 )
+# A death told of: a person's, a pregnancy's or a pet's, however long ago ("my dog passed away
+# in surgery", "in March I lost the baby"). A condolence was asked for in four playbooks
+# (panel rounds 24 and 26). Not a device that "died", nor a near miss ("I almost died") or a
+# choice not made ("we don't want to put her to sleep for dental work").
+_DEVICE = (
+    r"(?:phone|iphone|battery|batteries|laptop|computer|pc|car|tv|router|modem|engine|screen"
+    r"|console|xbox|device|tablet|ipad|fridge|boiler|printer|app|account|card|hard|drive"
+    r"|server|internet|wifi|signal|connection|line|macbook|mac|kindle|watch|headphones"
+    r"|airpods|beats\w*|charger|cable|box|remote|speaker|camera|bike|washer|dryer|oven"
+    r"|heater|furnace|system|service|plan|network|game|controller|software|samsung|galaxy)"
+)
+_LOSS = re.compile(
+    r"\b(?:(?:my|our|his|her|their)\s+(?:(?!" + _DEVICE + r"\b)[\w'-]+\s+){1,3}?"
+    r"(?:died|passed\s+away|passed\s+on|was\s+put\s+to\s+sleep|had\s+to\s+be\s+put\s+down)"
+    r"|passed\s+away|miscarriage|lost\s+(?:the|our|my)\s+baby|still\s?b(?:orn|irth)|funeral"
+    r"|bereave\w*|death\s+of\s+(?:my|our)|(?:my|our)\s+late\s+(?:husband|wife|partner|mother"
+    r"|father|mum|mom|dad|son|daughter|brother|sister)"
+    r"|(?<!want to )(?<!instead of )(?:had\s+to\s+)?(?:put|putting)\s+(?:him|her)\s+(?:down"
+    r"|to\s+sleep)|euthani[sz]ed)\b",
+    re.IGNORECASE,
+)
+_NEAR_MISS = re.compile(r"\b(?:almost|nearly)\s+died\b", re.IGNORECASE)
 _HARM = re.compile(
     r"\b(?:kill\w*|harm\w*|hurt\w*|suicid\w*|die|dying|dead|life|lives|breath\w*|unconscious"
     r"|ambulance|emergency|overdose|threat\w*|attack\w*|assault\w*|gas|carbon|allergic"
@@ -232,6 +254,11 @@ def gas_smelled(escalation: Escalation, text: str | None) -> bool:
     caller may still be in the building, so what to do now comes with the hand-over."""
     fired = any(t.type == "safety_risk" for t in escalation.triggers)
     return fired and bool(text) and _GAS.search(text or "") is not None
+
+
+def loss_told(text: str | None) -> bool:
+    """Whether the customer tells of a death: their empathy is a condolence."""
+    return bool(text) and _LOSS.search(_NEAR_MISS.sub(" ", text or "")) is not None
 
 
 def hazard_reported(escalation: Escalation) -> bool:

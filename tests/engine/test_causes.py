@@ -25,6 +25,8 @@ def read(cause: str, probability: float = 0.8) -> dict[str, float]:
         ("personal_stress", "Won't cover my dog, hurt in an accident."),
         ("delay", "I've been waiting for 3 months for the refund."),
         ("delay", "It has been over two months and still no reply."),
+        ("delay", "Tracking has said 'at local depot' since Tuesday."),
+        ("delay", "After a 20 minute wait I got the wrong order."),
     ],
 )
 def test_a_cause_the_message_shows_reaches_the_playbook(cause: str, text: str) -> None:
@@ -40,6 +42,11 @@ def test_a_cause_the_message_shows_reaches_the_playbook(cause: str, text: str) -
             "Please cancel my membership from the next case. I've been a member for six years.",
         ),
         ("delay", "Close my account and delete every photo you hold on me."),
+        # A cause or a fault's start, not a wait; an interjection (panel round 26).
+        ("delay", "Ever since the update my app crashes every day."),
+        ("delay", "Six outages since Easter. I'm done, cancel my contract."),
+        ("delay", "There's my package. But wait, that is NOT my front door."),
+        ("delay", "I cannot wait to leave this network."),
         # A term, not a wait (panel round 25).
         ("delay", "The agreement renewed for 36 months in January; I'd like to close it."),
         ("delay", "Please erase the data you still hold about me."),

@@ -1066,3 +1066,39 @@ def test_the_date_they_need_it_by_is_given_back_with_the_acknowledgement(
     # A date they were promised is not one they set.
     promised = build(bank, "demanding", 0.5, requests=["status"], text="You promised it by Friday.")
     assert not any("I've noted" in r.text for s in promised.steps for r in s.responses)
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+@pytest.mark.parametrize("triggers", [(), ("vulnerable_customer",)])
+def test_a_death_told_of_is_answered_with_condolences_first_among_the_feelings(
+    bank: ResponseBank, channel: str, triggers: tuple[TriggerType, ...]
+) -> None:
+    text = "My cat Ginger passed away in March and you still refuse the claim."
+    playbook = build(
+        bank,
+        "dissatisfied",
+        0.6,
+        *triggers,
+        requests=["complaint_only"],
+        channel=channel,
+        text=text,
+    )
+    steps = steps_of(playbook)
+    empathy = playbook.steps[steps.index("empathize")].responses[0]
+    assert "bereavement" in _entry(bank, empathy.id).root_causes
+    assert "sorry for your loss" in empathy.text
+    if "apologize" in steps:
+        apology = playbook.steps[steps.index("apologize")].responses[0].text
+        assert "time" not in apology and "taken so long" not in apology
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_complaint_with_nothing_asked_is_not_asked_whether_it_is_sorted(
+    bank: ResponseBank, channel: str
+) -> None:
+    playbook = build(
+        bank, "angry", 0.7, "repeated_contact", requests=["complaint_only"], channel=channel
+    )
+    follow_up = playbook.steps[steps_of(playbook).index("follow_up")].responses[0]
+    assert "complaint_only" in _entry(bank, follow_up.id).requests
+    assert "sorted" not in follow_up.text

@@ -1,7 +1,13 @@
 """Which triggers a playbook speaks to: the ones the message's own words bear out."""
 
 from app.core.domain import Escalation, Trigger
-from app.replies.spoken import asks_spoken_to, gas_smelled, hazard_reported, spoken_to
+from app.replies.spoken import (
+    asks_spoken_to,
+    gas_smelled,
+    hazard_reported,
+    loss_told,
+    spoken_to,
+)
 
 
 def trigger(type_: str, source: str = "model") -> Trigger:
@@ -154,3 +160,22 @@ def test_gas_smelled_or_leaking_is_told_only_with_a_safety_risk() -> None:
     # Gas named for another reason, or no safety risk raised: no gas advice.
     assert not gas_smelled(safety, "My gas bill doubled and I feel unsafe paying it.")
     assert not gas_smelled(escalation(trigger("repeated_contact")), "I can smell gas")
+
+
+def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
+    for told in (
+        "My dog passed away in surgery on Nov 7th and the claim was denied.",
+        "In March I lost the baby. Since then I've had three emails about nappies.",
+        "Invoice for my mother's funeral, 28 February.",
+        "We had to put her to sleep last week.",
+        "My brother died in May and the account is in his name.",
+    ):
+        assert loss_told(told), told
+    for not_told in (
+        "My phone died twice today and the battery is new.",
+        "I fought for my country and almost died.",
+        "We don't want to put her to sleep for dental work every year.",
+        "My BeatsX died after a week.",
+        None,
+    ):
+        assert not loss_told(not_told), not_told
