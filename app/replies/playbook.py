@@ -18,6 +18,7 @@ from app.core.labels import (
     TriggerType,
 )
 from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
+from app.replies.questions import asked_note, questions_asked
 from app.replies.restate import DEADLINE_NOTE, after_line, deadline_of, restate
 from app.replies.spoken import (
     PRAISE_ASKS,
@@ -205,13 +206,15 @@ def build_playbook(
     known = frozenset(name for name, value in values.items() if str(value).strip())
     restatement = _restatement(text, profile, fired, asked, channel)
     # The date they need it by is given back with the acknowledgement, unless the
-    # restatement already gives it.
+    # restatement already gives it; so are their questions, where they asked some.
     deadline = deadline_of(text) if text else None
-    noted = (
+    notes = (
+        _questions_note(text, profile, fired, asked),
         DEADLINE_NOTE.format(deadline=deadline)
         if deadline and deadline.casefold() not in (restatement or "").casefold()
-        else None
+        else None,
     )
+    noted = " ".join(note for note in notes if note) or None
     plan = plan_steps(
         profile,
         escalation,
@@ -617,6 +620,28 @@ def _restatement(
     if set(requests) == {"praise"}:
         return None
     return restate(text, channel)
+
+
+def _questions_note(
+    text: str | None,
+    profile: CustomerProfile,
+    fired: frozenset[TriggerType],
+    requests: Collection[RequestLabel],
+) -> str | None:
+    """ "You asked whether X, and when Y", for a customer who asked questions to be answered.
+
+    Not for a complaint with nothing asked, an angry customer or abuse, whose questions are
+    mostly points made ("is this how you treat people?"), nor in a crisis.
+    """
+    if (
+        not text
+        or not set(requests) & QUESTIONS
+        or "complaint_only" in requests
+        or profile.label == "angry"
+        or fired & {"safety_risk", "abuse"}
+    ):
+        return None
+    return asked_note(questions_asked(text))
 
 
 def _response(

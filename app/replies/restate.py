@@ -305,13 +305,9 @@ def after_line(restatement: str, line: str) -> str:
 
 def point_of(text: str) -> str | None:
     """The customer's sentence (or clause of one) best fit to give back, in their own person."""
-    text = _URL.sub(" ", html.unescape(text).replace("\u2019", "'"))
     # Handles that open the message address it; one inside a sentence is its subject or
     # object ("@Brand took $23"), and a sentence that loses it no longer makes sense.
-    opening = _OPENING_HANDLES.match(text)
-    start = opening.end() if opening else 0
-    text = text[start:].replace("@", _LOST + "@") if "@" in text[start:] else text[start:]
-    cleaned = _SYMBOLS.sub(" ", _HANDLE.sub(" ", text))
+    cleaned = plain_message(text, mark_lost=True)
     best: tuple[int, int, int, str] | None = None
     for position, match in enumerate(_SENTENCES.finditer(cleaned)):
         raw = match.group().strip()
@@ -347,6 +343,19 @@ def point_of(text: str) -> str | None:
         # than the one they made, so nothing is given back.
         return None
     return best[3]
+
+
+def plain_message(text: str, *, mark_lost: bool = False) -> str:
+    """The message as a reply may take words from: no links, no handles or emoji, plain quotes.
+
+    `mark_lost`: mark where a handle inside a sentence was, so that sentence is not used.
+    """
+    text = _URL.sub(" ", html.unescape(text).replace("\u2019", "'"))
+    opening = _OPENING_HANDLES.match(text)
+    text = text[opening.end() :] if opening else text
+    if mark_lost:
+        text = text.replace("@", _LOST + "@")
+    return _SYMBOLS.sub(" ", _HANDLE.sub(" ", text))
 
 
 def shift_person(clause: str) -> str:
@@ -402,11 +411,17 @@ def _usable(clause: str) -> bool:
         return False
     if not _PERSONAL.search(clause) or _NOT_A_REPORT.match(clause):
         return False
-    if _UNSAFE.search(clause) or _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause):
+    if _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause) or _FILLER.search(clause):
         return False
-    if _SLANG.search(clause) or _UNREAD_TYPING.search(clause) or _FILLER.search(clause):
+    return not _OWN_SLIP_OR_HARDSHIP.search(clause) and sayable(clause)
+
+
+def sayable(clause: str) -> bool:
+    """Whether a reply may say this clause of the customer's back to them: no abuse, threat
+    or scorn, no chat shorthand or unread typing, no shouting, no quotes or markup."""
+    if _UNSAFE.search(clause) or _SCORN.search(clause):
         return False
-    if _SCORN.search(clause) or _OWN_SLIP_OR_HARDSHIP.search(clause):
+    if _SLANG.search(clause) or _UNREAD_TYPING.search(clause):
         return False
     # A shouted word ("TODAY", "FOURTH") given back reads as mockery.
     if re.search(r"\b[A-Z]{4,}\b", clause):

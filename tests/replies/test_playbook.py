@@ -1102,3 +1102,20 @@ def test_a_complaint_with_nothing_asked_is_not_asked_whether_it_is_sorted(
     follow_up = playbook.steps[steps_of(playbook).index("follow_up")].responses[0]
     assert "complaint_only" in _entry(bank, follow_up.id).requests
     assert "sorted" not in follow_up.text
+
+
+def test_the_customers_questions_are_given_back_with_the_acknowledgement(
+    bank: ResponseBank,
+) -> None:
+    text = "Can I book the second dose online? Does it have to be exactly one month after?"
+    playbook = build(bank, "neutral", 0.2, requests=["information"], text=text)
+    acknowledgement = playbook.steps[0].responses[0].text
+    assert playbook.steps[0].step == "acknowledge"
+    assert acknowledgement.endswith(
+        "You asked whether you can book the second dose online, and whether it has to be"
+        " exactly one month after."
+    )
+    # Not to an angry customer, nor where nothing was asked: their questions make a point.
+    for label, requests in (("angry", ["information"]), ("dissatisfied", ["complaint_only"])):
+        other = build(bank, label, 0.5, requests=requests, text=text)  # type: ignore[arg-type]
+        assert not any("You asked" in r.text for s in other.steps for r in s.responses)

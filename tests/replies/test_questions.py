@@ -1,0 +1,96 @@
+"""The customer's own questions in reported speech, and the questions a reply must not echo."""
+
+import pytest
+
+from app.replies.questions import MAX_QUESTIONS, asked_note, questions_asked
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        # Yes-or-no questions, with the person changed.
+        ("Can I book the second dose online?", "whether you can book the second dose online"),
+        ("Do I need to bring my passport?", "whether you need to bring your passport"),
+        (
+            "Does it have to be exactly one month after?",
+            "whether it has to be exactly one month after",
+        ),
+        ("Do you ship beans to Ireland?", "whether we ship beans to Ireland"),
+        (
+            "Is the marquee included in both packages?",
+            "whether the marquee is included in both packages",
+        ),
+        ("Is the excess different?", "whether the excess is different"),
+        # Questions for something: "be" goes back where it reads.
+        ("What is the £186 for?", "what the £186 is for"),
+        ("What is this charge for exactly?", "what this charge is for"),
+        ("When will it be delivered?", "when it will be delivered"),
+        ("Where is my glasses order CL-558201?", "where your glasses order CL-558201 is"),
+        ("What is the last date of my membership?", "what the last date of your membership is"),
+        # Already in reported order.
+        (
+            "Could you tell me if I'm on the priority services register?",
+            "whether you're on the priority services register",
+        ),
+        (
+            "I'd like to know what personal information you hold about me.",
+            "what personal information we hold about you",
+        ),
+    ],
+)
+def test_a_question_is_given_back_in_reported_speech(text: str, reported: str) -> None:
+    assert questions_asked(text) == (reported,)
+
+
+def test_what_runs_on_after_the_question_is_cut_off() -> None:
+    text = (
+        "Can I book it online, or do I have to phone? Is the shop open on Sundays, and if so when?"
+    )
+    assert questions_asked(text) == (
+        "whether you can book it online",
+        "whether the shop is open on Sundays",
+    )
+    aside = "Can I take my fixed tariff with me, the one that ends in March?"
+    assert questions_asked(aside) == ("whether you can take your fixed tariff with you",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A request put as a question is answered by doing it, not echoed.
+        "Could you send me a copy of the invoice?",
+        "Can you cancel my order please?",
+        "Could I speak to a manager about this?",
+        # Complaints put as questions.
+        "Why was I charged twice?",
+        "How is this acceptable after three weeks?",
+        "Is this how you treat loyal customers?",
+        "Are you all this thick?",
+        "What is the point of insurance that pays nothing?",
+        # Too short to be worth saying back, or a subject whose end is a guess.
+        "Is it?",
+        "Will the new router work with my old phone line?",
+        # Shouting and chat shorthand are not said back.
+        "Can I get my money back TODAY?",
+        "can u tell me when it ships?",
+    ],
+)
+def test_a_question_that_cannot_be_given_back_safely_is_left_out(text: str) -> None:
+    assert questions_asked(text) == ()
+
+
+def test_at_most_two_questions_in_the_order_asked() -> None:
+    text = "Can I pay by card? Is there a discount for students? Do you open on Sundays?"
+    found = questions_asked(text)
+    assert len(found) == MAX_QUESTIONS
+    assert found == ("whether you can pay by card", "whether there is a discount for students")
+
+
+def test_the_note_names_each_question() -> None:
+    assert asked_note(()) is None
+    assert asked_note(("whether you can pay by card",)) == (
+        "You asked whether you can pay by card."
+    )
+    assert asked_note(("whether you can pay by card", "when we open")) == (
+        "You asked whether you can pay by card, and when we open."
+    )
