@@ -43,7 +43,7 @@ _ERASURE = re.compile(
     r"(?:actually|permanently|fully|completely)\s+(?:deleted|erased|wiped)"
     # "delete everything you hold on me": the data named only as what they hold.
     r"|(?:delete|erase|wipe|purge|remove)\s+(?:everything|all|anything)\s+(?:that\s+)?you\s+"
-    r"(?:still\s+)?(?:hold|have|keep|store)\s+(?:about|on)\s+(?:me|us)"
+    r"(?:still\s+)?(?:hold|have|keep|store)\s+(?:about|on)\s+(?:me|us|him|her|them|my\s+\w+)"
     # "...delete the ones with me in them, and anything else you've stored about me".
     r"|(?:delete|erase|wipe|purge|remove)\b[^.?!]{0,80}\b(?:everything|anything)\s+(?:else\s+)?"
     r"(?:that\s+)?you(?:'ve|\s+have)?\s+(?:stored|kept|held|saved)\s+(?:about|on)\s+(?:me|us))\b",
@@ -105,7 +105,11 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             + _PLAN
             + r"\b"
             r"|\b(?:take|treat)\s+this\s+(?:email\s+|message\s+|letter\s+)?as\s+(?:my|our)\s+"
-            r"(?:[\w']+\s+){0,3}notice\b",
+            r"(?:[\w']+\s+){0,3}notice\b"
+            # Told to the company in so many words, a sentence of its own: "I'm done. Close my
+            # account at the end of this month" (panel round 27). None on train or dev.
+            r"|(?:^|[.!?]\s+)(?:please\s+)?(?:close|cancel|terminate)\s+(?:my|our)\s+"
+            r"(?:[\w-]+\s+){0,2}" + _PLAN + r"\b",
             re.IGNORECASE,
         ),
     ),
@@ -170,6 +174,9 @@ _ONLY_THANKS = re.compile(
 _NOTHING_ASKED = re.compile(
     r"\bno\s+(?:reply|response|answer)\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
     r"|\bnot\s+(?:looking|asking)\s+for\s+anything\s+(?:back|in\s+return)\b"
+    # "I'm not after anything back, I just think you should know" (panel round 27).
+    r"|\bnot\s+after\s+anything\b"
+    r"|\b(?:don't|do\s+not)\s+(?:want|need|expect)\s+anything\s+(?:back|in\s+return)\b"
     r"|\bnothing\s+for\s+you\s+to\s+(?:fix|sort\s+out|put\s+right)\b"
     r"|\b(?:rather\s+than|not)\s+for\s+(?:any\s+)?action\b"
     r"|\bno\s+action\s+(?:is\s+)?(?:needed|necessary|required|expected)\b",

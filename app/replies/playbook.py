@@ -128,6 +128,8 @@ ACCOUNT_ASKS: frozenset[RequestLabel] = frozenset(
 # Asks answered by what the agent looks up: where something is, what a charge was, a fact.
 QUESTIONS: frozenset[RequestLabel] = frozenset({"status", "information", "explain_charge"})
 PUBLIC_CHANNELS: frozenset[Channel] = frozenset({"social"})
+# A message this long can bury a question; a shorter one is its question.
+QUESTIONS_IN_WORDS = 40
 # In a language the model cannot read, the playbook keeps to what holds for any message: the
 # message was read, the answer the agent writes, a lead where patterns raised a trigger, a
 # close. Lines written for a request or a feeling would rest on a reading nobody can trust.
@@ -204,12 +206,15 @@ def build_playbook(
         root_causes = (*root_causes, "bereavement")
     asked = _asked(requests, profile, fired)
     known = frozenset(name for name, value in values.items() if str(value).strip())
-    restatement = _restatement(text, profile, fired, asked, channel)
+    # A loss is answered by the condolence, never by the customer's words back.
+    restatement = (
+        None if "bereavement" in root_causes else _restatement(text, profile, fired, asked, channel)
+    )
     # The date they need it by is given back with the acknowledgement, unless the
     # restatement already gives it; so are their questions, where they asked some.
     deadline = deadline_of(text) if text else None
     notes = (
-        _questions_note(text, profile, fired, asked),
+        _questions_note(text, channel, profile, fired, asked),
         DEADLINE_NOTE.format(deadline=deadline)
         if deadline and deadline.casefold() not in (restatement or "").casefold()
         else None,
@@ -624,6 +629,7 @@ def _restatement(
 
 def _questions_note(
     text: str | None,
+    channel: Channel,
     profile: CustomerProfile,
     fired: frozenset[TriggerType],
     requests: Collection[RequestLabel],
@@ -631,10 +637,14 @@ def _questions_note(
     """ "You asked whether X, and when Y", for a customer who asked questions to be answered.
 
     Not for a complaint with nothing asked, an angry customer or abuse, whose questions are
-    mostly points made ("is this how you treat people?"), nor in a crisis.
+    mostly points made ("is this how you treat people?"), nor in a crisis. Not in a public
+    reply, nor to a short message, where the question given back is the whole message
+    ("parrots", panel round 27): the questions it helps with are those a long one buries.
     """
     if (
         not text
+        or channel in PUBLIC_CHANNELS
+        or len(text.split()) < QUESTIONS_IN_WORDS
         or not set(requests) & QUESTIONS
         or "complaint_only" in requests
         or profile.label == "angry"

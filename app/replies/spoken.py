@@ -43,6 +43,11 @@ CONTACTED_AGAIN = re.compile(
     r"|(?:months|weeks) of)\b",
     re.IGNORECASE,
 )
+# How sure the model must be of a repeat contact for the playbook to say so. On dev, of its
+# readings the words bear out, 6 of 13 under 0.6 were repeats and 48 of 53 at 0.6 or more;
+# below it, "you've had to contact us more than once" said to a first message drew five
+# notes and three 'no' verdicts (panel rounds 26 and 27). The escalation itself is unchanged.
+SPOKEN_REPEAT_CONFIDENCE = 0.6
 # "Again" about the future is no earlier contact: "so it doesn't happen again", "I'll never
 # fly with you again" (a first email read as a repeat contact, panel round 22).
 _AGAIN_AHEAD = re.compile(
@@ -144,7 +149,7 @@ _LOSS = re.compile(
     r"|bereave\w*|death\s+of\s+(?:my|our)|(?:my|our)\s+late\s+(?:husband|wife|partner|mother"
     r"|father|mum|mom|dad|son|daughter|brother|sister)"
     r"|(?<!want to )(?<!instead of )(?:had\s+to\s+)?(?:put|putting)\s+(?:him|her)\s+(?:down"
-    r"|to\s+sleep)|euthani[sz]ed)\b",
+    r"|to\s+sleep)|(?<!want to )put\s+to\s+sleep|euthani[sz]ed)\b",
     re.IGNORECASE,
 )
 _NEAR_MISS = re.compile(r"\b(?:almost|nearly)\s+died\b", re.IGNORECASE)
@@ -239,6 +244,8 @@ def _instead(
 
 def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agreed: bool) -> bool:
     if trigger.type == "repeated_contact" and trigger.source == "model":
+        if trigger.confidence < SPOKEN_REPEAT_CONFIDENCE:
+            return True
         return CONTACTED_AGAIN.search(_AGAIN_AHEAD.sub(" ", text)) is None
     if trigger.type == "churn_threat" and decided:
         return True

@@ -38,6 +38,7 @@ def test_unknown_labels_are_ignored() -> None:
         "I closed my account in April. Please erase all personal data you still hold about me.",
         "@Framelet please close my account and delete everything you hold on me. The lot.",
         "Please take down and delete the photos, and anything else you've stored about me.",
+        "Please delete everything you hold on him and on me, images included.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
@@ -152,6 +153,10 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("Please could you cancel my bike cover? I sold the bike. Thanks :)", "cancel_or_close"),
         ("Please take this as our one month's notice to end the membership.", "cancel_or_close"),
         ("@Pebblefield pls cancel order PF-55021, wrong size", "cancel_or_close"),
+        (
+            "Third estimated bill. I'm done. Close my account at the end of the month.",
+            "cancel_or_close",
+        ),
         ("The gig was cancelled. How do I get that money back?", "refund_or_compensation"),
         ("The kettle leaks. I'd like a full refund please.", "refund_or_compensation"),
         ("Nice staff, but it arrived smashed. I want my money back.", "refund_or_compensation"),
@@ -174,6 +179,7 @@ def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, a
     "text",
     [
         "I cancelled my policy last week after this.",  # done: churn, not an ask
+        "They said they would close my account if I complained.",
         "I'd like to cancel my TV service and keep the internet.",  # a change, as labelled
         "They refunded me in the end, thank you!",
         "They gave me my money back in the end.",
@@ -231,6 +237,8 @@ def test_sarcastic_thanks_in_so_many_words_stay_a_complaint() -> None:
         "There is nothing for you to fix here, the new appointment is booked, but hear me out.",
         "For your records rather than for any action: the check-in screens were all down.",
         "No action needed, but the lift at the station was out of order all week.",
+        "I'm not after anything back, I just think you should know how this went.",
+        "We don't want anything in return; the spa was shut the whole weekend.",
     ],
 )
 def test_a_message_that_wants_nothing_back_is_a_complaint_with_no_ask(text: str) -> None:

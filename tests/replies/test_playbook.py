@@ -1107,7 +1107,12 @@ def test_a_complaint_with_nothing_asked_is_not_asked_whether_it_is_sorted(
 def test_the_customers_questions_are_given_back_with_the_acknowledgement(
     bank: ResponseBank,
 ) -> None:
-    text = "Can I book the second dose online? Does it have to be exactly one month after?"
+    text = (
+        "I had the first of my jabs at the Hollis Road clinic on Tuesday and the nurse was"
+        " lovely, she let me lie down and talked to me the whole time. One question while I'm"
+        " writing: can I book the second dose online? Does it have to be exactly one month"
+        " after? I'm away from the 8th to the 16th."
+    )
     playbook = build(bank, "neutral", 0.2, requests=["information"], text=text)
     acknowledgement = playbook.steps[0].responses[0].text
     assert playbook.steps[0].step == "acknowledge"
@@ -1119,3 +1124,18 @@ def test_the_customers_questions_are_given_back_with_the_acknowledgement(
     for label, requests in (("angry", ["information"]), ("dissatisfied", ["complaint_only"])):
         other = build(bank, label, 0.5, requests=requests, text=text)  # type: ignore[arg-type]
         assert not any("You asked" in r.text for s in other.steps for r in s.responses)
+    # Nor in a public reply, nor to a message that is no more than its question ("parrots").
+    public = build(bank, "neutral", 0.2, requests=["information"], text=text, channel="social")
+    short = build(bank, "neutral", 0.2, requests=["information"], text="Can I pay by card here?")
+    for other in (public, short):
+        assert not any("You asked" in r.text for s in other.steps for r in s.responses)
+
+
+def test_a_loss_is_not_given_back_in_the_customers_words(bank: ResponseBank) -> None:
+    text = (
+        "We had to have our old Labrador, Biscuit, put to sleep on Thursday. The invoice is £486."
+    )
+    playbook = build(bank, "dissatisfied", 0.5, requests=["explain_charge"], text=text)
+    said = " ".join(r.text for s in playbook.steps for r in s.responses)
+    assert "sorry for your loss" in said
+    assert "put to sleep" not in said and "Biscuit" not in said

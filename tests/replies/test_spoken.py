@@ -29,6 +29,14 @@ def test_a_repeat_the_model_alone_reads_is_spoken_to_only_where_the_customer_cam
     assert spoken_to(found, ("fix_problem",), "My order arrived broken.") == found
 
 
+def test_an_unsure_repeat_reading_is_not_spoken_to() -> None:
+    text = "It's been three weeks and nobody's rung me about my results."
+    sure = Escalation(True, "high", (Trigger("repeated_contact", "w", 0, 1, "model", 0.8),))
+    unsure = Escalation(True, "high", (Trigger("repeated_contact", "w", 0, 1, "model", 0.4),))
+    assert spoken_to(sure, ("status",), text) == sure
+    assert spoken_to(unsure, ("status",), text).triggers == ()
+
+
 def test_again_about_the_future_is_no_earlier_contact() -> None:
     read = escalation(trigger("repeated_contact"))
     for first in (
@@ -168,6 +176,7 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         "In March I lost the baby. Since then I've had three emails about nappies.",
         "Invoice for my mother's funeral, 28 February.",
         "We had to put her to sleep last week.",
+        "We had to have our old Labrador, Biscuit, put to sleep on Thursday.",
         "My brother died in May and the account is in his name.",
     ):
         assert loss_told(told), told
