@@ -42,7 +42,7 @@ from app.engine.triggers import TriggerDetector
 from app.model.base import Classifier
 from app.model.head_specs import read_trigger_policy
 from app.replies.bank import ResponseBank
-from app.replies.facts import Fact, extract_facts, fact_values
+from app.replies.facts import Fact, extract_facts, fact_values, role_asked_for
 from app.replies.learning import Stats, StatsCache, ThompsonRanker
 from app.replies.playbook import build_playbook
 from app.tenancy.configs import TenantConfigs
@@ -104,6 +104,12 @@ class TriageResult:
     route: Route | None = None
     facts: tuple[Fact, ...] = ()
     language: MessageLanguage = ENGLISH
+
+
+def _asked_for(text: str) -> dict[str, str]:
+    """The lead a hand-over names: whom the customer asked for, where they named someone."""
+    role = role_asked_for(text)
+    return {"lead_name": role} if role else {}
 
 
 def sentiment_of(
@@ -381,7 +387,7 @@ class TriageEngine:
             escalation=decision,
             channel=item.channel,
             # The caller's values win over what the message seems to say.
-            values={**fact_values(facts), **item.values},
+            values={**fact_values(facts), **_asked_for(item.text), **item.values},
             # A cause the message does not bear out is no cause to speak to: the playbook
             # then uses replies written for none.
             root_causes=evident_causes(

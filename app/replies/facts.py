@@ -116,6 +116,49 @@ def extract_facts(text: str) -> tuple[Fact, ...]:
     return tuple(sorted(facts, key=lambda f: f.start))
 
 
+# Whom a customer asks for, in their words: "put me through to your technical team", "I want
+# the branch manager to ring me". A hand-over to "a team lead" when they asked for the sales
+# manager or the technical team was an edit asked for in six playbooks (panel rounds 26, 27).
+# Not an engineer or a technician: they come to fix, not to take the case over.
+_ROLE_WORDS = r"(?:manager|supervisor|team\s+leader|director)"
+_ROLE = re.compile(
+    r"\b(?:speak|talk|get|put|pass|transfer|escalate|hand|send)\w*\s+(?:me\s+)?(?:this\s+)?"
+    r"(?:through\s+)?(?:to|with)\s+(?P<who>(?:a|an|the|your)\s+(?:[\w-]+\s+){0,2}?"
+    rf"(?:{_ROLE_WORDS}|team|department))\b"
+    r"|\b(?:someone|somebody|a\s+person|anyone)\s+(?:senior\s+)?(?:from|in|on)\s+"
+    r"(?P<team>(?:your|the)\s+(?:[\w-]+\s+){0,2}?(?:team|department))\b"
+    r"|\b(?:i\s+want|i'd\s+like|i\s+need|i\s+expect|please\s+(?:have|get|ask))\s+"
+    rf"(?P<role>(?:a|an|the|your)\s+(?:[\w-]+\s+){{0,2}}?{_ROLE_WORDS})\b",
+    re.IGNORECASE,
+)
+# "I was told to speak to the manager at the branch": someone else's advice, not their ask.
+_TOLD_TO = re.compile(r"\b(?:told|advised|asked|said)\s+(?:me\s+|us\s+)?to\s*$", re.IGNORECASE)
+# "Your" is ours in a reply; the words between are the customer's ("your fraud team").
+_YOUR = re.compile(r"^your\b", re.IGNORECASE)
+
+
+def role_asked_for(text: str) -> str | None:
+    """Whom the customer asked to hear from, as a reply would name them, or None.
+
+    >>> role_asked_for("Get me someone from your technical team who knows what an eSIM is.")
+    'our technical team'
+    >>> role_asked_for("I want to speak to a manager.")
+    'a manager'
+    """
+    match = next((m for m in _ROLE.finditer(text) if not _TOLD_TO.search(text, 0, m.start())), None)
+    if match is None:
+        return None
+    found = next(group for group in match.groups() if group)
+    words = " ".join(found.split())
+    if words.isupper():
+        words = words.lower()  # "A MANAGER" is shouted, not a name
+    if words.split()[-1].casefold() in {"team", "department"}:
+        words = re.sub(r"^(?:the|your)\b", "our", words, flags=re.IGNORECASE)
+    # "Your manager" is whichever manager picks it up: "a manager", not "our manager".
+    words = re.sub(rf"^your\s+(?={_ROLE_WORDS}$)", "a ", words, flags=re.IGNORECASE)
+    return _YOUR.sub("our", words[0].lower() + words[1:])
+
+
 def fact_values(facts: tuple[Fact, ...]) -> dict[str, str]:
     """The first of each kind as a placeholder value: {amount}, {duration}, {date}, {order_id},
     and {person}, the first person the customer thanks."""

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from app.replies.facts import extract_facts, fact_values
+from app.replies.facts import extract_facts, fact_values, role_asked_for
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,30 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
 def test_a_person_named_but_not_thanked_is_no_one_to_pass_thanks_to() -> None:
     # A call note names the caller: thanks for the tuner must not go back to her.
     assert "person" not in fact_values(extract_facts("Call note: Mrs Adaeze rang to say thanks"))
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Put me through to someone in your technical team who knows eSIMs.", "our technical team"),
+        ("I want the sales manager to ring me back before Friday.", "the sales manager"),
+        ("Could someone from the claims team call me?", "our claims team"),
+        ("I want to speak to A MANAGER.", "a manager"),
+        ("I want to speak to your manager, this is the third time!", "a manager"),
+        ("Can I talk to your branch manager please?", "our branch manager"),
+    ],
+)
+def test_whom_the_customer_asked_for_is_named_as_a_reply_would(text: str, role: str) -> None:
+    assert role_asked_for(text) == role
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was told to speak to the manager at the branch, so I did.",  # someone else's advice
+        "Can I get an engineer out this week?",  # comes to fix, not to take the case over
+        "My internet is down again.",
+    ],
+)
+def test_no_role_where_the_customer_asked_for_no_one_by_name(text: str) -> None:
+    assert role_asked_for(text) is None

@@ -97,6 +97,13 @@ def test_placeholders_are_filled_from_the_context(client: TestClient) -> None:
     assert "Ana Ruiz" in handoff["responses"][0]["text"]
 
 
+def test_the_hand_over_names_whom_the_customer_asked_for(client: TestClient) -> None:
+    text = "Third time writing. Put me through to someone in your billing team, please."
+    body = client.post("/v1/triage", json={"text": text}).json()
+    [handoff] = [s for s in body["playbook"] if s["step"] == "escalate"]
+    assert "our billing team" in handoff["responses"][0]["text"]
+
+
 def test_a_calm_question_does_not_escalate(client: TestClient) -> None:
     body = client.post("/v1/triage", json={"text": "What time do you open on Sunday?"}).json()
     assert body["escalation"] == {"escalate": False, "priority": "low", "triggers": []}
