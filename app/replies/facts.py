@@ -131,6 +131,7 @@ _ROLE = re.compile(
     rf"(?P<role>(?:a|an|the|your)\s+(?:[\w-]+\s+){{0,2}}?{_ROLE_WORDS})\b",
     re.IGNORECASE,
 )
+_ROLE_WORD = re.compile(r"\b(?:manager|supervisor|leader|director|team|department)\b", re.I)
 # "I was told to speak to the manager at the branch": someone else's advice, not their ask.
 _TOLD_TO = re.compile(r"\b(?:told|advised|asked|said)\s+(?:me\s+|us\s+)?to\s*$", re.IGNORECASE)
 # "Your" is ours in a reply; the words between are the customer's ("your fraud team").
@@ -145,6 +146,8 @@ def role_asked_for(text: str) -> str | None:
     >>> role_asked_for("I want to speak to a manager.")
     'a manager'
     """
+    if not _ROLE_WORD.search(text):
+        return None  # most messages name no one: this runs on every one
     match = next((m for m in _ROLE.finditer(text) if not _TOLD_TO.search(text, 0, m.start())), None)
     if match is None:
         return None

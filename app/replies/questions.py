@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import re
 
-from app.replies.restate import plain_message, sayable, shift_person
+from app.replies.restate import (
+    POLITE_TAIL,
+    SENTENCES,
+    plain_message,
+    sayable,
+    shift_person,
+)
 
 MAX_QUESTIONS = 2
 MIN_WORDS, MAX_WORDS = 5, 22
 
-_SENTENCES = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
 # What opens a sentence without being part of its question: "Also, can I...", "One question
 # while I'm writing: is it...".
 _LEAD_IN = re.compile(
@@ -30,7 +35,6 @@ _LEAD_IN = re.compile(
     r"|one (?:more |last |other )?question(?: while i'm (?:writing|at it|here))?)[,:;]?\s+)+",
     re.IGNORECASE,
 )
-_POLITE_TAIL = re.compile(r"[,\s]+(?:please|thanks|thank you)\s*$", re.IGNORECASE)
 # "Could you tell me whether...", "I'd like to know when...": already in reported order.
 _EMBEDDED = re.compile(
     r"\b(?:(?:can|could|would)\s+(?:you|someone|somebody|anyone)\s+(?:please\s+)?"
@@ -101,7 +105,7 @@ def questions_asked(text: str) -> tuple[str, ...]:
     ()
     """
     found: list[str] = []
-    for match in _SENTENCES.finditer(plain_message(text)):
+    for match in SENTENCES.finditer(plain_message(text)):
         sentence = _LEAD_IN.sub("", " ".join(match.group().split()))
         reported = _reported(sentence)
         if reported and reported not in found:
@@ -159,7 +163,7 @@ def _trimmed(words: str) -> str:
     """The question without what runs on after it, an aside after a comma, or "please"."""
     words = _RUN_ON.sub("", words.strip())
     words = _ASIDE.sub(r"\g<head>", words)
-    return _TRAILING.sub("", _POLITE_TAIL.sub("", words).rstrip(".!?,;: "))
+    return _TRAILING.sub("", POLITE_TAIL.sub("", words).rstrip(".!?,;: "))
 
 
 def _declarative(wh: str, aux: str, subject: str, rest: str) -> str | None:

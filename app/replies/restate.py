@@ -26,13 +26,13 @@ _HANDLE = re.compile(r"(?<!\w)(?:@\w+|#[A-Za-z_]\w*)")
 # Emoji and pictographs, dingbats, variation selectors and joiners.
 _SYMBOLS = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # A sentence ends at . ! ? or a line break, but not at the point of "$89.99".
-_SENTENCES = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
+SENTENCES = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|to whom it may concern)\b"
     r"[^,.!]{0,20}[,.!]?\s*",
     re.IGNORECASE,
 )
-_POLITE_TAIL = re.compile(r"[,\s]+(?:please|pls|plz|thanks|thank you|asap)\s*$", re.IGNORECASE)
+POLITE_TAIL = re.compile(r"[,\s]+(?:please|pls|plz|thanks|thank you|asap)\s*$", re.IGNORECASE)
 # A point worth giving back is about the customer or about the company: it has a person.
 _PERSONAL = re.compile(
     r"\b(?:i|i'm|i've|i'd|i'll|me|my|we|we're|we've|our|us|you|your|you're|you've|u|ur)\b",
@@ -236,6 +236,8 @@ _PROMISED = re.compile(
     r"|by which|by then)\b",
     re.IGNORECASE,
 )
+# Every deadline the facts find opens on one of these: a sentence without one has none.
+_DEADLINE_WORD = re.compile(r"\b(?:by|before|until|no later than)\s", re.IGNORECASE)
 # "by 20" in "cut by 20%" is no date: a bare number needs "the", an ordinal, a month or a time.
 _BARE_NUMBER = re.compile(r"^(?:by|before|no later than)\s+\d{1,2}$", re.IGNORECASE)
 # "Until" is a deadline only where it is given to the company: "you have until 5pm on Friday".
@@ -272,8 +274,10 @@ def deadline_of(text: str) -> str | None:
     >>> deadline_of("I was promised a call back by 2pm. Nothing.") is None
     True
     """
-    for match in _SENTENCES.finditer(html.unescape(text)):
+    for match in SENTENCES.finditer(html.unescape(text)):
         sentence = match.group()
+        if not _DEADLINE_WORD.search(sentence):
+            continue
         given = _GIVEN_UNTIL.search(sentence)
         if not (given or _NEEDS.search(sentence)) or _PROMISED.search(sentence):
             continue
@@ -309,13 +313,13 @@ def point_of(text: str) -> str | None:
     # object ("@Brand took $23"), and a sentence that loses it no longer makes sense.
     cleaned = plain_message(text, mark_lost=True)
     best: tuple[int, int, int, str] | None = None
-    for position, match in enumerate(_SENTENCES.finditer(cleaned)):
+    for position, match in enumerate(SENTENCES.finditer(cleaned)):
         raw = match.group().strip()
         if not raw or "?" in raw:
             continue
         # An aside in brackets does not survive a change of person; the sentence does.
         sentence = " ".join(_ASIDE.sub("", raw).rstrip(".!").split())
-        sentence = _POLITE_TAIL.sub("", _GREETING.sub("", sentence))
+        sentence = POLITE_TAIL.sub("", _GREETING.sub("", sentence))
         # A piece cut from a long sentence loses what it was about: only whole sentences,
         # except that two sentences run together with a comma are two sentences.
         sentence = _DANGLING.sub("", _COMMA_SPLICE.split(sentence, maxsplit=1)[0])

@@ -52,7 +52,10 @@ SPOKEN_REPEAT_CONFIDENCE = 0.6
 # fly with you again" (a first email read as a repeat contact, panel round 22).
 _AGAIN_AHEAD = re.compile(
     r"\b(?:happen(?:s|ed|ing)?|occur(?:s|red|ring)?|recur)\s+again\b"
-    r"|\bnever\s+(?!heard|got|received|replied|responded|called)[^.!?\n]{0,40}?\bagain\b",
+    r"|\bnever\s+(?!heard|got|received|replied|responded|called)[^.!?\n]{0,40}?\bagain\b"
+    # "I do not want to be contacted again" refuses contact to come (panel round 28).
+    r"|\b(?:not|don't|never)\s+(?:want\s+)?(?:to\s+)?(?:be\s+)?(?:contacted|called|emailed"
+    r"|rung|phoned|texted|contact\s+me|call\s+me|email\s+me)\s+again\b",
     re.IGNORECASE,
 )
 # A customer who asks not to be contacted, or wants no reply: a later check-in ("I'll be in
@@ -70,7 +73,8 @@ REFUSES_CONTACT = re.compile(
     r"|\bno\s+need\s+(?:to\s+(?:reply|respond|get\s+back)|for\s+(?:a|any)\s+(?:reply|response))\b"
     r"|\bno\s+(?:reply|response)\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
     r"|\bnot\s+(?:writing|asking|looking)\s+for\s+(?:a|any)\s+(?:reply|response|answer)\b"
-    r"|\b(?:don't|do\s+not)\s+(?:need|want|expect)\s+(?:a|any)\s+(?:reply|response)\b",
+    r"|\b(?:don't|do\s+not)\s+(?:need|want|expect)\s+(?:a|any)\s+(?:reply|response)\b"
+    r"|\b(?:don't|do\s+not)\s+want\s+to\s+be\s+(?:contacted|called|emailed|phoned|rung)\b",
     re.IGNORECASE,
 )
 # What any agent can answer in the same reply: a question, where an order is, a small change.
@@ -153,6 +157,12 @@ _LOSS = re.compile(
     re.IGNORECASE,
 )
 _NEAR_MISS = re.compile(r"\b(?:almost|nearly)\s+died\b", re.IGNORECASE)
+# A word every loss above holds, to pass over most messages at once: this runs on every one.
+_LOSS_WORD = re.compile(
+    r"\b(?:died|passed|funeral|bereave|miscarriage|baby|still\s?b|death|late|sleep|down"
+    r"|euthani[sz]ed)",
+    re.IGNORECASE,
+)
 _HARM = re.compile(
     r"\b(?:kill\w*|harm\w*|hurt\w*|suicid\w*|die|dying|dead|life|lives|breath\w*|unconscious"
     r"|ambulance|emergency|overdose|threat\w*|attack\w*|assault\w*|gas|carbon|allergic"
@@ -265,7 +275,9 @@ def gas_smelled(escalation: Escalation, text: str | None) -> bool:
 
 def loss_told(text: str | None) -> bool:
     """Whether the customer tells of a death: their empathy is a condolence."""
-    return bool(text) and _LOSS.search(_NEAR_MISS.sub(" ", text or "")) is not None
+    if not text or not _LOSS_WORD.search(text):
+        return False
+    return _LOSS.search(_NEAR_MISS.sub(" ", text)) is not None
 
 
 def hazard_reported(escalation: Escalation) -> bool:

@@ -42,6 +42,7 @@ def test_again_about_the_future_is_no_earlier_contact() -> None:
     for first in (
         "Tell me what will be done so it doesn't happen again when he flies home.",
         "I will never be flying with you again.",
+        "I do not want to be contacted again other than one letter confirming this.",
     ):
         assert spoken_to(read, ("fix_problem",), first).triggers == ()
     for back in (
