@@ -1139,3 +1139,15 @@ def test_a_loss_is_not_given_back_in_the_customers_words(bank: ResponseBank) -> 
     said = " ".join(r.text for s in playbook.steps for r in s.responses)
     assert "sorry for your loss" in said
     assert "put to sleep" not in said and "Biscuit" not in said
+
+
+def test_a_customer_who_refuses_contact_is_not_followed_up(bank: ResponseBank) -> None:
+    asks = {"requests": ["fix_problem"]}
+    followed = build(bank, "angry", 0.8, "repeated_contact", text="Fix this now.", **asks)
+    assert "follow_up" in steps_of(followed)
+    for refusal in (
+        "Fix this now and stop contacting me.",
+        "Fix it. I do not want to be contacted again other than one letter confirming it.",
+    ):
+        playbook = build(bank, "angry", 0.8, "repeated_contact", text=refusal, **asks)
+        assert "follow_up" not in steps_of(playbook), refusal
