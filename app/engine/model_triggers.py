@@ -50,6 +50,16 @@ _WORDS: dict[str, re.Pattern[str]] = {
 }
 
 
+# A request for a person told of, not made: asked or refused before, tried, escalated.
+_TOLD_OF_A_REQUEST = re.compile(
+    r"\b(?:asked|requested|requesting|tried|trying|refus\w*|won't let|wouldn't let|would not let"
+    r"|not allow\w*|will not allow|was told|were told|had to|escalated|every time|each time"
+    r"|when (?:i|you)|advised|assured|resistance|in speaking|speaking with|spoke|close to speaking"
+    r"|to get|could not|couldn't|can't|cannot|doesn't offer|does not offer|no way to)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TriggerRule:
     """How one trigger is decided, both bars chosen on dev (models/trigger_policy.json).
@@ -102,8 +112,10 @@ def message_triggers(
         rule = rules.get(trigger, TriggerRule(min_probability))
         probability = scores.triggers.get(trigger, 0.0)
         hits = [t for t in found if t.type == trigger]
+        agreed = probability >= rule.threshold or rule.pattern_threshold > 0
+        if not agreed:
+            hits = [t for t in hits if not _told_not_asked(t, text)]
         if hits and probability >= min(rule.threshold, rule.pattern_threshold):
-            agreed = probability >= rule.threshold or rule.pattern_threshold > 0
             out += [
                 dataclasses.replace(
                     t,
@@ -216,6 +228,22 @@ _PERSON_AT_RISK = re.compile(
     r"|cannot afford|benefits|pension)\b",
     re.IGNORECASE,
 )
+
+
+def _told_not_asked(trigger: Trigger, text: str) -> bool:
+    """Whether a wish for a person the patterns found, and the model did not, is told of as
+    past rather than asked for now ("they refused to let me speak to a supervisor").
+
+    Long complaints to a regulator tell of the supervisors they asked for: on train and dev,
+    18 of the 26 pattern-only human_request readings that were no request sat in such a
+    sentence, and none of the 4 that were one.
+    """
+    if trigger.type != "human_request":
+        return False
+    sentence = next(
+        (m.group() for m in _SENTENCE.finditer(text) if m.start() <= trigger.start < m.end()), ""
+    )
+    return _TOLD_OF_A_REQUEST.search(sentence) is not None
 
 
 def _only_an_animal_at_risk(trigger: TriggerType, text: str) -> bool:

@@ -173,6 +173,21 @@ def test_a_pattern_counts_only_as_far_as_its_rule_trusts_it() -> None:
     assert decide(text, head(churn_threat=0.5), found, **retired) == []
 
 
+def test_a_wish_for_a_person_told_of_is_not_one_asked_for_unless_the_model_agrees() -> None:
+    rule = {"human_request": TriggerRule(0.5, 0.0)}
+    told = "The rep refused to let me speak to a supervisor. My bill is still wrong."
+    found = [pattern("human_request", told, "speak to a supervisor")]
+    assert decide(told, head(human_request=0.01), found, **rule) == []
+    # Where the model reads a request too, the pattern's span stands.
+    [agreed] = decide(told, head(human_request=0.8), found, **rule)
+    assert agreed.source == "pattern+model"
+    # A request made now still counts on the pattern alone.
+    asked = "My bill is still wrong. I want to speak to a supervisor today."
+    now = [pattern("human_request", asked, "speak to a supervisor")]
+    [kept] = decide(asked, head(human_request=0.01), now, **rule)
+    assert kept.source == "pattern"
+
+
 def test_without_the_trigger_head_the_patterns_and_the_intent_head_decide() -> None:
     text = "could someone senior look at it"
     found = [pattern("churn_threat", text, "look at it")]
