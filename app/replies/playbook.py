@@ -210,16 +210,7 @@ def build_playbook(
     restatement = (
         None if "bereavement" in root_causes else _restatement(text, profile, fired, asked, channel)
     )
-    # The date they need it by is given back with the acknowledgement, unless the
-    # restatement already gives it; so are their questions, where they asked some.
-    deadline = deadline_of(text) if text else None
-    notes = (
-        _questions_note(text, channel, profile, fired, asked),
-        DEADLINE_NOTE.format(deadline=deadline)
-        if deadline and deadline.casefold() not in (restatement or "").casefold()
-        else None,
-    )
-    noted = " ".join(note for note in notes if note) or None
+    noted = _acknowledgement_notes(text, channel, profile, fired, asked, restatement)
     plan = plan_steps(
         profile,
         escalation,
@@ -625,6 +616,26 @@ def _restatement(
     if set(requests) == {"praise"}:
         return None
     return restate(text, channel)
+
+
+def _acknowledgement_notes(
+    text: str | None,
+    channel: Channel,
+    profile: CustomerProfile,
+    fired: frozenset[TriggerType],
+    requests: Collection[RequestLabel],
+    restatement: str | None,
+) -> str | None:
+    """What the acknowledgement gives back after the customer's point: their questions, and
+    the date they need it by unless the restatement already holds it."""
+    deadline = deadline_of(text) if text else None
+    notes = (
+        _questions_note(text, channel, profile, fired, requests),
+        DEADLINE_NOTE.format(deadline=deadline)
+        if deadline and deadline.casefold() not in (restatement or "").casefold()
+        else None,
+    )
+    return " ".join(note for note in notes if note) or None
 
 
 def _questions_note(
