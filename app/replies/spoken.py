@@ -150,6 +150,11 @@ _LOSS = re.compile(
     r"\b(?:(?:my|our|his|her|their)\s+(?:(?!" + _DEVICE + r"\b)[\w'-]+\s+){1,3}?"
     r"(?:died|passed\s+away|passed\s+on|was\s+put\s+to\s+sleep|had\s+to\s+be\s+put\s+down)"
     r"|passed\s+away|miscarriage|lost\s+(?:the|our|my)\s+baby|still\s?b(?:orn|irth)|funeral"
+    # "Tom's dad, Graham, died very suddenly" (panel round 29): 19 of 20 real messages with
+    # a relative and a death this close are a loss.
+    r"|(?:dad|mum|mom|father|mother|husband|wife|partner|son|daughter|brother|sister"
+    r"|grandmother|grandfather|gran|grandad|nan|nana|grandma|grandpa|uncle|aunt|auntie|baby)\b"
+    r"[^.!?\n]{0,25}?\b(?:died|passed\s+away|passed\s+on)"
     r"|bereave\w*|death\s+of\s+(?:my|our)|(?:my|our)\s+late\s+(?:husband|wife|partner|mother"
     r"|father|mum|mom|dad|son|daughter|brother|sister)"
     r"|(?<!want to )(?<!instead of )(?:had\s+to\s+)?(?:put|putting)\s+(?:him|her)\s+(?:down"
@@ -181,6 +186,10 @@ PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "chu
 # rounds 24 and 25), and LABELLING.md's safety risk is an emergency happening now. Only the
 # patterns' word is set aside: where the model reads a risk too, it is spoken to.
 PRAISE_PAST: frozenset[TriggerType] = frozenset({"safety_risk"})
+# So is one told of as past beside a routine question: "Dad has dementia and he had a fall on
+# 9 July" in a care-home invoice query drew "if anyone is in immediate danger" (panel round 29).
+QUESTIONS_ONLY: frozenset[RequestLabel] = PRAISE_ASKS | {"explain_charge", "talk_to_person"}
+_TOLD_AS_PAST = re.compile(r"\b(?:had|was|were|did|\w{3,}ed)\b", re.IGNORECASE)
 # A customer who asks to close the account or be erased has decided: their leaving is the
 # request, answered by the cancellation or the privacy route, not a threat for a lead to talk
 # them out of ("team-lead hand-over unexplained and unneeded", panel rounds 16 and 17).
@@ -206,6 +215,7 @@ def spoken_to(
     if text is None:
         return escalation
     praising = "praise" in requests and set(requests) <= PRAISE_ASKS
+    questions_only = bool(requests) and set(requests) <= QUESTIONS_ONLY
     decided = bool(set(requests) & DECIDED_ASKS)
     # The whole-text patterns run only where their answer can matter: on the hot path.
     agreed = any(t.type == "authority_exceeded" for t in escalation.triggers) and (
@@ -214,7 +224,14 @@ def spoken_to(
     kept = tuple(
         t
         for t in escalation.triggers
-        if not _unspoken(t, text, praising=praising, decided=decided, agreed=agreed)
+        if not _unspoken(
+            t,
+            text,
+            praising=praising,
+            questions_only=questions_only,
+            decided=decided,
+            agreed=agreed,
+        )
     )
     routine = bool(requests) and set(requests) <= ROUTINE_ASKS
     cared_for = routine and bool(kept) and {t.type for t in kept} <= CARED_FOR_HERE
@@ -252,7 +269,15 @@ def _instead(
     return tuple(dict.fromkeys(new if r == old else r for r in asked))
 
 
-def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agreed: bool) -> bool:
+def _unspoken(
+    trigger: Trigger,
+    text: str,
+    *,
+    praising: bool,
+    questions_only: bool,
+    decided: bool,
+    agreed: bool,
+) -> bool:
     if trigger.type == "repeated_contact" and trigger.source == "model":
         if trigger.confidence < SPOKEN_REPEAT_CONFIDENCE:
             return True
@@ -262,7 +287,8 @@ def _unspoken(trigger: Trigger, text: str, *, praising: bool, decided: bool, agr
     if trigger.type == "authority_exceeded" and agreed:
         return True
     if trigger.type in PRAISE_PAST:
-        return praising and trigger.source == "pattern"
+        past = questions_only and _TOLD_AS_PAST.search(trigger.evidence) is not None
+        return trigger.source == "pattern" and (praising or past)
     return trigger.type in PRAISE_UNSPOKEN and praising
 
 

@@ -75,6 +75,20 @@ def test_a_danger_told_in_thanks_is_over_unless_the_model_reads_it_too() -> None
     assert spoken_to(read, ("praise",), text) == read
 
 
+def test_a_past_danger_beside_a_routine_question_is_no_emergency_now() -> None:
+    text = "Dad has dementia and he had a fall on 9 July. What is the new supplement for?"
+    told = Escalation(
+        True, "urgent", (Trigger("safety_risk", "he had a fall on", 0, 1, "pattern", 0.75),)
+    )
+    assert spoken_to(told, ("explain_charge",), text).triggers == ()
+    # Not beside a complaint or a fix, nor where the danger is told as happening now.
+    assert spoken_to(told, ("fix_problem",), text) == told
+    now = Escalation(
+        True, "urgent", (Trigger("safety_risk", "he is falling", 0, 1, "pattern", 0.75),)
+    )
+    assert spoken_to(now, ("explain_charge",), text) == now
+
+
 def test_without_the_message_every_trigger_is_spoken_to() -> None:
     read = escalation(trigger("repeated_contact"))
     assert spoken_to(read, (), None) == read
@@ -179,6 +193,7 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         "We had to put her to sleep last week.",
         "We had to have our old Labrador, Biscuit, put to sleep on Thursday.",
         "My brother died in May and the account is in his name.",
+        "Tom's dad, Graham, died very suddenly last Tuesday.",
     ):
         assert loss_told(told), told
     for not_told in (
