@@ -185,7 +185,7 @@ PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "chu
 # and stayed with him" drew an urgent hand-over and an emergency number for praise (panel
 # rounds 24 and 25), and LABELLING.md's safety risk is an emergency happening now. Only the
 # patterns' word is set aside: where the model reads a risk too, it is spoken to.
-PRAISE_PAST: frozenset[TriggerType] = frozenset({"safety_risk"})
+PAST_DANGER: frozenset[TriggerType] = frozenset({"safety_risk"})
 # So is one told of as past beside a routine question: "Dad has dementia and he had a fall on
 # 9 July" in a care-home invoice query drew "if anyone is in immediate danger" (panel round 29).
 QUESTIONS_ONLY: frozenset[RequestLabel] = PRAISE_ASKS | {"explain_charge", "talk_to_person"}
@@ -286,7 +286,7 @@ def _unspoken(
         return True
     if trigger.type == "authority_exceeded" and agreed:
         return True
-    if trigger.type in PRAISE_PAST:
+    if trigger.type in PAST_DANGER:
         past = questions_only and _TOLD_AS_PAST.search(trigger.evidence) is not None
         return trigger.source == "pattern" and (praising or past)
     return trigger.type in PRAISE_UNSPOKEN and praising
