@@ -125,6 +125,9 @@ CauseTag = Literal[
     # A death the customer tells of (a person's, a pregnancy's, a pet's): the empathy step
     # is a condolence (see app/replies/spoken.py).
     "bereavement",
+    # A change asked of what the company offers (a feature, a show brought back): passed on
+    # to those who decide, never promised (see app/replies/spoken.py).
+    "suggestion",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

@@ -84,6 +84,29 @@ _SARCASM = re.compile(
 )
 
 
+# Thanks with the fault still there ("Didn't work, thanks again for helping", "Now I'm forced
+# to reboot it AGAIN. Thanks for the excellent assistance!!"): the customer is owed the fix,
+# not "that's lovely to hear", and is no satisfied customer (panel rounds 26 and 29). Of the
+# labelled train and dev messages the request head read as praise, 7 of the 9 that match are
+# no praise, and one of the other 2 still asks for the fix. A fault told of as mended
+# ("working again", "finally fixed") leaves the thanks as they are. Capitals "AGAIN" are an
+# exasperated repeat; "thanks again" is not. Tweets often write the apostrophe as
+# a right single quotation mark, read here as one.
+_STILL_BROKEN = re.compile(
+    r"(?i:\b(?:still|again)\s+(?:not|isn't|doesn't|won't|can't|no)\b"
+    r"|\b(?:didn't|did\s+not|doesn't|does\s+not|won't|will\s+not)\s+(?:work|help|fix)"
+    r"|\bit\s+did\s+not\b|\bnot\s+(?:working|fixed|impressed|helpful|resolved|sorted)\b"
+    r"|\bforced\s+to\b|\bgone\s+\w+\s+again\b)"
+    r"|\bAGAIN\b"
+)
+_MENDED = re.compile(
+    r"\b(?:working\s+(?:now|again|fine)|(?:now|back)\s+(?:working|in\s+action|to\s+normal)"
+    r"|it\s+works|that\s+worked|worked!|(?:is|been|got|finally)\s+(?:fixed|sorted|solved"
+    r"|resolved)|works\s+(?:now|again|fine|normally))",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Cues:
     """Counts and ratios read off the text; each in a small, known range."""
@@ -101,11 +124,18 @@ class Cues:
     confusion: int
     thanks: int
     sarcasm: int
+    fault_left: bool = False  # a fault still there, none told of as mended
 
 
 def sarcastic(text: str) -> bool:
     """Whether the message's thanks or praise read as sarcasm ("thanks for nothing")."""
     return _SARCASM.search(text) is not None
+
+
+def fault_left(text: str) -> bool:
+    """Whether the message tells of a fault still there and not of one mended since."""
+    text = text.replace("\u2019", "'")
+    return _STILL_BROKEN.search(text) is not None and _MENDED.search(text) is None
 
 
 def read_cues(text: str) -> Cues:
@@ -128,4 +158,5 @@ def read_cues(text: str) -> Cues:
         confusion=len(_CONFUSION.findall(text)),
         thanks=len(_THANKS.findall(text)),
         sarcasm=len(_SARCASM.findall(text)),
+        fault_left=fault_left(text),
     )

@@ -70,11 +70,13 @@ def type_scores(scores: Scores, cues: Cues, *, model_weight: float) -> dict[Cust
 
 
 def _unless_sarcastic(by_type: dict[CustomerType, float], cues: Cues) -> dict[CustomerType, float]:
-    """Sarcastic thanks are never satisfaction: what read as satisfied is dissatisfied.
+    """Sarcastic thanks, or thanks while the fault is still there, are never satisfaction:
+    what read as satisfied is dissatisfied.
 
-    The heads read "thanks for nothing" by its words; LABELLING.md decides it the other way.
+    The heads read "thanks for nothing" and "didn't work, thanks again" by their words;
+    LABELLING.md decides them the other way.
     """
-    if not cues.sarcasm:
+    if not cues.sarcasm and not cues.fault_left:
         return by_type
     dissatisfied = max(by_type["dissatisfied"], by_type["satisfied"])
     return {**by_type, "dissatisfied": dissatisfied, "satisfied": 0.0}

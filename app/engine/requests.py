@@ -13,7 +13,8 @@ import re
 from collections.abc import Collection, Mapping
 
 from app.core.labels import REQUEST_LABELS, RequestLabel, Route, TriggerType
-from app.engine.cues import sarcastic
+from app.engine.cues import fault_left, sarcastic
+from app.replies.spoken import suggestion_made
 
 # The head's second choice still counts when it is this close to sure and nothing passed.
 FALLBACK_PROBABILITY = 0.35
@@ -216,7 +217,10 @@ def requests_asked(
     where `human_request` fired, whatever the head says, and otherwise only where the head
     is at least PERSON_WITHOUT_TRIGGER sure.
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
-    which is praise whatever the head says, unless the thanks are sarcastic.
+    which is praise whatever the head says, unless the thanks are sarcastic. Thanks while
+    the fault is still there are no praise: the fix, or the complaint, is what is asked. A
+    suggestion for what the company offers ("bring it back", "please add a skip button") asks
+    for a change.
 
     >>> requests_asked({"refund_or_compensation": 0.8}, "refund me", min_probability=0.5)
     ('refund_or_compensation',)
@@ -256,6 +260,11 @@ def requests_asked(
         # "Thanks for nothing" is a complaint: thanking them back for kind words mocks them.
         asked.remove("praise")
         asked = asked or ["complaint_only"]
+    if "praise" in asked and fault_left(text):
+        asked.remove("praise")
+        asked = asked or [
+            max(("fix_problem", "complaint_only"), key=lambda label: probabilities.get(label, 0.0))
+        ]
     if asked == ["praise"] and _asks_a_question(text):
         # Thanks with a question in it ("brilliant coat! will the olive be back?") is owed
         # the answer as well as the thanks.
@@ -265,6 +274,8 @@ def requests_asked(
     for label, plain_ask in _PLAIN_ASKS:
         if label not in asked and plain_ask.search(text):
             asked.insert(0, label)
+    if "change_something" not in asked and suggestion_made(text):
+        asked.insert(0, "change_something")
     if _ERASURE.search(text) and "delete_data" not in asked:
         asked.insert(0, "delete_data")
     if "human_request" in triggers and "talk_to_person" not in asked:

@@ -291,8 +291,10 @@ _REPEATED = [
         "repeated_contact", 0.7,
         "(?:nobody|no one|no-one) (?:ever |has )?(?:got|gets|gotten|called|calls|wrote|writes|"
         "e-?mailed|replied|responded|came) back",
-        r"(?:never|didn't|did not|haven't|have not|hasn't|has not) (?:\w+ )?(?:got|gotten|called|"
-        "e-?mailed|written|wrote|replied|responded|heard|rang) (?:me )?back",
+        # "If I haven't heard back in 14 days I'll..." sets a deadline; no contact has failed yet.
+        r"(?<!if\si\s)(?<!if\swe\s)(?:never|didn't|did not|haven't|have not|hasn't|has not) "
+        r"(?:\w+ )?(?:got|gotten|called|e-?mailed|written|wrote|replied|responded|heard|rang) "
+        "(?:me )?back",
         "as i(?: have|'ve)? (?:already )?(?:said|explained|mentioned|told you|stated|wrote) "
         "(?:before|previously|earlier|in my (?:last|previous|earlier)|(?:several|many|multiple) "
         "times|already)",
@@ -370,7 +372,8 @@ _LEGAL = [
         f"(?:\\w+ ){{0,3}}to|cc'?d?|copying in) (?:my|our) {_LAWYER}",
         f"(?:my|our) {_LAWYER} (?:will|is going to|are going to|'ll|says|said|advised|thinks|"
         "has advised|is (?:drafting|preparing|looking into|aware))",
-        "breach of contract", "(?:ombudsman|regulator)",
+        # A redress scheme is the ombudsman of a trade (lettings, estate agents).
+        "breach of contract", "(?:ombudsman|regulator|redress scheme)",
         # Naming the attorney general in a complaint ("@attorneygeneral", "contacted the
         # attorney general") counts (LABELLING.md); it was missed without a verb before it.
         r"attorney ?general",

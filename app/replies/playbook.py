@@ -28,6 +28,7 @@ from app.replies.spoken import (
     hazard_reported,
     loss_told,
     spoken_to,
+    suggestion_made,
 )
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
@@ -86,6 +87,10 @@ SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(REQUEST_LABELS) - {
     "complaint_only",
     "information",
 }
+# What a customer making a suggestion may ask beside it, none of which needs their account.
+SUGGESTION_ASKS: frozenset[RequestLabel] = frozenset(
+    {"change_something", "praise", "information", "complaint_only"}
+)
 # Answers that leave no need for a second one: closing an account is the change asked for,
 # a customer leaving needs no fix, a charge explained is put right in the same reply, and a
 # plan for putting something right is the change it needs and says where things stand ("two
@@ -205,6 +210,9 @@ def build_playbook(
         # A customer who tells of a death is offered condolences before anything else.
         root_causes = (*root_causes, "bereavement")
     asked = _asked(requests, profile, fired)
+    if "change_something" in asked and suggestion_made(text):
+        # A change to what the company offers is passed on, never promised.
+        root_causes = (*root_causes, "suggestion")
     known = frozenset(name for name, value in values.items() if str(value).strip())
     # A loss is answered by the condolence, never by the customer's words back.
     restatement = (
@@ -490,7 +498,11 @@ def plan_steps(
         elif asked and "indecisive" not in types:
             # A customer who has set out the problem is answered, not questioned back.
             wanted.discard("clarify")
-        if public and asked & ACCOUNT_ASKS:
+        # A suggestion for what the company offers needs no account details: asked for a
+        # direct message, a fan of a withdrawn show was asked for what they had not got
+        # (panel round 29).
+        suggestion_only = "suggestion" in known and asked <= SUGGESTION_ASKS
+        if public and asked & ACCOUNT_ASKS and not suggestion_only:
             wanted.add("clarify")
     if (
         public

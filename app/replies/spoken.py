@@ -306,6 +306,33 @@ def loss_told(text: str | None) -> bool:
     return _LOSS.search(_NEAR_MISS.sub(" ", text)) is not None
 
 
+# A change asked of what the company offers, not of the customer's own account: a feature,
+# a show or a product withdrawn or wished for ("Bring it back please!!!", "can you add the
+# skip intro button", "why would you get rid of such a useful feature"). The agent cannot
+# make it happen; "here's what I can do, and when it would take effect" promised that it
+# would (panel rounds 28 and 29). On the labelled train and dev messages, 15 of the 16 it
+# matches are labelled a change asked for (the other asks why an option was taken away).
+# "Please add a fraud alert to my file" and "if it needs adding as a named item, please add
+# it" are the customer's own account, left out here.
+_SUGGESTION = re.compile(
+    r"(?:^|[.!?]\s*|(?:please|pls|plz|can\s+you|could\s+you)\s+|@\w+\s+)bring\s+"
+    r"(?:back\b|(?:it|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+back\b)"
+    r"|\b(?:please|pls|plz|can\s+you|could\s+you|you\s+should|y'all\s+should)\s+"
+    r"(?:please\s+)?add\s+(?!(?:it|them|this|that|him|her)\b)"
+    r"(?!(?:[\w@#'-]+\s+){0,6}?(?:my|me|our|us)\b)"
+    r"|\bfeature\s+request\b"
+    r"|\bwhy\s+(?:would|did|are|have)\s+(?:you|u|y'all|they)\s+(?:\w+\s+)?(?:get(?:ting)?\s+"
+    r"rid\s+of|remov\w+|discontinu\w+|tak(?:e|ing|en)\s+away|scrap\w*)",
+    re.IGNORECASE,
+)
+
+
+def suggestion_made(text: str | None) -> bool:
+    """Whether the customer asks for a change to what the company offers, which the agent
+    can pass on but not promise."""
+    return bool(text) and _SUGGESTION.search(text or "") is not None
+
+
 def hazard_reported(escalation: Escalation) -> bool:
     """Whether every safety trigger was raised by a thing's hazard, none by a person's harm."""
     evidence = [t.evidence for t in escalation.triggers if t.type == "safety_risk"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.engine.cues import read_cues, sarcastic
+from app.engine.cues import fault_left, read_cues, sarcastic
 
 
 def test_shouting_needs_several_capitalised_words() -> None:
@@ -77,3 +77,30 @@ def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
 def test_genuine_thanks_are_not_sarcasm(text: str) -> None:
     assert not sarcastic(text)
     assert read_cues(text).sarcasm == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Didn't work, I'll wait a few more days. Thanks again for helping!!",
+        "Didn\u2019t work \U0001f613 thanks again for helping!!",
+        "Now I'm forced to reboot it AGAIN just so it won't give me issues. Thanks!!",
+        "Still not working but I'm not going to worry about it. Thanks for trying",
+        "Great! Did the update and now it's not working at all. Not impressed",
+    ],
+)
+def test_a_fault_still_there_is_read(text: str) -> None:
+    assert fault_left(text)
+    assert read_cues(text).fault_left
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks again for your help!",  # "again" of thanks, in lower case, is no repeat
+        "It didn't work at first, but it's working now. Thanks!",
+        "My voicemail is finally fixed after a year of not working. Thank you!",
+    ],
+)
+def test_a_fault_told_of_as_mended_or_none_is_not(text: str) -> None:
+    assert not fault_left(text)

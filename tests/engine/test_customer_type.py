@@ -122,6 +122,15 @@ def test_sarcastic_thanks_are_never_satisfaction() -> None:
     assert profile(HAPPY, read_cues(text), Thresholds()).label != "satisfied"
 
 
+def test_thanks_while_the_fault_is_still_there_are_no_satisfaction() -> None:
+    text = "Now I'm forced to reboot it AGAIN. Thanks for the excellent assistance!!"
+    scores = type_scores(HAPPY, read_cues(text), model_weight=0.6)
+    assert scores["satisfied"] == 0.0
+    assert profile(HAPPY, read_cues(text), Thresholds()).label != "satisfied"
+    mended = "It's working again now. Thanks for the excellent assistance!!"
+    assert profile(HAPPY, read_cues(mended), Thresholds()).label == "satisfied"
+
+
 def test_angry_gets_a_head_start_in_the_decision_only() -> None:
     from dataclasses import replace
 

@@ -115,6 +115,15 @@ def test_sarcastic_praise_is_a_complaint_not_thanks() -> None:
     assert asked({"praise": 0.6}, "Thank you so much for your help!") == ("praise",)
 
 
+def test_thanks_while_the_fault_is_still_there_ask_for_the_fix_not_thanks_back() -> None:
+    text = "Didn't work, I'll wait a few more days. Thanks again for helping!!"
+    assert asked({"praise": 0.8, "fix_problem": 0.3}, text) == ("fix_problem",)
+    assert asked({"praise": 0.8, "complaint_only": 0.4}, text) == ("complaint_only",)
+    # A fault mended since keeps the thanks.
+    mended = "It didn't work at first, but it's working now. Thanks again for helping!!"
+    assert asked({"praise": 0.8, "fix_problem": 0.3}, mended) == ("praise",)
+
+
 def test_thanking_someone_by_name_is_praise_whatever_the_head_says() -> None:
     text = "A massive thanks to Ola, who helped me yesterday. Do I keep the paper receipts?"
     assert asked({"complaint_only": 0.4}, text, thanks_someone=True) == ("praise", "information")

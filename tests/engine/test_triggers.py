@@ -275,6 +275,8 @@ def test_real_wordings_raise_their_trigger(
         ("They said a supervisor would call me back the next day. Nobody did.", "human_request"),
         ("I waited for someone to care enough to give me a call.", "human_request"),
         ("They couldn't fix it unless they could call me on my phone number.", "human_request"),
+        # A deadline set for a reply is no failed contact yet.
+        ("If I haven't heard back in 14 days, I'll take it further.", "repeated_contact"),
         # On real messages these were a pet's illness or a record on a credit file.
         ("My dog was diagnosed with cancer and the claim was denied.", "vulnerable_customer"),
         ("Equifax is reporting a bankruptcy that isn't mine.", "vulnerable_customer"),
@@ -284,3 +286,9 @@ def test_real_wordings_raise_their_trigger(
 )
 def test_their_near_misses_do_not(detector: TriggerDetector, text: str, type_: str) -> None:
     assert type_ not in {t.type for t in detector.detect(text)}
+
+
+def test_a_redress_scheme_is_a_consumer_body(detector: TriggerDetector) -> None:
+    # LABELLING.md: a complaint to an ombudsman or a consumer body is a legal threat.
+    text = "If I haven't heard back in 14 days I'll take it to the Property Redress Scheme."
+    assert {t.type for t in detector.detect(text)} == {"legal_threat"}

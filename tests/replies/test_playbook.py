@@ -1092,6 +1092,31 @@ def test_a_death_told_of_is_answered_with_condolences_first_among_the_feelings(
         assert "time" not in apology and "taken so long" not in apology
 
 
+@pytest.mark.parametrize("channel", ["chat", "social", "email"])
+def test_a_suggestion_is_passed_on_not_promised(bank: ResponseBank, channel: str) -> None:
+    text = "Why are you getting rid of the weather channel? We love it. Bring it back please!"
+    playbook = build(
+        bank, "dissatisfied", 0.4, requests=["change_something"], channel=channel, text=text
+    )
+    steps = steps_of(playbook)
+    solve = playbook.steps[steps.index("solve")].responses[0]
+    assert "suggestion" in _entry(bank, solve.id).root_causes
+    assert "can't promise" in solve.text
+    # Nothing of their account is needed, so nothing is asked for in private.
+    assert "clarify" not in steps
+    # A change to their own booking is still made, not passed on.
+    own = build(
+        bank,
+        "neutral",
+        0.2,
+        requests=["change_something"],
+        channel=channel,
+        text="Can you move my booking to Friday?",
+    )
+    own_solve = own.steps[steps_of(own).index("solve")].responses[0]
+    assert "suggestion" not in _entry(bank, own_solve.id).root_causes
+
+
 @pytest.mark.parametrize("channel", ["chat", "email"])
 def test_a_complaint_with_nothing_asked_is_not_asked_whether_it_is_sorted(
     bank: ResponseBank, channel: str

@@ -7,6 +7,7 @@ from app.replies.spoken import (
     hazard_reported,
     loss_told,
     spoken_to,
+    suggestion_made,
 )
 
 
@@ -204,3 +205,22 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         None,
     ):
         assert not loss_told(not_told), not_told
+
+
+def test_a_change_asked_of_what_the_company_offers_is_a_suggestion() -> None:
+    for made in (
+        "@weatherco why are you getting rid of it! Bring it back please!!!",
+        "PLEASE BRING BACK INSTANT DEBIT CARDS",
+        "can you bring the list function back on the grocery website?!",
+        "hi guys please add the skip intro button. That would be awesome",
+        "@Spotify why did you remove the mini album cover next to each song?",
+    ):
+        assert suggestion_made(made), made
+    for not_made in (
+        "Please add a fraud alert to my credit file.",
+        "If the e-bike needs adding as a named item, please add it.",
+        "They put it back on my report after 30 days.",
+        "Can you change my delivery address to 4 Mill Lane?",
+        None,
+    ):
+        assert not suggestion_made(not_made), not_made
