@@ -110,7 +110,15 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             # Told to the company in so many words, a sentence of its own: "I'm done. Close my
             # account at the end of this month" (panel round 27). None on train or dev.
             r"|(?:^|[.!?]\s+)(?:please\s+)?(?:close|cancel|terminate)\s+(?:my|our)\s+"
-            r"(?:[\w-]+\s+){0,2}" + _PLAN + r"\b",
+            r"(?:[\w-]+\s+){0,2}" + _PLAN + r"\b"
+            # "I need to cancel my plan because my pet died", "I'm moving abroad, so I need
+            # to cancel everything with you" (panel round 30): not "if I need to cancel",
+            # "you replied that I need to cancel", nor cancelling the TV "and keeping only
+            # the internet", which is a change (all three as labelled on train and dev).
+            r"|(?<!if\s)(?<!that\s)\b(?:i|we)\s+(?:want|need|would\s+like|'d\s+like|am\s+going"
+            r"|'m\s+going)\s+to\s+(?:cancel|close|terminate)\s+(?:(?:my|our|the|this|all\s+(?:my"
+            r"|our))\s+)?(?:(?:[\w-]+\s+){0,3}" + _PLAN + r"\b|everything\b)"
+            r"(?![^.!?]{0,40}\b(?:continue|keep|keeping)\b)",
             re.IGNORECASE,
         ),
     ),

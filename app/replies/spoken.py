@@ -186,9 +186,26 @@ PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "chu
 # rounds 24 and 25), and LABELLING.md's safety risk is an emergency happening now. Only the
 # patterns' word is set aside: where the model reads a risk too, it is spoken to.
 PAST_DANGER: frozenset[TriggerType] = frozenset({"safety_risk"})
-# So is one told of as past beside a routine question: "Dad has dementia and he had a fall on
-# 9 July" in a care-home invoice query drew "if anyone is in immediate danger" (panel round 29).
-QUESTIONS_ONLY: frozenset[RequestLabel] = PRAISE_ASKS | {"explain_charge", "talk_to_person"}
+# So is one told of as past beside a routine question or in a complaint that asks for
+# nothing: "Dad has dementia and he had a fall on 9 July" in a care-home invoice query drew
+# "if anyone is in immediate danger" (panel round 29), and so did "I walked out with my mouth
+# bleeding" (round 30). The sentence tells the tense, since the patterns' evidence is often
+# one word; a past tense in it is a weak sign ("since then there's a smell of gas" follows
+# "serviced"), so a customer asking for a fix is always heard, and violence, self-harm, a
+# hazard or gas stay a risk, past tense or not ("a driver assaulted me" was labelled one).
+# On train and dev, 3 messages lose the crisis line this way, none labelled a safety risk;
+# the 4 that were keep it. The escalation itself stands.
+NOTHING_URGENT_ASKED: frozenset[RequestLabel] = PRAISE_ASKS | {
+    "explain_charge",
+    "talk_to_person",
+    "complaint_only",
+}
+_NEVER_PAST = re.compile(
+    r"\b(?:assault\w*|attack\w*|threat\w*|shov\w*|punch\w*|stab\w*|gun|knife|weapon\w*"
+    r"|hit\s+(?:me|us|him|her|them)|kill\s+(?:myself|himself|herself|themselves)|suicid\w*"
+    r"|self[\s-]harm\w*|overdos\w*|end\s+(?:my|his|her|their)\s+life)\b",
+    re.IGNORECASE,
+)
 _TOLD_AS_PAST = re.compile(r"\b(?:had|was|were|did|\w{3,}ed)\b", re.IGNORECASE)
 # A customer who asks to close the account or be erased has decided: their leaving is the
 # request, answered by the cancellation or the privacy route, not a threat for a lead to talk
@@ -215,7 +232,7 @@ def spoken_to(
     if text is None:
         return escalation
     praising = "praise" in requests and set(requests) <= PRAISE_ASKS
-    questions_only = bool(requests) and set(requests) <= QUESTIONS_ONLY
+    nothing_urgent = bool(requests) and set(requests) <= NOTHING_URGENT_ASKED
     decided = bool(set(requests) & DECIDED_ASKS)
     # The whole-text patterns run only where their answer can matter: on the hot path.
     agreed = any(t.type == "authority_exceeded" for t in escalation.triggers) and (
@@ -228,7 +245,7 @@ def spoken_to(
             t,
             text,
             praising=praising,
-            questions_only=questions_only,
+            nothing_urgent=nothing_urgent,
             decided=decided,
             agreed=agreed,
         )
@@ -274,7 +291,7 @@ def _unspoken(
     text: str,
     *,
     praising: bool,
-    questions_only: bool,
+    nothing_urgent: bool,
     decided: bool,
     agreed: bool,
 ) -> bool:
@@ -287,9 +304,24 @@ def _unspoken(
     if trigger.type == "authority_exceeded" and agreed:
         return True
     if trigger.type in PAST_DANGER:
-        past = questions_only and _TOLD_AS_PAST.search(trigger.evidence) is not None
+        sentence = _sentence_of(text, trigger)
+        past = (
+            nothing_urgent
+            and _TOLD_AS_PAST.search(sentence) is not None
+            and not any(p.search(sentence) for p in (_NEVER_PAST, _HAZARD, _GAS))
+        )
         return trigger.source == "pattern" and (praising or past)
     return trigger.type in PRAISE_UNSPOKEN and praising
+
+
+def _sentence_of(text: str, trigger: Trigger) -> str:
+    """The sentence of the message that holds the trigger's evidence (the evidence itself
+    where its offsets do not point into this text)."""
+    if text[trigger.start : trigger.end] != trigger.evidence:
+        return trigger.evidence
+    start = max(text.rfind(end, 0, trigger.start) for end in ".!?\n") + 1
+    ends = [i for i in (text.find(end, trigger.end) for end in ".!?\n") if i != -1]
+    return text[start : min(ends, default=len(text))]
 
 
 def gas_smelled(escalation: Escalation, text: str | None) -> bool:
@@ -310,7 +342,7 @@ def loss_told(text: str | None) -> bool:
 # a show or a product withdrawn or wished for ("Bring it back please!!!", "can you add the
 # skip intro button", "why would you get rid of such a useful feature"). The agent cannot
 # make it happen; "here's what I can do, and when it would take effect" promised that it
-# would (panel rounds 28 and 29). On the labelled train and dev messages, 15 of the 16 it
+# would (panel rounds 28, 29 and 30). On the labelled train and dev messages, 16 of the 17 it
 # matches are labelled a change asked for (the other asks why an option was taken away).
 # "Please add a fraud alert to my file" and "if it needs adding as a named item, please add
 # it" are the customer's own account, left out here.
@@ -320,7 +352,11 @@ _SUGGESTION = re.compile(
     r"|\b(?:please|pls|plz|can\s+you|could\s+you|you\s+should|y'all\s+should)\s+"
     r"(?:please\s+)?add\s+(?!(?:it|them|this|that|him|her)\b)"
     r"(?!(?:[\w@#'-]+\s+){0,6}?(?:my|me|our|us)\b)"
-    r"|\bfeature\s+request\b"
+    r"|\bfeature\s+request\b|\b(?:small|quick|little|one|feature)\s+suggestion\b"
+    r"|\bsuggestion\s*(?:[,:]|-\s|for\s+@)"
+    # "could we get a way to pin 'home' and 'work' stops?" (panel round 30)
+    r"|\bcould\s+(?:we|you)\s+(?:please\s+)?(?:get|have|add)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:way|option|feature|button|setting|function)\b"
     r"|\bwhy\s+(?:would|did|are|have)\s+(?:you|u|y'all|they)\s+(?:\w+\s+)?(?:get(?:ting)?\s+"
     r"rid\s+of|remov\w+|discontinu\w+|tak(?:e|ing|en)\s+away|scrap\w*)",
     re.IGNORECASE,

@@ -1102,6 +1102,9 @@ def test_a_suggestion_is_passed_on_not_promised(bank: ResponseBank, channel: str
     solve = playbook.steps[steps.index("solve")].responses[0]
     assert "suggestion" in _entry(bank, solve.id).root_causes
     assert "can't promise" in solve.text
+    # Thanked for the idea, not told "I can look at that change for you".
+    opening = playbook.steps[0].responses[0]
+    assert "suggestion" in _entry(bank, opening.id).root_causes
     # Nothing of their account is needed, so nothing is asked for in private.
     assert "clarify" not in steps
     # A change to their own booking is still made, not passed on.

@@ -82,12 +82,34 @@ def test_a_past_danger_beside_a_routine_question_is_no_emergency_now() -> None:
         True, "urgent", (Trigger("safety_risk", "he had a fall on", 0, 1, "pattern", 0.75),)
     )
     assert spoken_to(told, ("explain_charge",), text).triggers == ()
-    # Not beside a complaint or a fix, nor where the danger is told as happening now.
+    # Not beside a fix asked for, nor where the danger is told as happening now.
     assert spoken_to(told, ("fix_problem",), text) == told
     now = Escalation(
         True, "urgent", (Trigger("safety_risk", "he is falling", 0, 1, "pattern", 0.75),)
     )
     assert spoken_to(now, ("explain_charge",), text) == now
+
+
+def test_a_danger_told_as_past_in_a_complaint_is_read_in_its_sentence() -> None:
+    def told(text: str, evidence: str = "bleeding") -> Escalation:
+        start = text.index(evidence)
+        found = Trigger("safety_risk", evidence, start, start + len(evidence), "pattern", 0.75)
+        return Escalation(True, "urgent", (found,))
+
+    # The evidence is one word; its sentence is in the past.
+    text = "I'm not after a refund. I walked out with my mouth bleeding."
+    assert spoken_to(told(text), ("complaint_only",), text).triggers == ()
+    now = "I'm not after a refund. My mouth is bleeding badly."
+    assert spoken_to(told(now), ("complaint_only",), now) == told(now)
+    # Violence, self-harm, a hazard and gas stay a risk, past tense or not.
+    for kept, evidence in (
+        ("Your driver assaulted me outside the station and my mouth was bleeding.", "bleeding"),
+        ("I cut myself last night and it was bleeding, I wanted to end my life.", "bleeding"),
+        ("The heater smoked and there was bleeding from my burnt hand.", "bleeding"),
+        ("Since you serviced the boiler there's a smell of gas.", "smell of gas"),
+    ):
+        read = told(kept, evidence)
+        assert spoken_to(read, ("complaint_only",), kept) == read, kept
 
 
 def test_without_the_message_every_trigger_is_spoken_to() -> None:
@@ -214,6 +236,7 @@ def test_a_change_asked_of_what_the_company_offers_is_a_suggestion() -> None:
         "can you bring the list function back on the grocery website?!",
         "hi guys please add the skip intro button. That would be awesome",
         "@Spotify why did you remove the mini album cover next to each song?",
+        "Small suggestion for @Buses: could we get a way to pin our home stop?",
     ):
         assert suggestion_made(made), made
     for not_made in (
