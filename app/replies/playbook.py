@@ -87,6 +87,7 @@ SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(REQUEST_LABELS) - {
     "complaint_only",
     "information",
 }
+_OPENS_ON_THANKS = re.compile(r"(?:thanks|thank you)\b", re.IGNORECASE)
 # What a customer making a suggestion may ask beside it, none of which needs their account.
 SUGGESTION_ASKS: frozenset[RequestLabel] = frozenset(
     {"change_something", "praise", "information", "complaint_only"}
@@ -210,6 +211,8 @@ def build_playbook(
         # A customer who tells of a death is offered condolences before anything else.
         root_causes = (*root_causes, "bereavement")
     asked = _asked(requests, profile, fired)
+    # The customer type's usual ask stood in for a question the message does not ask.
+    no_question = requests is None and text is not None and "?" not in text
     if "change_something" in asked and suggestion_made(text):
         # A change to what the company offers is passed on, never promised.
         root_causes = (*root_causes, "suggestion")
@@ -270,9 +273,12 @@ def build_playbook(
         entries = candidates(step, answering)
         if step == "close":
             entries = _closing_all(entries, asked)
-        if step == "acknowledge" and (set(asked) & SOLVED_IN_WORDS) - QUESTIONS:
+        if step == "acknowledge" and ((set(asked) & SOLVED_IN_WORDS) - QUESTIONS or no_question):
             # "Thanks for your question" to a customer reporting a fault as well reads curt
-            # (panel round 18): a line for questions only acknowledges only questions.
+            # (panel round 18): a line for questions only acknowledges only questions. Nor is
+            # a message with no ask read and no question thanked for one: mostly a reply in
+            # a thread ("iPhone 7 Plus.", "it's 12:32pm now"), or a vent ("'Thanks for your
+            # question' treats a complaint as a query", panel rounds 26 and 30).
             entries = (
                 tuple(e for e in entries if not (e.requests and set(e.requests) <= QUESTIONS))
                 or entries
@@ -686,10 +692,13 @@ def _response(
 ) -> PlaybookResponse:
     text = fill(entry.text, values)
     if restatement:
-        # In chat the customer's point comes first; an email opens with its thanks and
-        # gives the point back after it.
+        # In chat the customer's point comes first, unless the line opens on thanks: "If I've
+        # understood you right, <their point>. Thanks for getting in touch. I've got your
+        # message." read as parroting, then as not having read it (panel round 30). An
+        # email opens with its thanks and gives the point back after it.
         restatement = after_line(restatement, text)
-        text = f"{text} {restatement}" if channel == "email" else f"{restatement} {text}"
+        thanks_first = channel == "email" or _OPENS_ON_THANKS.match(text) is not None
+        text = f"{text} {restatement}" if thanks_first else f"{restatement} {text}"
     if noted:
         text = f"{text} {noted}"
     return PlaybookResponse(entry.id, text, agent_input=open_slots(text))

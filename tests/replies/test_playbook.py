@@ -675,7 +675,11 @@ def test_the_acknowledgement_restates_the_customers_point(bank: ResponseBank) ->
     unwell = build(bank, "dissatisfied", 0.5, "vulnerable_customer", text=illness)
     assert "understood you" not in " ".join(r.text for s in unwell.steps for r in s.responses)
     plain = build(bank, "dissatisfied", 0.5, requests=["fix_problem"], text=illness)
-    assert plain.steps[0].responses[0].text.startswith("If I've understood you right")
+    opening = plain.steps[0].responses[0].text
+    assert "If I've understood you right, your wife has been in hospital" in opening
+    # A line that opens on thanks keeps them first, in chat too.
+    assert opening.startswith("Thank"), opening
+    assert opening.index("Thank") < opening.index("If I've understood")
 
 
 def test_agent_slots_are_listed_for_the_agent(bank: ResponseBank) -> None:
@@ -1179,3 +1183,17 @@ def test_a_customer_who_refuses_contact_is_not_followed_up(bank: ResponseBank) -
     ):
         playbook = build(bank, "angry", 0.8, "repeated_contact", text=refusal, **asks)
         assert "follow_up" not in steps_of(playbook), refusal
+
+
+@pytest.mark.parametrize("channel", ["chat", "social"])
+def test_a_message_with_no_ask_and_no_question_is_not_thanked_for_a_question(
+    bank: ResponseBank, channel: str
+) -> None:
+    # Nothing asked that the head could read: the neutral customer's usual ask stands in, but
+    # a reply in a thread ("iPhone 7 Plus.") asked no question to thank them for.
+    reply = build(bank, "neutral", 0.1, requests=None, channel=channel, text="iPhone 7 Plus.")
+    assert "question" not in reply.steps[0].responses[0].text
+    asked = build(
+        bank, "neutral", 0.1, requests=None, channel=channel, text="Is the store open today?"
+    )
+    assert "question" in asked.steps[0].responses[0].text
