@@ -814,7 +814,10 @@ _VULNERABLE = [
         "(?:illness|condition|disease)",
         "in (?:the )?hospital",
         "(?:i was|i've been|i have been|i am|i'm|(?:he|she) (?:was|is|has been)) hospitali[sz]ed",
-        "hospice",
+        # Care in a hospice, not a hospice named as a charity ("I give £25 a month to
+        # Hollybrook Hospice" raised it: panel round 31).
+        "(?:in|into|to|at|entered|receiving|under|moved to) (?:a |the )?hospice",
+        "hospice (?:care|nurses?|team|services?|bills?|beds?|at home)",
         "(?:is|was|been|am|are|now|currently|still) in (?:the )?(?:icu|intensive care)",
         "dialysis", "dementia", "alzheimer'?s", "parkinson'?s", "multiple sclerosis",
         # "ms" only after a verb: "with Ms. Reyes" and "with ms again" (Microsoft) were all

@@ -510,6 +510,9 @@ def plan_steps(
         suggestion_only = "suggestion" in known and asked <= SUGGESTION_ASKS
         if public and asked & ACCOUNT_ASKS and not suggestion_only:
             wanted.add("clarify")
+        if suggestion_only and not fired & REPEAT_TRIGGERS:
+            # An idea is thanked, not apologised for ("apologises for trouble", round 31).
+            wanted.discard("apologize")
     if (
         public
         and route is None

@@ -354,8 +354,10 @@ _SUGGESTION = re.compile(
     r"(?!(?:[\w@#'-]+\s+){0,6}?(?:my|me|our|us)\b)"
     r"|\bfeature\s+request\b|\b(?:small|quick|little|one|feature)\s+suggestion\b"
     r"|\bsuggestion\s*(?:[,:]|-\s|for\s+@)"
-    # "could we get a way to pin 'home' and 'work' stops?" (panel round 30)
-    r"|\bcould\s+(?:we|you)\s+(?:please\s+)?(?:get|have|add)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}"
+    # "could we get a way to pin 'home' and 'work' stops?" (panel round 30), "any chance
+    # you'll add a way to split one transaction?" (round 31)
+    r"|\b(?:(?:could|can|will|would)\s+(?:we|you)|any\s+chance\s+(?:you'?ll|you\s+(?:will|could"
+    r"|can)|of))\s+(?:please\s+)?(?:get|have|add)(?:ing)?\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}"
     r"(?:way|option|feature|button|setting|function)\b"
     r"|\bwhy\s+(?:would|did|are|have)\s+(?:you|u|y'all|they)\s+(?:\w+\s+)?(?:get(?:ting)?\s+"
     r"rid\s+of|remov\w+|discontinu\w+|tak(?:e|ing|en)\s+away|scrap\w*)",

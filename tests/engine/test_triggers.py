@@ -275,6 +275,8 @@ def test_real_wordings_raise_their_trigger(
         ("They said a supervisor would call me back the next day. Nobody did.", "human_request"),
         ("I waited for someone to care enough to give me a call.", "human_request"),
         ("They couldn't fix it unless they could call me on my phone number.", "human_request"),
+        # A hospice named as a charity is no one's care.
+        ("I give £25 a month to Hollybrook Hospice by direct debit.", "vulnerable_customer"),
         # A deadline set for a reply is no failed contact yet.
         ("If I haven't heard back in 14 days, I'll take it further.", "repeated_contact"),
         # On real messages these were a pet's illness or a record on a credit file.
@@ -292,3 +294,8 @@ def test_a_redress_scheme_is_a_consumer_body(detector: TriggerDetector) -> None:
     # LABELLING.md: a complaint to an ombudsman or a consumer body is a legal threat.
     text = "If I haven't heard back in 14 days I'll take it to the Property Redress Scheme."
     assert {t.type for t in detector.detect(text)} == {"legal_threat"}
+
+
+def test_care_in_a_hospice_is_a_vulnerable_customer(detector: TriggerDetector) -> None:
+    text = "My dad moved to a hospice last week and the bill is in his name."
+    assert "vulnerable_customer" in {t.type for t in detector.detect(text)}

@@ -1109,8 +1109,10 @@ def test_a_suggestion_is_passed_on_not_promised(bank: ResponseBank, channel: str
     # Thanked for the idea, not told "I can look at that change for you".
     opening = playbook.steps[0].responses[0]
     assert "suggestion" in _entry(bank, opening.id).root_causes
-    # Nothing of their account is needed, so nothing is asked for in private.
+    # Nothing of their account is needed, so nothing is asked for in private, and an idea
+    # is not apologised for.
     assert "clarify" not in steps
+    assert "apologize" not in steps
     # A change to their own booking is still made, not passed on.
     own = build(
         bank,

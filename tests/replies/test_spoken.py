@@ -237,6 +237,7 @@ def test_a_change_asked_of_what_the_company_offers_is_a_suggestion() -> None:
         "hi guys please add the skip intro button. That would be awesome",
         "@Spotify why did you remove the mini album cover next to each song?",
         "Small suggestion for @Buses: could we get a way to pin our home stop?",
+        "Any chance you'll add a way to split one transaction across categories?",
     ):
         assert suggestion_made(made), made
     for not_made in (
