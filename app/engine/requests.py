@@ -72,6 +72,9 @@ _CHARGE_QUESTION = re.compile(
     + r"\s+(?:is|was|are|were)\s+for\b"
     r"|\bwhy\s+(?:was|were|have|has|am|are|did|do|does|is|would)\s+(?:i|we|my|our|you|it|this"
     r"|there|they)\s+(?:\w+\s+){0,3}(?:charg|bill|debit|taken|deduct)"
+    # The charge named just before: "there's a line for 'additional seat' on the £186
+    # invoice... what's that for?" (panel round 32; no labelled message has this form).
+    r"|\b" + _MONEY + r"[^?]{0,150}\bwhat(?:'s|\s+is|\s+was)\s+(?:that|this|it)\s+for\b"
     r"|\bhow\s+(?:that|this|it|they|you)\s+(?:was|were|is|are|got|came)\s+(?:worked\s+out"
     r"|calculated|arrived\s+at)"
     r"|\b(?:a\s+)?breakdown\s+of\s+(?:what\s+)?(?:the|this|that|these|my)\s+(?:\w+\s+){0,2}"
@@ -159,7 +162,17 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|\b(?:could|can)\s+(?:my|our|the)\s+(?:(?!not\b)[\w-]+\s+){0,2}be\s+(?:moved|changed|pushed"
             r"|brought\s+forward|shifted)\b"
             r"|\b(?:is\s+there\s+(?:any\s+)?(?:way|chance)|is\s+it\s+possible)\b[^.?!]{0,60}\b(?:moved"
-            r"|changed|pushed\s+back|brought\s+forward|rescheduled)\b",
+            r"|changed|pushed\s+back|brought\s+forward|rescheduled)\b"
+            # What was named before it: "the money comes out on the first... Could you move it
+            # to the fifth?", "can you switch it over?" (panel round 32).
+            r"|\b(?:could|can|would)\s+you\s+(?:please\s+)?(?:move|switch|change|put)\s+"
+            r"(?:it|this|that|them)\s+(?:to|onto|over|back)\b"
+            # "Need to move my check-up at Linden Dental" (round 32).
+            r"|\bneed\s+to\s+(?:move|reschedule|rebook)\s+(?:my|our)\b"
+            # "can next Thursday's delivery go to my work instead?" (round 31). One labelled
+            # train or dev message matches these three forms, and asks for a change.
+            r"|\b(?:can|could)\s+(?:my|our|the|\w+\s+\w+'s)\s+(?:[\w-]+\s+){0,2}(?:delivery|order"
+            r"|parcel|appointment|booking)\s+(?:go|be\s+sent|be\s+delivered)\s+to\b",
             re.IGNORECASE,
         ),
     ),

@@ -27,8 +27,9 @@ _TITLES = "Mrs|Mr|Ms|Miss|Mx|Dr"
 _SOURCES: tuple[tuple[FactKind, str], ...] = (
     (
         "amount",
-        r"(?:[$£€¥]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?(?:k|million|bn))?"
-        r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks)\b)",
+        # A comma inside the number, never after it: "is £186, not the usual £150".
+        r"(?:[$£€¥]\s?\d(?:[\d,]*\d)?(?:\.\d{1,2})?(?:\s?(?:k|million|bn))?"
+        r"|\b\d(?:[\d,]*\d)?(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks)\b)",
     ),
     (
         "reference",

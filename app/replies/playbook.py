@@ -21,6 +21,7 @@ from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, op
 from app.replies.questions import asked_note, questions_asked
 from app.replies.restate import DEADLINE_NOTE, after_line, deadline_of, restate
 from app.replies.spoken import (
+    NO_COMPLAINT,
     PRAISE_ASKS,
     REFUSES_CONTACT,
     asks_spoken_to,
@@ -63,6 +64,10 @@ LEAD_OWNS_PLAN: frozenset[TriggerType] = REPEAT_TRIGGERS
 SAFETY_TRIGGERS: frozenset[TriggerType] = frozenset({"safety_risk", "vulnerable_customer"})
 # A customer leaving or taking their data back is not talked out of it: no retention pitch.
 NO_RETENTION: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_data"})
+# Asks that say something went wrong, whatever else the customer says of the service.
+COMPLAINED: frozenset[RequestLabel] = frozenset(
+    {"complaint_only", "fix_problem", "refund_or_compensation"}
+)
 # What a customer of each type most likely wants answered, for a model without the request
 # head (requests unknown); with the head, the customer's own requests are used.
 TYPE_ASKS: Mapping[CustomerType, RequestLabel] = {
@@ -232,6 +237,7 @@ def build_playbook(
         restated=restatement is not None,
         public=channel in PUBLIC_CHANNELS,
         contact_refused=text is not None and REFUSES_CONTACT.search(text) is not None,
+        no_complaint=text is not None and NO_COMPLAINT.search(text) is not None,
         peak_anger_intensity=peak_anger_intensity,
         mild_intensity=mild_intensity,
         secondary_type_score=secondary_type_score,
@@ -329,14 +335,23 @@ def build_playbook(
     # Once a lead is on the way, the request for a person is answered: the solve step is for
     # the rest ("I can ask a team lead..." after "I'm asking a team lead" contradicts it).
     to_solve = tuple(r for r in asked if r != "talk_to_person") if handed_over else asked
+    # An undecided customer is helped to choose by the question they cannot settle; a plain
+    # ask beside it ("need to move my check-up... which would you recommend?") is the solve
+    # step's, not a reason to ask "could you tell me {details}?" first (panel round 32).
+    weighing = ("information",) if "indecisive" in types and "information" in asked else asked
     for step in plan:
-        entries = choose(step, (to_solve or asked) if step == "solve" else asked)
+        if step == "solve":
+            entries = choose(step, to_solve or asked)
+        else:
+            entries = choose(step, weighing if step in ("clarify", "recommend") else asked)
         first = len(steps)
         add(step, entries)
         if step == "solve" and entries:
             # "Close my account and delete my data": each ask is answered, the others in a
             # reply written for each, never left to the agent to notice.
-            answered = set(entries[0].requests)
+            # What the line answers of what was asked: a billing line also written for a fix
+            # does not answer "can next Thursday's delivery go to my work?" (panel round 31).
+            answered = set(entries[0].requests) & set(to_solve) or set(entries[0].requests)
             rests: list[RequestLabel] = []
             for _ in range(MAX_EXTRA_ANSWERS):
                 rest = unanswered(to_solve, answered)
@@ -352,6 +367,15 @@ def build_playbook(
                 # chosen before the requests' own; the customer's first ask is answered first
                 # all the same ("{status} should come before {offer}", panel rounds 24, 25).
                 steps.insert(first, steps.pop(first + 1))
+            if _thanks_unpassed(asked, values, steps):
+                # "Thank you to Niamh... unfortunately the line still drops": the fix answers
+                # the fault, and the thanks still reach the person thanked ("never passes her
+                # thanks on to Niamh", panel rounds 31 and 32). Not an overlapping answer, so
+                # it is not counted among MAX_EXTRA_ANSWERS.
+                # After the answer, a line that opens on thanks again starts a new reply.
+                passing = [e for e in candidates("solve", ("praise",)) if "person" in e.needs]
+                passing.sort(key=lambda e: _thanks(_plain_words(e.text)))
+                add("solve", tuple(passing[:responses_per_step]))
     return Playbook(steps=tuple(steps), avoid=bank.avoid_for(types, fired), route=route)
 
 
@@ -423,6 +447,7 @@ def plan_steps(
     restated: bool = False,
     public: bool = False,
     contact_refused: bool = False,
+    no_complaint: bool = False,
     peak_anger_intensity: float = 0.55,
     mild_intensity: float = 0.45,
     secondary_type_score: float = 0.5,
@@ -439,8 +464,10 @@ def plan_steps(
     comes first only for requests the customer made (`requests_known`), never a guessed one.
     `public`: the message came on a public channel, where an ask about the customer's
     account is first moved to private messages. `contact_refused`: the customer asked not to
-    be contacted, so nobody follows up. `peak_anger_intensity`: from here on feelings run
-    high, and a difficult customer is heard and empathised with before anything else;
+    be contacted, so nobody follows up. `no_complaint`: the customer says nothing went wrong,
+    so a leaver or a plain ask is not apologised to. `peak_anger_intensity`: from here on
+    feelings run high, and a difficult customer is heard and empathised with before anything
+    else;
     `mild_intensity`: up to here a customer who only asks for information or praises is not
     apologised to.
     """
@@ -478,6 +505,10 @@ def plan_steps(
         # A question asked calmly is answered, not apologised for: "sorry for the trouble"
         # to a how-to question or to thanks with a question misread both (panel round 22).
         # A status or charge question chases something late or unexpected: its apology stays.
+        wanted.discard("apologize")
+    if no_complaint and not asked & COMPLAINED and not fired & REPEAT_TRIGGERS:
+        # "No complaints at all, I've enjoyed it for years": the type head reads a leaver as
+        # dissatisfied all the same, and "sorry for the trouble" misread them (round 31).
         wanted.discard("apologize")
     if route is not None or asked & NO_RETENTION:
         wanted.discard("recommend")
@@ -555,6 +586,10 @@ def plan_steps(
     # Acknowledge first, always, and let them feel understood before the apology: an apology
     # before either sounds like a brush-off.
     order: list[Step] = [s for s in FEELINGS if s in wanted]
+    if "bereavement" in known and "empathize" in order:
+        # Except after a death: the condolence comes before anything else ("condolences
+        # should come first on a bereavement call", panel round 32).
+        order.insert(0, order.pop(order.index("empathize")))
     if abuse:
         # Heard first, even when abusive, and the boundary once they have been: opening on it
         # read as not hearing them at all (panel rounds 2, 3, 4 and 9), and a boundary between
@@ -741,10 +776,28 @@ def _select(
         )
         if found:
             break
+    if "bereavement" in root_causes and (step == "empathize" or not fired & REPEAT_TRIGGERS):
+        # A loss is answered as a loss: the empathy is the condolence, and "I'm sorry for the
+        # worry this has caused you", the vulnerable customer's apology, read beside one as
+        # an apology for a death (panel round 32). A customer who has had to ask again is
+        # still owed the apology for that.
+        found = tuple(e for e in found if "bereavement" in e.root_causes) or found
     if fired & SAFETY_TRIGGERS:
         specific = tuple(e for e in found if set(e.triggers) & fired & SAFETY_TRIGGERS)
         return specific or found
     return found
+
+
+def _thanks_unpassed(
+    asked: Collection[RequestLabel], values: Mapping[str, str], steps: list[PlaybookStep]
+) -> bool:
+    """Whether a person the customer thanks by name is still to hear of it."""
+    person = str(values.get("person", "")).strip()
+    return (
+        "praise" in asked
+        and bool(person)
+        and not any(person in r.text for step in steps for r in step.responses)
+    )
 
 
 def _gives_time(entries: tuple[BankEntry, ...]) -> bool:

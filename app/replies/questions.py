@@ -89,6 +89,14 @@ _RHETORICAL = re.compile(
     r"|the point|fair|acceptable|too much to ask|allowed to|legal)\b",
     re.IGNORECASE,
 )
+# "Would that be all right?" gives back nothing the agent can answer on its own: "You asked
+# whether that would be all right" (panel round 32). Its point is the ask before it.
+_VACUOUS = re.compile(
+    r"^(?:it|this|that)\s+(?:(?:would|will|could|should|might|is|was)\s+)?(?:be\s+)?"
+    r"(?:all\s*right|alright|ok(?:ay)?|fine|possible|a\s+problem|an\s+option|correct|right"
+    r"|true|normal|allowed|enough)$",
+    re.IGNORECASE,
+)
 _THIRD_PERSON = {"have": "has", "do": "does", "go": "goes", "be": "is"}
 _US_DOING = re.compile(
     r"\bus(?=\s+(?:hold|owe|need|have|had|do|did|use|used|charge|charged|keep|kept|want|mean"
@@ -152,7 +160,7 @@ def _reported(sentence: str) -> str | None:
     if not MIN_WORDS <= words <= MAX_WORDS:
         return None
     # A comma inside a word ("how that work,s") is typing nobody read back.
-    if _ASKS_FOR_SOMEONE.match(clause) or re.search(r",\S", clause):
+    if _ASKS_FOR_SOMEONE.match(clause) or _VACUOUS.match(clause) or re.search(r",\S", clause):
         return None
     # "what information you hold about me" -> "...we hold about you": the "you" after a noun
     # is the subject of what follows, which the person change reads as an object.

@@ -77,6 +77,18 @@ REFUSES_CONTACT = re.compile(
     r"|\b(?:don't|do\s+not)\s+want\s+to\s+be\s+(?:contacted|called|emailed|phoned|rung)\b",
     re.IGNORECASE,
 )
+# A customer who says nothing went wrong ("Nothing wrong at all, your young man's always
+# been lovely, it's just I'm moving", "No complaints at all, I've enjoyed it for years") is
+# owed no apology for leaving: "sorry for the trouble" told them we had not read that (panel
+# round 31). Not "I had no complaints until...": that is a complaint now.
+NO_COMPLAINT = re.compile(
+    r"(?<!had\s)(?<!until\s)\b(?:no\s+complaints?(?:\s+at\s+all)?"
+    # Said by the customer, a clause of its own: not "they tell me there is nothing wrong".
+    r"|(?:^|(?<=[.,;:!?(\n]\s)|(?<=[.,;:!?(\n]))nothing(?:'s|\s+is|\s+was)?\s+wrong(?:\s+at\s+all)?"
+    r"|(?:isn't|is\s+not|not)\s+a\s+complaint)(?=\s*(?:[,.;:!)\u2013\u2014-]|$|\s+(?:from\s+me|at\s+all|with"
+    r"\s+(?:you|the\s+service))))",
+    re.IGNORECASE,
+)
 # What any agent can answer in the same reply: a question, where an order is, a small change.
 ROUTINE_ASKS: frozenset[RequestLabel] = frozenset({"information", "status", "change_something"})
 # A refund the customer was already promised, and is chasing: what they ask is where it is,
@@ -155,6 +167,9 @@ _LOSS = re.compile(
     r"|(?:dad|mum|mom|father|mother|husband|wife|partner|son|daughter|brother|sister"
     r"|grandmother|grandfather|gran|grandad|nan|nana|grandma|grandpa|uncle|aunt|auntie|baby)\b"
     r"[^.!?\n]{0,25}?\b(?:died|passed\s+away|passed\s+on)"
+    # "my mum's phone contract. She died on the 9th" (panel round 31): a person, or a pet,
+    # dies; a device "dies" as "it", which this leaves out.
+    r"|\b(?:she|he)\s+(?:had\s+)?died"
     r"|bereave\w*|death\s+of\s+(?:my|our)|(?:my|our)\s+late\s+(?:husband|wife|partner|mother"
     r"|father|mum|mom|dad|son|daughter|brother|sister)"
     r"|(?<!want to )(?<!instead of )(?:had\s+to\s+)?(?:put|putting)\s+(?:him|her)\s+(?:down"

@@ -141,6 +141,7 @@ def test_thanking_someone_by_name_is_praise_whatever_the_head_says() -> None:
         "There's an overage line on the invoice. Could you tell me how that was worked out?",
         "Please send a breakdown of the £120 fee.",
         "I don't recognise this £25 payment on my statement.",
+        "The invoice is £186 and there's a line for an extra seat. What's that for?",
     ],
 )
 def test_a_plain_question_about_a_charge_asks_for_the_explanation(text: str) -> None:
@@ -177,6 +178,10 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("Could you please move her payment date to the 10th?", "change_something"),
         ("My flight lands late now. Could you move the pick-up to 15:30?", "change_something"),
         ("Is there any way the due date could be moved to the 29th?", "change_something"),
+        ("The money comes out on the 1st. Could you move it to the 5th?", "change_something"),
+        ("We'd like the annual plan from the 14th. Can you switch it over?", "change_something"),
+        ("Need to move my check-up at the surgery, I've got a shift.", "change_something"),
+        ("Can next Thursday's delivery go to my work instead?", "change_something"),
     ],
 )
 def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, ask: str) -> None:

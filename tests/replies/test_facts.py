@@ -12,6 +12,9 @@ from app.replies.facts import extract_facts, fact_values, role_asked_for
     [
         ("You charged me $89.99 twice", "amount", "$89.99"),
         ("a bill of £212.40 this month", "amount", "£212.40"),
+        # The comma after a number ends the sentence's clause, not the number.
+        ("this month's invoice is £186, not the usual", "amount", "£186"),
+        ("a repair quote of $1,299.50 for the screen", "amount", "$1,299.50"),
         ("about order #48213 please", "reference", "order #48213"),
         ("my ticket number 60217 is still open", "reference", "ticket number 60217"),
         ("I was on hold for 2 hours", "duration", "for 2 hours"),

@@ -1088,12 +1088,126 @@ def test_a_death_told_of_is_answered_with_condolences_first_among_the_feelings(
         text=text,
     )
     steps = steps_of(playbook)
-    empathy = playbook.steps[steps.index("empathize")].responses[0]
+    # Before anything else, the acknowledgement included ("condolences should come first on a
+    # bereavement call", panel round 32).
+    assert steps[0] == "empathize"
+    empathy = playbook.steps[0].responses[0]
     assert "bereavement" in _entry(bank, empathy.id).root_causes
     assert "sorry for your loss" in empathy.text
     if "apologize" in steps:
-        apology = playbook.steps[steps.index("apologize")].responses[0].text
-        assert "time" not in apology and "taken so long" not in apology
+        apology = playbook.steps[steps.index("apologize")].responses[0]
+        assert "time" not in apology.text and "taken so long" not in apology.text
+        # The loss's own apology, not the vulnerable customer's "sorry for the worry".
+        assert "bereavement" in _entry(bank, apology.id).root_causes
+
+
+def test_a_bereaved_customer_who_had_to_ask_again_is_still_apologised_to_for_that(
+    bank: ResponseBank,
+) -> None:
+    text = "Our dog was put to sleep in March. I've rung 4 times about her ashes."
+    playbook = build(bank, "dissatisfied", 0.6, "repeated_contact", requests=["status"], text=text)
+    steps = steps_of(playbook)
+    assert steps[0] == "empathize"
+    assert "sorry for your loss" in playbook.steps[0].responses[0].text
+    apology = playbook.steps[steps.index("apologize")].responses[0]
+    assert "repeated_contact" in _entry(bank, apology.id).triggers
+
+
+@pytest.mark.parametrize("channel", ["chat", "phone", "email"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nothing wrong at all, it's just I'm moving, so please cancel after the next visit.",
+        "Please cancel my subscription. No complaints at all, I've enjoyed it for years.",
+    ],
+)
+def test_a_customer_who_says_nothing_went_wrong_is_not_apologised_to(
+    bank: ResponseBank, channel: str, text: str
+) -> None:
+    # The type head reads a calm leaver as dissatisfied, which is owed an apology.
+    asked = ["cancel_or_close", "information"]
+    playbook = build(bank, "dissatisfied", 0.3, requests=asked, channel=channel, text=text)
+    assert "apologize" not in steps_of(playbook)
+    assert "cancel_or_close" in answer_of_first(bank, playbook).requests
+    # Without those words, or with a fault to fix, the apology stays.
+    plain = build(bank, "dissatisfied", 0.3, requests=asked, channel=channel, text="Cancel it.")
+    assert "apologize" in steps_of(plain)
+    fault = build(
+        bank,
+        "dissatisfied",
+        0.3,
+        requests=["fix_problem"],
+        channel=channel,
+        text="Nothing wrong at all with the router, but the line drops every night.",
+    )
+    assert "apologize" in steps_of(fault)
+
+
+def answer_of_first(bank: ResponseBank, playbook: Playbook) -> BankEntry:
+    solve = next(s for s in playbook.steps if s.step == "solve")
+    return _entry(bank, solve.responses[0].id)
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_thanks_to_a_named_person_beside_a_fault_are_passed_on_after_the_fix(
+    bank: ResponseBank, channel: str
+) -> None:
+    playbook = build(
+        bank,
+        "dissatisfied",
+        0.5,
+        requests=["praise", "fix_problem"],
+        channel=channel,
+        values={"person": "Niamh"},
+        text="Thank you to Niamh for her patience. Sadly the line still drops every evening.",
+    )
+    solves = [s.responses[0] for s in playbook.steps if s.step == "solve"]
+    assert "fix_problem" in _entry(bank, solves[0].id).requests
+    assert "Niamh" in solves[-1].text and "praise" in _entry(bank, solves[-1].id).requests
+    # Once: praise alone is answered by the thanks that name them, with no second line.
+    alone = build(bank, "satisfied", 0.2, requests=["praise"], values={"person": "Niamh"})
+    named = [r.text for s in alone.steps for r in s.responses if "Niamh" in r.text]
+    assert len(named) == 1
+
+
+def test_an_undecided_customer_is_helped_to_choose_and_their_plain_ask_is_answered(
+    bank: ResponseBank,
+) -> None:
+    playbook = build(
+        bank,
+        "indecisive",
+        0.1,
+        requests=["change_something", "information"],
+        text="Need to move my check-up to next week. Also, which would you recommend?",
+    )
+    steps = steps_of(playbook)
+    # The question they cannot settle gets the undecided customer's lines, not "could you
+    # tell me {details}?" and "the quickest way forward is {fix}".
+    for step in ("clarify", "recommend"):
+        entry = _entry(bank, playbook.steps[steps.index(step)].responses[0].id)
+        assert not set(entry.requests) - {"information"}
+    assert "change_something" in answer_of_first(bank, playbook).requests
+
+
+def test_a_line_answers_only_the_asks_it_was_written_for_that_were_asked(
+    bank: ResponseBank,
+) -> None:
+    # The billing line is also written for a fix, which answers no change of delivery.
+    playbook = build(
+        bank,
+        "dissatisfied",
+        0.4,
+        requests=["explain_charge", "change_something"],
+        root_causes=["billing"],
+        text="Can next Thursday's delivery go to my work? And what's the £4.50 surcharge?",
+    )
+    answered = {
+        q
+        for s in playbook.steps
+        if s.step == "solve"
+        for q in _entry(bank, s.responses[0].id).requests
+    }
+    assert {"explain_charge", "change_something"} <= answered
 
 
 @pytest.mark.parametrize("channel", ["chat", "social", "email"])

@@ -73,6 +73,9 @@ def test_what_runs_on_after_the_question_is_cut_off() -> None:
         # Shouting and chat shorthand are not said back.
         "Can I get my money back TODAY?",
         "can u tell me when it ships?",
+        # Its point is the ask before it: "could you move it to the fifth? Would that be ok?"
+        "Would that be all right?",
+        "Is that possible?",
     ],
 )
 def test_a_question_that_cannot_be_given_back_safely_is_left_out(text: str) -> None:

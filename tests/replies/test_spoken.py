@@ -2,6 +2,7 @@
 
 from app.core.domain import Escalation, Trigger
 from app.replies.spoken import (
+    NO_COMPLAINT,
     asks_spoken_to,
     gas_smelled,
     hazard_reported,
@@ -217,6 +218,7 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         "We had to have our old Labrador, Biscuit, put to sleep on Thursday.",
         "My brother died in May and the account is in his name.",
         "Tom's dad, Graham, died very suddenly last Tuesday.",
+        "I'm ringing about my mum's phone contract. She died on the 9th of January.",
     ):
         assert loss_told(told), told
     for not_told in (
@@ -224,6 +226,7 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         "I fought for my country and almost died.",
         "We don't want to put her to sleep for dental work every year.",
         "My BeatsX died after a week.",
+        "It died again this morning, the third router this year.",
         None,
     ):
         assert not loss_told(not_told), not_told
@@ -248,3 +251,19 @@ def test_a_change_asked_of_what_the_company_offers_is_a_suggestion() -> None:
         None,
     ):
         assert not suggestion_made(not_made), not_made
+
+
+def test_a_customer_who_says_nothing_went_wrong_has_no_complaint() -> None:
+    for said in (
+        "Nothing wrong at all, your young man's always been lovely, it's just I'm moving.",
+        "Please cancel it. No complaints at all, I've enjoyed it for years.",
+        "This isn't a complaint, just a question about the renewal.",
+    ):
+        assert NO_COMPLAINT.search(said), said
+    for complained in (
+        "I had no complaints until this month.",
+        "Your engineer came out and told me there is nothing wrong.",
+        "I want to make a complaint.",
+        "Nothing is wrong with the card, the machine refuses it.",
+    ):
+        assert not NO_COMPLAINT.search(complained), complained
