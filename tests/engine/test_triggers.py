@@ -245,6 +245,44 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
         # Insults for the company's people as a group.
         ("I spent all day messaging these idiots.", "abuse", "these idiots"),
         ("y'all are fucking trash", "abuse", "y'all are fucking trash"),
+        # Leaving weighed aloud.
+        (
+            "North Jersey folks, thinking of switching from @brand!",
+            "churn_threat",
+            "thinking of switching",
+        ),
+        (
+            "same problem on the 2nd phone, looking in other carrier",
+            "churn_threat",
+            "looking in other carrier",
+        ),
+        (
+            "I really don't want to switch to Android but it works",
+            "churn_threat",
+            "don't want to switch to",
+        ),
+        (
+            "Please add a real guide ASAP or I'll likely go with a rival.",
+            "churn_threat",
+            "or I'll likely go",
+        ),
+        # Hardship in few words.
+        ("Lost job in May, and stuck with a contract.", "vulnerable_customer", "Lost job"),
+        (
+            "We live off fixed incomes & charges like this hurt.",
+            "vulnerable_customer",
+            "fixed incomes",
+        ),
+        (
+            "in March I fell on hard times and asked for a plan",
+            "vulnerable_customer",
+            "fell on hard times",
+        ),
+        (
+            "I am a retired senior citizen on a fixed budget.",
+            "vulnerable_customer",
+            "I am a retired senior citizen",
+        ),
     ],
 )
 def test_real_wordings_raise_their_trigger(
@@ -284,6 +322,9 @@ def test_real_wordings_raise_their_trigger(
         ("Equifax is reporting a bankruptcy that isn't mine.", "vulnerable_customer"),
         ("A debt collector keeps calling about a bill I paid.", "vulnerable_customer"),
         ("My puppy had surgery and was hospitalized overnight.", "vulnerable_customer"),
+        ("She was not in fear of losing her job, she said.", "vulnerable_customer"),
+        ("Your rate rises are unfair to senior citizens.", "vulnerable_customer"),
+        ("I was thinking it over, and I'll stay.", "churn_threat"),
     ],
 )
 def test_their_near_misses_do_not(detector: TriggerDetector, text: str, type_: str) -> None:
