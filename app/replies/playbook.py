@@ -116,6 +116,10 @@ REPEAT_WORDS = 5
 # Fields an agent fills once per playbook: a second "{eta}" or "{offer}" asks for the same
 # time or offer again (panels 13 and 14: "merge the two ETAs", "the repeated {offer}").
 ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer"})
+# Promises said once per playbook in whatever words: "your original issue stays open" in the
+# hand-over, then "your case stays open" in the close ("'stays open' is said twice", panel
+# round 32).
+ONCE_SAID = re.compile(r"\bstays?\s+open\b", re.IGNORECASE)
 # A remedy put on the table: offered before the agent has asked what went wrong, it reads as
 # a script ("options offered before the streaming problem is known", panels 14 and 15).
 OFFER_SLOTS: frozenset[str] = frozenset({"options", "offer"})
@@ -845,6 +849,7 @@ class _Said:
     def __init__(self) -> None:
         self.runs: set[tuple[str, ...]] = set()
         self.thanked = False
+        self.kept_open = False
         self.slots: set[str] = set()
         self.framings: Counter[TriggerType] = Counter()
 
@@ -852,6 +857,7 @@ class _Said:
         words = _plain_words(text)
         self.runs |= _runs(words)
         self.thanked = self.thanked or _thanks(words)
+        self.kept_open = self.kept_open or ONCE_SAID.search(text) is not None
         self.slots |= _once_slots(text)
 
     def frame(self, entry: BankEntry) -> None:
@@ -865,11 +871,13 @@ class _Said:
         return any(self.framings[t] + spare >= MAX_FRAMINGS for t in entry.triggers)
 
     def repeated_by(self, text: str) -> bool:
-        """Whether a reply repeats words already said, opens on thanks again, or asks the
-        agent again for a time or an offer it has already given."""
+        """Whether a reply repeats words already said, opens on thanks again, says again that
+        the case stays open, or asks the agent again for a time or an offer it has already
+        given."""
         words = _plain_words(text)
         return (
             (self.thanked and _thanks(words))
+            or (self.kept_open and ONCE_SAID.search(text) is not None)
             or bool(_runs(words) & self.runs)
             or bool(_once_slots(text) & self.slots)
         )

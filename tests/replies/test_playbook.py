@@ -1313,3 +1313,25 @@ def test_a_message_with_no_ask_and_no_question_is_not_thanked_for_a_question(
         bank, "neutral", 0.1, requests=None, channel=channel, text="Is the store open today?"
     )
     assert "question" in asked.steps[0].responses[0].text
+
+
+def test_a_case_is_said_to_stay_open_once(bank: ResponseBank) -> None:
+    # A team's hand-over that says it, then the packaged close that says it again ("'stays
+    # open' is said twice", panel round 32): the close gives way to one that does not.
+    hand_over = next(e for e in bank.entries if e.id == "esc-legal-email-01")
+    team_bank = ResponseBank(
+        version=bank.version,
+        entries=tuple(
+            e.model_copy(update={"text": f"{e.text} Your case stays open meanwhile."})
+            if e is hand_over
+            else e
+            for e in bank.entries
+        ),
+        avoid=bank.avoid,
+    )
+    playbook = build(
+        team_bank, "angry", 0.7, "legal_threat", requests=["fix_problem"], channel="email"
+    )
+    said = " ".join(r.text for s in playbook.steps for r in s.responses)
+    assert "esc-legal-email-01" in {r.id for s in playbook.steps for r in s.responses}
+    assert len(re.findall(r"stays? open", said)) == 1
