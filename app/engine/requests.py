@@ -74,7 +74,8 @@ _CHARGE_QUESTION = re.compile(
     r"|there|they)\s+(?:\w+\s+){0,3}(?:charg|bill|debit|taken|deduct)"
     # The charge named just before: "there's a line for 'additional seat' on the £186
     # invoice... what's that for?" (panel round 32; no labelled message has this form).
-    r"|\b" + _MONEY + r"[^?]{0,150}\bwhat(?:'s|\s+is|\s+was)\s+(?:that|this|it)\s+for\b"
+    r"|\b" + _MONEY + r"[^?]{0,150}\bwhat(?:'s|\s+is|\s+was)\s+(?:that|this|it)\s*(?:for\b|\?"
+    r"|and\s+who\b)"
     r"|\bhow\s+(?:that|this|it|they|you)\s+(?:was|were|is|are|got|came)\s+(?:worked\s+out"
     r"|calculated|arrived\s+at)"
     r"|\b(?:a\s+)?breakdown\s+of\s+(?:what\s+)?(?:the|this|that|these|my)\s+(?:\w+\s+){0,2}"
@@ -98,7 +99,7 @@ _ASKER = (
 )
 _PLAN = (
     r"(?:account|plan|subscription|membership|policy|cover|contract|order|booking|service"
-    r"|line|package|direct\s+debit|insurance)s?"
+    r"|line|package|direct\s+debit|insurance|workspace)s?"
 )
 _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
     (
@@ -112,12 +113,17 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"(?:[\w']+\s+){0,3}notice\b"
             # Told to the company in so many words, a sentence of its own: "I'm done. Close my
             # account at the end of this month" (panel round 27). None on train or dev.
-            r"|(?:^|[.!?]\s+)(?:please\s+)?(?:close|cancel|terminate)\s+(?:my|our)\s+"
+            # ...or a point of a list: "Could you please: - close the workspace" (round 33).
+            r"|(?:^|[.!?]\s+|\n\s*[-\u2022*]\s*)(?:please\s+)?(?:close|cancel|terminate)\s+(?:my|our"
+            r"|the)\s+"
             r"(?:[\w-]+\s+){0,2}" + _PLAN + r"\b"
             # "I need to cancel my plan because my pet died", "I'm moving abroad, so I need
             # to cancel everything with you" (panel round 30): not "if I need to cancel",
             # "you replied that I need to cancel", nor cancelling the TV "and keeping only
             # the internet", which is a change (all three as labelled on train and dev).
+            # "...so I'd like to cancel it please" (round 33; none on train or dev).
+            r"|\b(?:i|we)(?:'d|\s+would)\s+like\s+to\s+cancel\s+(?:it|this|the\s+order|my\s+order"
+            r"|the\s+booking|my\s+booking)(?:\s+please)?\s*(?:[,.!]|and\b|$)"
             r"|(?<!if\s)(?<!that\s)\b(?:i|we)\s+(?:want|need|would\s+like|'d\s+like|am\s+going"
             r"|'m\s+going)\s+to\s+(?:cancel|close|terminate)\s+(?:(?:my|our|the|this|all\s+(?:my"
             r"|our))\s+)?(?:(?:[\w-]+\s+){0,3}" + _PLAN + r"\b|everything\b)"
@@ -136,7 +142,11 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"refund\b"
             # "I want my money back", "can I get my money back": 9 labelled, all refunds.
             r"|\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|i\s+need|give\s+me|(?:please|pls"
-            r"|can\s+i|could\s+i)\s+(?:have|get))\s+(?:all\s+)?(?:my|our|the)\s+money\s+back\b",
+            r"|can\s+i|could\s+i)\s+(?:have|get))\s+(?:all\s+)?(?:my|our|the)\s+money\s+back\b"
+            # "...and have the two hundred and forty-nine pounds put back on my card" (round 33;
+            # no labelled message says it so).
+            r"|\b(?:have|get)\s+(?:the|my|our)\s+(?:[\w£$€,.-]+\s+){0,6}?(?:put\s+back|refunded"
+            r"|returned|credited)\s+(?:on|to|onto|into)\s+(?:my|our|the)\s+(?:card|account|bank)\b",
             re.IGNORECASE,
         ),
     ),
@@ -164,9 +174,18 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|\b(?:is\s+there\s+(?:any\s+)?(?:way|chance)|is\s+it\s+possible)\b[^.?!]{0,60}\b(?:moved"
             r"|changed|pushed\s+back|brought\s+forward|rescheduled)\b"
             # What was named before it: "the money comes out on the first... Could you move it
-            # to the fifth?", "can you switch it over?" (panel round 32).
-            r"|\b(?:could|can|would)\s+you\s+(?:please\s+)?(?:move|switch|change|put)\s+"
-            r"(?:it|this|that|them)\s+(?:to|onto|over|back)\b"
+            # to the fifth?", "can you switch it over?" (panel round 32), "could we move it to
+            # a sea-view room?", "can you update that so..." (round 33). Two labelled train or
+            # dev messages match: both ask for a change.
+            r"|\b(?:could|can|would)\s+(?:you|we|i)\s+(?:please\s+)?(?:move|switch|change|put"
+            r"|upgrade)\s+(?:it|this|that|them|us|me)\s+(?:to|onto|over|back|into)\b"
+            r"|\b(?:could|can)\s+you\s+(?:please\s+)?(?:update|amend|correct)\s+(?:that|it|this"
+            r"|them)\b"
+            r"|\bany\s+chance\s+(?:we|you|i)\s+could\s+(?:make|move|change|switch)\b"
+            # A setting on their own account: "can you bar premium numbers on my account".
+            r"|\b(?:could|can)\s+you\s+(?:please\s+)?(?:bar|block|add|remove|turn\s+(?:on|off)"
+            r"|switch\s+(?:on|off)|set\s+up)\b[^.?!]{0,50}\b(?:on|to|from)\s+(?:my|our)\s+"
+            r"(?:account|plan|line|policy|booking)\b"
             # "Need to move my check-up at Linden Dental" (round 32).
             r"|\bneed\s+to\s+(?:move|reschedule|rebook)\s+(?:my|our)\b"
             # "can next Thursday's delivery go to my work instead?" (round 31). One labelled
@@ -198,6 +217,9 @@ _NOTHING_ASKED = re.compile(
     r"|\bnot\s+(?:looking|asking)\s+for\s+anything\s+(?:back|in\s+return)\b"
     # "I'm not after anything back, I just think you should know" (panel round 27).
     r"|\bnot\s+after\s+anything\b"
+    # "I'm not asking for anything... I just need someone to hear this" (panel round 33).
+    r"|\bnot\s+(?:looking|asking)\s+for\s+anything\b(?!\s+(?:else|but|except|more|other))"
+    r"|\b(?:just|only)\s+(?:need|want|wanted)\s+(?:someone|somebody|you)\s+to\s+(?:hear|listen)\b"
     r"|\b(?:don't|do\s+not)\s+(?:want|need|expect)\s+anything\s+(?:back|in\s+return)\b"
     r"|\bnothing\s+for\s+you\s+to\s+(?:fix|sort\s+out|put\s+right)\b"
     r"|\b(?:rather\s+than|not)\s+for\s+(?:any\s+)?action\b"

@@ -118,8 +118,10 @@ REPEAT_WORDS = 5
 ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer"})
 # Promises said once per playbook in whatever words: "your original issue stays open" in the
 # hand-over, then "your case stays open" in the close ("'stays open' is said twice", panel
-# round 32).
-ONCE_SAID = re.compile(r"\bstays?\s+open\b", re.IGNORECASE)
+# round 32). Not "you won't need to repeat it": the repeat-contact acknowledgement and
+# nearly every hand-over say it, and with both filtered the hand-over left was the one
+# repeating the acknowledgement word for word.
+ONCE_SAID: tuple[re.Pattern[str], ...] = (re.compile(r"\bstays?\s+open\b", re.IGNORECASE),)
 # A remedy put on the table: offered before the agent has asked what went wrong, it reads as
 # a script ("options offered before the streaming problem is known", panels 14 and 15).
 OFFER_SLOTS: frozenset[str] = frozenset({"options", "offer"})
@@ -226,6 +228,7 @@ def build_playbook(
         # A change to what the company offers is passed on, never promised.
         root_causes = (*root_causes, "suggestion")
     known = frozenset(name for name, value in values.items() if str(value).strip())
+    contact_refused = text is not None and REFUSES_CONTACT.search(text) is not None
     # A loss is answered by the condolence, never by the customer's words back.
     restatement = (
         None if "bereavement" in root_causes else _restatement(text, profile, fired, asked, channel)
@@ -240,7 +243,7 @@ def build_playbook(
         known=known | ({"root_cause", *root_causes} if cause_read or root_causes else set()),
         restated=restatement is not None,
         public=channel in PUBLIC_CHANNELS,
-        contact_refused=text is not None and REFUSES_CONTACT.search(text) is not None,
+        contact_refused=contact_refused,
         no_complaint=text is not None and NO_COMPLAINT.search(text) is not None,
         peak_anger_intensity=peak_anger_intensity,
         mild_intensity=mild_intensity,
@@ -305,6 +308,13 @@ def build_playbook(
                 )
             if lead_times_it:
                 entries = tuple(e for e in entries if "eta" not in open_slots(e.text)) or entries
+            if contact_refused and set(asked) <= {"complaint_only"}:
+                # "I don't need a reply, but you should know": a remedy offered back pushes
+                # process on someone who asked for nothing (panel rounds 32 and 33).
+                entries = (
+                    tuple(e for e in entries if not OFFER_SLOTS & set(open_slots(e.text)))
+                    or entries
+                )
         used = {r.id for s in steps for r in s.responses}
         # Saying the same line twice in one conversation sounds scripted; so does saying the
         # same words twice in one playbook, or opening on thanks twice.
@@ -543,7 +553,7 @@ def plan_steps(
         # direct message, a fan of a withdrawn show was asked for what they had not got
         # (panel round 29).
         suggestion_only = "suggestion" in known and asked <= SUGGESTION_ASKS
-        if public and asked & ACCOUNT_ASKS and not suggestion_only:
+        if public and asked & ACCOUNT_ASKS and not suggestion_only and not contact_refused:
             wanted.add("clarify")
         if suggestion_only and not fired & REPEAT_TRIGGERS:
             # An idea is thanked, not apologised for ("apologises for trouble", round 31).
@@ -552,6 +562,7 @@ def plan_steps(
         public
         and route is None
         and difficult
+        and not contact_refused
         and (not requests_known or asked <= {"complaint_only"})
     ):
         # A public complaint is taken to private messages before anything is offered: the
@@ -849,7 +860,7 @@ class _Said:
     def __init__(self) -> None:
         self.runs: set[tuple[str, ...]] = set()
         self.thanked = False
-        self.kept_open = False
+        self.promised: set[int] = set()
         self.slots: set[str] = set()
         self.framings: Counter[TriggerType] = Counter()
 
@@ -857,7 +868,7 @@ class _Said:
         words = _plain_words(text)
         self.runs |= _runs(words)
         self.thanked = self.thanked or _thanks(words)
-        self.kept_open = self.kept_open or ONCE_SAID.search(text) is not None
+        self.promised |= _once_said(text)
         self.slots |= _once_slots(text)
 
     def frame(self, entry: BankEntry) -> None:
@@ -877,7 +888,7 @@ class _Said:
         words = _plain_words(text)
         return (
             (self.thanked and _thanks(words))
-            or (self.kept_open and ONCE_SAID.search(text) is not None)
+            or bool(_once_said(text) & self.promised)
             or bool(_runs(words) & self.runs)
             or bool(_once_slots(text) & self.slots)
         )
@@ -890,6 +901,10 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 def _plain_words(text: str) -> list[str]:
     # Slots and caller values are not words the customer reads twice.
     return re.findall(r"[a-z']+", re.sub(r"\{[a-z_]+\}", " ", text.casefold()))
+
+
+def _once_said(text: str) -> set[int]:
+    return {index for index, promise in enumerate(ONCE_SAID) if promise.search(text)}
 
 
 def _once_slots(text: str) -> set[str]:

@@ -89,6 +89,13 @@ _RHETORICAL = re.compile(
     r"|the point|fair|acceptable|too much to ask|allowed to|legal)\b",
     re.IGNORECASE,
 )
+# "Is this Ostlea Telecom?" asks whom they are speaking to, which the reply itself answers:
+# "You asked whether this is Ostlea Telecom" (panel round 33).
+_WHO_IS_THIS = re.compile(
+    # The name is read case-sensitively: "is this the right number?" is a real question.
+    r"^(?i:is\s+this|am\s+i\s+(?:speaking|talking)\s+(?:to|with)|have\s+i\s+(?:got|reached)"
+    r"|are\s+you)\s+(?:the\s+)?(?:[A-Z][\w&'-]*\s*)+\??$"
+)
 # "Would that be all right?" gives back nothing the agent can answer on its own: "You asked
 # whether that would be all right" (panel round 32). Its point is the ask before it.
 _VACUOUS = re.compile(
@@ -135,7 +142,7 @@ def asked_note(questions: tuple[str, ...]) -> str | None:
 
 
 def _reported(sentence: str) -> str | None:
-    if _RHETORICAL.search(sentence) or not sayable(sentence):
+    if _RHETORICAL.search(sentence) or _WHO_IS_THIS.match(sentence) or not sayable(sentence):
         return None
     embedded = _EMBEDDED.search(sentence)
     if embedded:

@@ -74,7 +74,10 @@ REFUSES_CONTACT = re.compile(
     r"|\bno\s+(?:reply|response)\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
     r"|\bnot\s+(?:writing|asking|looking)\s+for\s+(?:a|any)\s+(?:reply|response|answer)\b"
     r"|\b(?:don't|do\s+not)\s+(?:need|want|expect)\s+(?:a|any)\s+(?:reply|response)\b"
-    r"|\b(?:don't|do\s+not)\s+want\s+to\s+be\s+(?:contacted|called|emailed|phoned|rung)\b",
+    r"|\b(?:don't|do\s+not)\s+want\s+to\s+be\s+(?:contacted|called|emailed|phoned|rung)\b"
+    # "I'm not asking for anything and I don't want a DM" (panel round 33).
+    r"|\b(?:don't|do\s+not)\s+(?:want|need)\s+(?:a|any|to)\s+(?:dm|direct\s+message|pm"
+    r"|private\s+message)",
     re.IGNORECASE,
 )
 # A customer who says nothing went wrong ("Nothing wrong at all, your young man's always
@@ -85,7 +88,7 @@ NO_COMPLAINT = re.compile(
     r"(?<!had\s)(?<!until\s)\b(?:no\s+complaints?(?:\s+at\s+all)?"
     # Said by the customer, a clause of its own: not "they tell me there is nothing wrong".
     r"|(?:^|(?<=[.,;:!?(\n]\s)|(?<=[.,;:!?(\n]))nothing(?:'s|\s+is|\s+was)?\s+wrong(?:\s+at\s+all)?"
-    r"|(?:isn't|is\s+not|not)\s+a\s+complaint)(?=\s*(?:[,.;:!)\u2013\u2014-]|$|\s+(?:from\s+me|at\s+all|with"
+    r"|(?:isn't|is\s+not|not)\s+a\s+complaint)(?=\s*(?:[,.;:!)\u2013\u2014-]|$|\s+(?:here|from\s+me|at\s+all|with"
     r"\s+(?:you|the\s+service))))",
     re.IGNORECASE,
 )
@@ -367,6 +370,9 @@ _SUGGESTION = re.compile(
     r"|\b(?:please|pls|plz|can\s+you|could\s+you|you\s+should|y'all\s+should)\s+"
     r"(?:please\s+)?add\s+(?!(?:it|them|this|that|him|her)\b)"
     r"(?!(?:[\w@#'-]+\s+){0,6}?(?:my|me|our|us)\b)"
+    # "could you add whichever roaming add-on makes most sense to my account" (round 33).
+    r"(?![^.!?]{0,80}?\bto\s+(?:my|our)\s+(?:account|plan|policy|booking|order|line|file|bill"
+    r"|subscription)\b)"
     r"|\bfeature\s+request\b|\b(?:small|quick|little|one|feature)\s+suggestion\b"
     r"|\bsuggestion\s*(?:[,:]|-\s|for\s+@)"
     # "could we get a way to pin 'home' and 'work' stops?" (panel round 30), "any chance

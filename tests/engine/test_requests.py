@@ -142,6 +142,7 @@ def test_thanking_someone_by_name_is_praise_whatever_the_head_says() -> None:
         "Please send a breakdown of the £120 fee.",
         "I don't recognise this £25 payment on my statement.",
         "The invoice is £186 and there's a line for an extra seat. What's that for?",
+        "There's £12 of 'premium rate services' on my bill. What is it and who is it paid to?",
     ],
 )
 def test_a_plain_question_about_a_charge_asks_for_the_explanation(text: str) -> None:
@@ -182,6 +183,16 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("We'd like the annual plan from the 14th. Can you switch it over?", "change_something"),
         ("Need to move my check-up at the surgery, I've got a shift.", "change_something"),
         ("Can next Thursday's delivery go to my work instead?", "change_something"),
+        ("We're booked for next year. Could we move it to a sea-view room?", "change_something"),
+        ("The mobile on the form is my old one. Can you update that?", "change_something"),
+        ("Table for 6 on Saturday. Any chance we could make it 8 people?", "change_something"),
+        ("Can you bar premium numbers on my account, please?", "change_something"),
+        ("It won't come in time, so I'd like to cancel it please.", "cancel_or_close"),
+        (
+            "Could you please:\n- close the workspace at renewal;\n- send the export",
+            "cancel_or_close",
+        ),
+        ("Cancel it, and have the £249 put back on my card.", "refund_or_compensation"),
     ],
 )
 def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, ask: str) -> None:
@@ -253,6 +264,8 @@ def test_sarcastic_thanks_in_so_many_words_stay_a_complaint() -> None:
         "No action needed, but the lift at the station was out of order all week.",
         "I'm not after anything back, I just think you should know how this went.",
         "We don't want anything in return; the spa was shut the whole weekend.",
+        "I'm not asking for anything. My mum sat in the clinic for four hours with no water.",
+        "I just need someone to hear this: the ward phone rang out all night.",
     ],
 )
 def test_a_message_that_wants_nothing_back_is_a_complaint_with_no_ask(text: str) -> None:

@@ -1335,3 +1335,53 @@ def test_a_case_is_said_to_stay_open_once(bank: ResponseBank) -> None:
     said = " ".join(r.text for s in playbook.steps for r in s.responses)
     assert "esc-legal-email-01" in {r.id for s in playbook.steps for r in s.responses}
     assert len(re.findall(r"stays? open", said)) == 1
+
+
+@pytest.mark.parametrize("channel", ["social", "email"])
+def test_a_customer_who_wants_nothing_back_is_heard_not_offered_a_remedy_or_a_dm(
+    bank: ResponseBank, channel: str
+) -> None:
+    text = "I'm not asking for anything and I don't want a DM. I just need someone to hear this."
+    playbook = build(
+        bank, "dissatisfied", 0.6, requests=["complaint_only"], channel=channel, text=text
+    )
+    steps = steps_of(playbook)
+    assert "clarify" not in steps and "follow_up" not in steps
+    solve = playbook.steps[steps.index("solve")].responses[0]
+    assert not {"options", "offer"} & set(solve.agent_input)
+    # Without those words, a public complaint is still taken to private messages first.
+    plain = build(bank, "dissatisfied", 0.6, requests=["complaint_only"], channel="social")
+    assert "clarify" in steps_of(plain)
+
+
+def test_what_is_beyond_the_agent_is_signed_off_by_the_lead_the_hand_over_names(
+    bank: ResponseBank,
+) -> None:
+    playbook = build(
+        bank,
+        "demanding",
+        0.6,
+        "authority_exceeded",
+        requests=["refund_or_compensation"],
+        values={"lead_name": "a senior manager"},
+    )
+    said = [r.text for s in playbook.steps for r in s.responses]
+    assert any("sign-off from a senior manager" in t for t in said)
+    assert not any("team lead" in t for t in said)
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_praise_with_a_question_names_the_person_thanked_once(
+    bank: ResponseBank, channel: str
+) -> None:
+    playbook = build(
+        bank,
+        "satisfied",
+        0.2,
+        requests=["praise", "information"],
+        channel=channel,
+        values={"person": "Jonas"},
+    )
+    said = [r.text for s in playbook.steps for r in s.responses]
+    assert sum("Jonas" in t for t in said) == 1
+    assert sum("pass it on" in t or "pass on" in t for t in said) == 0

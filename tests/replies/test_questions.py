@@ -76,10 +76,19 @@ def test_what_runs_on_after_the_question_is_cut_off() -> None:
         # Its point is the ask before it: "could you move it to the fifth? Would that be ok?"
         "Would that be all right?",
         "Is that possible?",
+        # Whom they are speaking to, which the reply itself answers.
+        "Is this Ostlea Telecom?",
+        "Am I speaking to Harbour Lights?",
     ],
 )
 def test_a_question_that_cannot_be_given_back_safely_is_left_out(text: str) -> None:
     assert questions_asked(text) == ()
+
+
+def test_a_question_about_this_thing_is_still_given_back() -> None:
+    assert questions_asked("Is this the right number for billing?") == (
+        "whether this is the right number for billing",
+    )
 
 
 def test_at_most_two_questions_in_the_order_asked() -> None:

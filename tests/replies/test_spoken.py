@@ -3,6 +3,7 @@
 from app.core.domain import Escalation, Trigger
 from app.replies.spoken import (
     NO_COMPLAINT,
+    REFUSES_CONTACT,
     asks_spoken_to,
     gas_smelled,
     hazard_reported,
@@ -248,6 +249,7 @@ def test_a_change_asked_of_what_the_company_offers_is_a_suggestion() -> None:
         "If the e-bike needs adding as a named item, please add it.",
         "They put it back on my report after 30 days.",
         "Can you change my delivery address to 4 Mill Lane?",
+        "Could you add whichever roaming add-on makes most sense to my account from the 3rd?",
         None,
     ):
         assert not suggestion_made(not_made), not_made
@@ -258,6 +260,7 @@ def test_a_customer_who_says_nothing_went_wrong_has_no_complaint() -> None:
         "Nothing wrong at all, your young man's always been lovely, it's just I'm moving.",
         "Please cancel it. No complaints at all, I've enjoyed it for years.",
         "This isn't a complaint, just a question about the renewal.",
+        "To be clear, there's no complaint here - it has done what we needed.",
     ):
         assert NO_COMPLAINT.search(said), said
     for complained in (
@@ -267,3 +270,8 @@ def test_a_customer_who_says_nothing_went_wrong_has_no_complaint() -> None:
         "Nothing is wrong with the card, the machine refuses it.",
     ):
         assert not NO_COMPLAINT.search(complained), complained
+
+
+def test_a_customer_who_wants_no_private_message_refuses_contact() -> None:
+    assert REFUSES_CONTACT.search("I'm not asking for anything and I don't want a DM.")
+    assert not REFUSES_CONTACT.search("Can I DM you my order number?")
