@@ -76,6 +76,12 @@ _CHARGE_QUESTION = re.compile(
     # invoice... what's that for?" (panel round 32; no labelled message has this form).
     r"|\b" + _MONEY + r"[^?]{0,150}\bwhat(?:'s|\s+is|\s+was)\s+(?:that|this|it)\s*(?:for\b|\?"
     r"|and\s+who\b)"
+    # "Could you explain why the charge was still taken?" (panel round 33): 2 labelled train
+    # messages match, both asking for the explanation.
+    r"|\bexplain\s+why\s+(?:the|this|that|my|a|these|those)\s+(?:[\w'-]+\s+){0,2}"
+    + _MONEY
+    + r"|\bwhy\s+(?:the|this|that)\s+(?:[\w'-]+\s+){0,2}(?:charge|fee|payment|debit)\s+(?:was"
+    r"|has\s+been|is)\s+(?:still\s+)?(?:taken|applied|added|charged)"
     r"|\bhow\s+(?:that|this|it|they|you)\s+(?:was|were|is|are|got|came)\s+(?:worked\s+out"
     r"|calculated|arrived\s+at)"
     r"|\b(?:a\s+)?breakdown\s+of\s+(?:what\s+)?(?:the|this|that|these|my)\s+(?:\w+\s+){0,2}"

@@ -106,8 +106,9 @@ _HUMAN_REQUEST = [
         r"(?:please|pls|plz|(?:can|could) (?:you|someone|somebody|anyone|one of you|a manager"
         r"|a supervisor)(?: (?:from|at|in|on) (?:the|your) \w+(?: team| department| desk)?"
         r"(?: or (?:the )?\w+)?)?) (?:please )?"
-        r"(?:give (?:me|us) a (?:call|ring|phone call)|call (?:me|us)|ring (?:me|us)"
-        r"|phone (?:me|us))",
+        r"(?:give (?:me|us) a (?:call|ring|phone call)|(?:call|ring|phone) (?:me|us"
+        # "Could someone ring my son Michael and explain it to him?" (panel round 33).
+        r"|my (?:son|daughter|husband|wife|partner|mum|mom|dad|carer|brother|sister)\b))",
         r"(?:call|ring|phone) me (?:back )?on (?:\+?\d|0\d)",
         # Read against train and dev's real labels, where each was missed; a promise reported
         # ("he would have someone call me back") is not a request.

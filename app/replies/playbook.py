@@ -533,8 +533,14 @@ def plan_steps(
         wanted.discard("set_boundary")
     if route is not None:
         # A request another team handles is passed on plainly: no limits to negotiate, and
-        # an apology only where the customer was failed (they had to ask again).
-        wanted -= {"set_boundary", "clarify"}
+        # an apology only where the customer was failed (they had to ask again). On a public
+        # channel the account is still confirmed in private first: "promises closure with no
+        # identity check on a public channel" (panel round 33).
+        wanted.discard("set_boundary")
+        if public and asked & (ACCOUNT_ASKS | NO_RETENTION) and not contact_refused:
+            wanted.add("clarify")
+        else:
+            wanted.discard("clarify")
         if not fired & REPEAT_TRIGGERS:
             wanted -= {"apologize", "empathize"}
     if "recommend" in wanted and asked <= {"information"}:
@@ -544,7 +550,12 @@ def plan_steps(
         # empathy step gives; a service apology would misread them.
         wanted.discard("apologize")
     if requests_known and route is None:
-        if _problem_unknown(asked, frozenset(known)):
+        # A customer who has had to come back is not asked to explain again: the case holds
+        # what they said ("asks for more details from someone angry about repeated requests
+        # for information, right after saying they won't need to explain again", panel rounds
+        # 30 and 33). On a public channel the move to private messages below still comes.
+        asked_again = bool(fired & REPEAT_TRIGGERS)
+        if _problem_unknown(asked, frozenset(known)) and not asked_again:
             wanted.add("clarify")
         elif asked and "indecisive" not in types:
             # A customer who has set out the problem is answered, not questioned back.
@@ -625,8 +636,8 @@ def plan_steps(
     # first: a lead briefed without the details has to ask again.
     if lead_owns_plan:
         order.append("escalate")
-    # A route to another team took clarify and recommend out of `wanted` above: its solve
-    # passes the request on plainly, with no questions and no pitch.
+    # A route to another team took recommend out of `wanted` above, and clarify but for the
+    # move to private messages: its solve passes the request on plainly, with no pitch.
     order += [s for s in ("solve",) if s in wanted]
     # Once a lead takes the case, the limits are theirs to set: a boundary here would only
     # repeat, or contradict, the hand-over.

@@ -143,6 +143,7 @@ def test_thanking_someone_by_name_is_praise_whatever_the_head_says() -> None:
         "I don't recognise this £25 payment on my statement.",
         "The invoice is £186 and there's a line for an extra seat. What's that for?",
         "There's £12 of 'premium rate services' on my bill. What is it and who is it paid to?",
+        "I gave notice in November. Could you explain why the £96 charge was still taken?",
     ],
 )
 def test_a_plain_question_about_a_charge_asks_for_the_explanation(text: str) -> None:

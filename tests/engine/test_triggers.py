@@ -245,6 +245,11 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
         # Insults for the company's people as a group.
         ("I spent all day messaging these idiots.", "abuse", "these idiots"),
         ("y'all are fucking trash", "abuse", "y'all are fucking trash"),
+        (
+            "I don't understand any of it. Could someone ring my son Michael and explain it?",
+            "human_request",
+            "Could someone ring my son",
+        ),
         # Leaving weighed aloud.
         (
             "North Jersey folks, thinking of switching from @brand!",

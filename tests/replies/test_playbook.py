@@ -631,6 +631,39 @@ def test_an_erasure_request_goes_to_privacy_with_no_retention_pitch(bank: Respon
         assert "before you decide" not in texts and "privacy team" in texts
 
 
+@pytest.mark.parametrize("channel", ["social", "chat"])
+def test_a_public_erasure_request_is_taken_to_private_messages_first(
+    bank: ResponseBank, channel: str
+) -> None:
+    # Closing an account on a public thread's word alone skips the identity check (round 33).
+    playbook = build(
+        bank,
+        "dissatisfied",
+        0.4,
+        requests=["delete_data", "cancel_or_close"],
+        route="privacy",
+        channel=channel,
+    )
+    steps = steps_of(playbook)
+    assert ("clarify" in steps) == (channel == "social")
+    if channel == "social":
+        assert steps.index("clarify") < steps.index("solve")
+
+
+def test_a_customer_who_had_to_ask_again_is_not_asked_for_the_details_again(
+    bank: ResponseBank,
+) -> None:
+    asked_again = build(bank, "dissatisfied", 0.6, "repeated_contact", requests=["fix_problem"])
+    assert "clarify" not in steps_of(asked_again)
+    first_time = build(bank, "dissatisfied", 0.6, requests=["fix_problem"])
+    assert "clarify" in steps_of(first_time)
+    # In public, the move to private messages still comes first.
+    public = build(
+        bank, "dissatisfied", 0.6, "repeated_contact", requests=["fix_problem"], channel="social"
+    )
+    assert "clarify" in steps_of(public)
+
+
 def test_route_replies_never_reach_other_customers(bank: ResponseBank) -> None:
     for request_label in REQUEST_LABELS:
         playbook = build(bank, "neutral", 0.3, requests=[request_label])
