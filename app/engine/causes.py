@@ -60,10 +60,17 @@ _CUE_WORDS: dict[RootCause, str] = {
         r"|(?:you|they|he|she|the agent|your agent|the website|the site) said|i thought"
         r"|according to)\b"
     ),
+    # What was charged, not any money named: "£23 straight in the bin, give me my money
+    # back" for spoiled food drew "I'm sorry this charge wasn't what you expected" and "I'll
+    # go through the charges on your account" (panel rounds 29 and 34). A refund, a price or
+    # an amount told of is the request's, which its own lines answer; an amount asked about
+    # is a charge.
     "billing": (
         r"\b(?:charg(?:e|ed|es|ing)|bill(?:ed|s|ing)?|fees?|invoice[sd]?|overcharg(?:e|ed)"
-        r"|payments?|paid|debit(?:ed)?|direct debit|price|cost|refund|subscription)\b"
-        r"|[$£€]\s?\d"
+        r"|payments?|debit(?:ed)?|direct debit|subscription|price (?:rise|increase|hike)"
+        r"|premium|statement|receipt)\b"
+        # An amount asked about: "why is there a second £9.60 line?"
+        r"|[$£€]\s?\d[\d.,]*[^.!?\n]{0,60}\?"
     ),
     "service_failure": (
         r"\b(?:outage|down|stuck|expired|frozen|freez(?:e|es|ing)|kicked out|logged (?:me )?out"

@@ -74,8 +74,17 @@ _CHARGE_QUESTION = re.compile(
     r"|there|they)\s+(?:\w+\s+){0,3}(?:charg|bill|debit|taken|deduct)"
     # The charge named just before: "there's a line for 'additional seat' on the £186
     # invoice... what's that for?" (panel round 32; no labelled message has this form).
-    r"|\b" + _MONEY + r"[^?]{0,150}\bwhat(?:'s|\s+is|\s+was)\s+(?:that|this|it)\s*(?:for\b|\?"
-    r"|and\s+who\b)"
+    # "£" after a space is no word boundary: the charge starts where no word character is.
+    r"|(?<!\w)" + _MONEY + r"[^?]{0,150}\bwhat(?:'s|\s+is|\s+was)\s+(?:that|this|it)\s*(?:for\b"
+    r"|\?|and\s+who\b)"
+    # "...'hospitalisation sundries' for £142 and I don't know what that is" (round 34).
+    r"|(?<!\w)"
+    + _MONEY
+    + r"[^?.!]{0,100}\b(?:don't|do\s+not)\s+know\s+what\s+(?:that|this|it)\s+is\b"
+    # "what exactly is the extra £2.49 on this month's payment...?": an amount named in a
+    # question (not "what is the exact fee to cancel?", which asks a price).
+    r"|\bwhat\s+(?:exactly\s+)?(?:is|was|are|were)\s+(?:the|this|that|these|those)\s+(?:[\w'-]+\s+)"
+    r"{0,2}[£$€]\s?\d[\d.,]*(?=[^.?!]{0,80}\?)"
     # "Could you explain why the charge was still taken?" (panel round 33): 2 labelled train
     # messages match, both asking for the explanation.
     r"|\bexplain\s+why\s+(?:the|this|that|my|a|these|those)\s+(?:[\w'-]+\s+){0,2}"
@@ -109,6 +118,16 @@ _PLAN = (
 )
 _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
     (
+        "status",
+        # "Can you tell me where it is?", "could you tell me where it's got to?" (panel round
+        # 34): where a thing of theirs is, asked outright. None on train or dev says it so.
+        re.compile(
+            r"\b(?:can|could)\s+you\s+(?:please\s+)?(?:tell|let)\s+me\s+(?:know\s+)?where\s+"
+            r"(?:it|my\s+[\w-]+|our\s+[\w-]+|the\s+[\w-]+)(?:'s|\s+is|\s+has|\s+are)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "cancel_or_close",
         re.compile(
             r"\b(?:please|pls|plz|could\s+you|can\s+you|would\s+you)\s+(?:\w+\s+)?"
@@ -127,6 +146,10 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             # to cancel everything with you" (panel round 30): not "if I need to cancel",
             # "you replied that I need to cancel", nor cancelling the TV "and keeping only
             # the internet", which is a change (all three as labelled on train and dev).
+            # "I would like the account closed and the direct debits on it stopped" (round 34;
+            # none on train or dev).
+            r"|\b(?:i'?d|i\s+would|we'?d|we\s+would)\s+like\s+(?:the|my|his|her|our|their)\s+"
+            r"(?:[\w-]+\s+){0,2}?" + _PLAN + r"\s+(?:closed|cancell?ed|terminated|shut\s+down)\b"
             # "...so I'd like to cancel it please" (round 33; none on train or dev).
             r"|\b(?:i|we)(?:'d|\s+would)\s+like\s+to\s+cancel\s+(?:it|this|the\s+order|my\s+order"
             r"|the\s+booking|my\s+booking)(?:\s+please)?\s*(?:[,.!]|and\b|$)"
@@ -162,10 +185,17 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"\b"
             + _ASKER
             + r"\s+(?:move|switch|downgrade|upgrade)\s+(?:me|us|my\s+\w+|our\s+\w+)\s+"
-            r"(?:on\s*)?(?:to|onto)\s+(?:a|an|the|your)\b"
+            # "please move us to Starter" names the plan with no article (round 34).
+            r"(?:on\s*)?(?:to|onto)\s+\w"
             r"|\b" + _ASKER + r"\s+(?:change|update|amend)\s+(?:my|our|the)\s+(?:\w+\s+)?"
             r"(?:address|booking|reservation|email|phone\s+number|number|payment\s+(?:date|details"
-            r"|method)|delivery\s+(?:date|address|slot)|appointment|name|details|date|flight)\b"
+            r"|method)|delivery\s+(?:date|address|slot)|appointment|name|details|date|flight"
+            # "Please update my record so that the practice texts me" (round 34).
+            r"|records?|contact\s+preferences|preferences)\b"
+            # "Could you reduce my direct debit to £5 a month?" (round 34).
+            r"|\b(?:could|can)\s+you\s+(?:please\s+)?(?:reduce|lower|increase|raise|cut|drop)\s+(?:my"
+            r"|our|the)\s+(?:[\w-]+\s+){0,2}(?:direct\s+debit|payment|subscription|donation|plan"
+            r"|contribution|limit)s?\b"
             r"|\b" + _ASKER + r"\s+(?:reschedule|rebook|postpone)\b"
             # "could you switch our regular delivery to Thursdays" (panel round 18)
             r"|\b" + _ASKER + r"\s+(?:move|switch|change|swap)\s+(?:my|our|the)\s+"

@@ -387,7 +387,7 @@ class TriageEngine:
             escalation=decision,
             channel=item.channel,
             # The caller's values win over what the message seems to say.
-            values={**fact_values(facts), **_asked_for(item.text), **item.values},
+            values={**fact_values(facts, item.text), **_asked_for(item.text), **item.values},
             # A cause the message does not bear out is no cause to speak to: the playbook
             # then uses replies written for none.
             root_causes=evident_causes(

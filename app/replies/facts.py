@@ -163,9 +163,15 @@ def role_asked_for(text: str) -> str | None:
     return _YOUR.sub("our", words[0].lower() + words[1:])
 
 
-def fact_values(facts: tuple[Fact, ...]) -> dict[str, str]:
+def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
     """The first of each kind as a placeholder value: {amount}, {duration}, {date}, {order_id},
-    and {person}, the first person the customer thanks."""
+    and {person}, the first person the customer thanks. With the message's `text`, {amount} is
+    the first one asked about in a question, where there is one.
+
+    >>> text = "Two tickets at £35 each. What is the extra £21.80 for?"
+    >>> fact_values(extract_facts(text), text)["amount"]
+    '£21.80'
+    """
     names = {
         "amount": "amount",
         "duration": "duration",
@@ -180,7 +186,21 @@ def fact_values(facts: tuple[Fact, ...]) -> dict[str, str]:
             continue  # {person} is the one to pass thanks to, never just anyone named
         if name and name not in values:
             values[name] = _as_value(fact)
+    # "Bought 2 tickets at £35 each... what are the extra £21.80 for?": the charge to explain
+    # is the one in the question, not the first price told ("Here's what the £35 charge is
+    # for", panel round 28).
+    asked = next((f for f in facts if f.kind == "amount" and _in_question(text, f)), None)
+    if asked is not None:
+        values["amount"] = _as_value(asked)
     return values
+
+
+def _in_question(text: str, fact: Fact) -> bool:
+    """Whether the fact stands in a sentence that ends in a question mark."""
+    if not text:
+        return False
+    end = re.search(r"[.!?\n]", text[fact.end :])
+    return end is not None and end.group() == "?"
 
 
 def _as_value(fact: Fact) -> str:

@@ -414,6 +414,20 @@ def _plain_playbook(
         entries = _untagged(bank, step, channel, language, escalate) or _untagged(
             bank, step, None, language, escalate
         )
+        if step == "solve" and not entries:
+            # A language with no lines of its own gets English ones, and every English answer
+            # is written for a request: the plain answer to a question stands in, so the
+            # agent's answer still has its place ("no solve step or blank exists", panel
+            # round 34, a Norwegian message).
+            entries = bank.candidates(
+                "solve",
+                channel=channel,
+                customer_types=(),
+                triggers=(),
+                root_causes=(),
+                requests=("information",),
+                handed_over=escalate,
+            )
         if entries:
             responses = tuple(
                 _response(e, values, None, channel) for e in entries[:responses_per_step]

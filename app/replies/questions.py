@@ -93,7 +93,7 @@ _RHETORICAL = re.compile(
 # "You asked whether this is Ostlea Telecom" (panel round 33).
 _WHO_IS_THIS = re.compile(
     # The name is read case-sensitively: "is this the right number?" is a real question.
-    r"^(?i:is\s+this|am\s+i\s+(?:speaking|talking)\s+(?:to|with)|have\s+i\s+(?:got|reached)"
+    r"^(?i:is\s+(?:this|that)|am\s+i\s+(?:speaking|talking)\s+(?:to|with)|have\s+i\s+(?:got|reached)"
     r"|are\s+you)\s+(?:the\s+)?(?:[A-Z][\w&'-]*\s*)+\??$"
 )
 # "Would that be all right?" gives back nothing the agent can answer on its own: "You asked

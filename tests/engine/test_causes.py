@@ -20,6 +20,7 @@ def read(cause: str, probability: float = 0.8) -> dict[str, float]:
         ("missed_promise", "You promised a call back yesterday and nobody rang."),
         ("miscommunication", "The agent told me the upgrade was free, now I'm billed for it."),
         ("billing", "Why is there a second £9.60 line on my receipt?"),
+        ("billing", "Tickets were £35 each. What are the extra £21.80 for?"),
         ("service_failure", "the app isnt working, it keeps crashing when I open it"),
         ("personal_stress", "I'm in hospital this week and can't deal with this."),
         ("personal_stress", "Won't cover my dog, hurt in an accident."),
@@ -52,6 +53,9 @@ def test_a_cause_the_message_shows_reaches_the_playbook(cause: str, text: str) -
         ("delay", "Please erase the data you still hold about me."),
         ("service_failure", "They delivered an empty box instead of my phone."),
         ("miscommunication", "My surname is spelled wrong on the ticket, please correct it."),
+        # Money told of is the refund's, not a charge (panel rounds 29 and 34).
+        ("billing", "Mouldy strawberries and cracked eggs. £23 in the bin. Give me my money back."),
+        ("billing", "The garlic naan I paid £3.80 for never turned up."),
     ],
 )
 def test_a_cause_the_words_do_not_bear_out_is_left_out(cause: str, text: str) -> None:

@@ -144,6 +144,9 @@ def test_thanking_someone_by_name_is_praise_whatever_the_head_says() -> None:
         "The invoice is £186 and there's a line for an extra seat. What's that for?",
         "There's £12 of 'premium rate services' on my bill. What is it and who is it paid to?",
         "I gave notice in November. Could you explain why the £96 charge was still taken?",
+        "£49.99 on my card on 2 Oct that I don't recognise at all. What is it??",
+        "There's a line for 'sundries' at £142 and I don't know what that is.",
+        "And what exactly is the extra £2.49 on this month's payment? I never picked it.",
     ],
 )
 def test_a_plain_question_about_a_charge_asks_for_the_explanation(text: str) -> None:
@@ -153,7 +156,11 @@ def test_a_plain_question_about_a_charge_asks_for_the_explanation(text: str) -> 
 
 @pytest.mark.parametrize(
     "text",
-    ["You charged me twice and I'm fed up.", "What is the charge for paying by card abroad?"],
+    [
+        "You charged me twice and I'm fed up.",
+        "What is the charge for paying by card abroad?",
+        "Five months left at £32 a month. What is the exact fee to cancel now?",
+    ],
 )
 def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text: str) -> None:
     assert "explain_charge" not in asked({"complaint_only": 0.6}, text)
@@ -194,6 +201,12 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
             "cancel_or_close",
         ),
         ("Cancel it, and have the £249 put back on my card.", "refund_or_compensation"),
+        ("I would like the account closed and the direct debits stopped.", "cancel_or_close"),
+        ("Could you reduce my direct debit to £5 a month for now?", "change_something"),
+        ("Please update my record so the surgery texts me, never calls.", "change_something"),
+        ("If nothing gets lost, please move us to Starter.", "change_something"),
+        ("Order KLW-3380152: could you tell me where it's got to?", "status"),
+        ("Nothing has come. Can you tell me where it is?", "status"),
     ],
 )
 def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, ask: str) -> None:

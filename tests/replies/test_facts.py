@@ -47,6 +47,14 @@ def test_facts_become_reply_values_in_the_words_a_reply_needs() -> None:
     assert values == {"order_id": "48213", "amount": "$89.99", "duration": "2 hours"}
 
 
+def test_the_amount_asked_about_is_the_amount_value() -> None:
+    # "Here's what the £35 charge is for" answered a question about £21.80 (panel round 28).
+    text = "Two tickets at £35 each, total £91.80. What are the extra £21.80 for?"
+    assert fact_values(extract_facts(text), text)["amount"] == "£21.80"
+    told = "You took £40 on Friday and £40 again today."
+    assert fact_values(extract_facts(told), told)["amount"] == "£40"
+
+
 def test_facts_come_in_reading_order_without_overlaps() -> None:
     facts = extract_facts("On 3 March I paid $40 and waited 3 days")
     assert [f.kind for f in facts] == ["date", "amount", "duration"]

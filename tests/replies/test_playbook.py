@@ -919,7 +919,11 @@ def test_a_language_the_bank_lacks_gets_english_lines_written_for_no_reading(
         for response in step.responses:
             entry = entry_of(bank, response.id)
             assert entry.language == "en"
-            assert not (entry.requests or entry.customer_types or entry.triggers)
+            assert not (entry.customer_types or entry.triggers or entry.root_causes)
+            # Every English answer is written for a request: the plain answer to a question
+            # stands in, so the agent's answer has its place (panel round 34).
+            assert entry.requests == (() if step.step != "solve" else ("information",))
+    assert "solve" in steps_of(playbook)
 
 
 def test_praise_with_a_question_is_thanked_and_answered_without_an_apology(

@@ -79,6 +79,7 @@ def test_what_runs_on_after_the_question_is_cut_off() -> None:
         # Whom they are speaking to, which the reply itself answers.
         "Is this Ostlea Telecom?",
         "Am I speaking to Harbour Lights?",
+        "Oh, is that Orbel Energy?",
     ],
 )
 def test_a_question_that_cannot_be_given_back_safely_is_left_out(text: str) -> None:

@@ -135,7 +135,7 @@ def suggestions(
         profile=result.customer,
         escalation=result.escalation,
         channel=channel,
-        values=fact_values(extract_facts(text)),
+        values=fact_values(extract_facts(text), text),
         requests=result.asked or None,
         route=result.route,
         text=text,
