@@ -24,9 +24,11 @@ from app.replies.spoken import (
     NO_COMPLAINT,
     PRAISE_ASKS,
     REFUSES_CONTACT,
+    ROUTINE_ASKS,
     asks_spoken_to,
     gas_smelled,
     hazard_reported,
+    lived_with,
     loss_told,
     spoken_to,
     suggestion_made,
@@ -514,8 +516,17 @@ def plan_steps(
         wanted |= TYPE_STEPS[customer_type]
     if difficult and fired & REPEAT_TRIGGERS:
         wanted |= {"acknowledge", "apologize"}
-    if "vulnerable_customer" in fired or hazard or "bereavement" in known:
+    if hazard or "bereavement" in known:
         wanted |= {"acknowledge", "empathize"}
+    elif "vulnerable_customer" in fired:
+        wanted.add("acknowledge")
+        # A wheelchair user adding their own chair to a booking asks for a change, calmly:
+        # "I'm sorry you've had this to deal with" read as pity for a routine request (panel
+        # round 34). A condition they live with is no hardship to sympathise with; money
+        # trouble, illness or an upset customer still is.
+        routine = bool(asked) and asked <= ROUTINE_ASKS and profile.intensity <= mild_intensity
+        if not (routine and lived_with(escalation)):
+            wanted.add("empathize")
     if restated:
         wanted.add("acknowledge")
     if asked:

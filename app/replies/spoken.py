@@ -392,6 +392,21 @@ def suggestion_made(text: str | None) -> bool:
     return bool(text) and _SUGGESTION.search(text or "") is not None
 
 
+# A condition the customer lives with, or their age, as the vulnerability: needs to be met,
+# not a hardship to be pitied ("a wheelchair user", "I'm profoundly deaf", "I'm 81").
+_LIVED_WITH = re.compile(
+    r"\b(?:wheelchair|deaf|blind|partially\s+sighted|hard\s+of\s+hearing|visually\s+impaired"
+    r"|disab\w*|autis\w*|dyslexi\w*|elderly|pensioner|[6-9]\d|eighty|ninety)\b",
+    re.IGNORECASE,
+)
+
+
+def lived_with(escalation: Escalation) -> bool:
+    """Whether every vulnerable-customer trigger names a condition or an age, no hardship."""
+    evidence = [t.evidence for t in escalation.triggers if t.type == "vulnerable_customer"]
+    return bool(evidence) and all(_LIVED_WITH.search(e) for e in evidence)
+
+
 def hazard_reported(escalation: Escalation) -> bool:
     """Whether every safety trigger was raised by a thing's hazard, none by a person's harm."""
     evidence = [t.evidence for t in escalation.triggers if t.type == "safety_risk"]

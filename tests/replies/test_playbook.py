@@ -1422,3 +1422,26 @@ def test_praise_with_a_question_names_the_person_thanked_once(
     said = [r.text for s in playbook.steps for r in s.responses]
     assert sum("Jonas" in t for t in said) == 1
     assert sum("pass it on" in t or "pass on" in t for t in said) == 0
+
+
+@pytest.mark.parametrize(
+    ("evidence", "empathy"),
+    [("I'm a wheelchair user", False), ("I'm 81 and", False), ("made redundant", True)],
+)
+def test_a_routine_ask_from_a_customer_with_a_condition_is_met_not_pitied(
+    bank: ResponseBank, evidence: str, empathy: bool
+) -> None:
+    fired = Escalation(
+        True, "high", (Trigger("vulnerable_customer", evidence, 0, 9, "pattern", 0.9),)
+    )
+    playbook = build_playbook(
+        bank,
+        profile=profile("neutral", 0.25),
+        escalation=fired,
+        channel="phone",
+        requests=["change_something"],
+    )
+    # "I'm sorry you've had this to deal with" read as pity for a booking change (round 34);
+    # money trouble is still met with sympathy.
+    assert ("empathize" in steps_of(playbook)) == empathy
+    assert "acknowledge" in steps_of(playbook)

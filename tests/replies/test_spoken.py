@@ -7,6 +7,7 @@ from app.replies.spoken import (
     asks_spoken_to,
     gas_smelled,
     hazard_reported,
+    lived_with,
     loss_told,
     spoken_to,
     suggestion_made,
@@ -275,3 +276,18 @@ def test_a_customer_who_says_nothing_went_wrong_has_no_complaint() -> None:
 def test_a_customer_who_wants_no_private_message_refuses_contact() -> None:
     assert REFUSES_CONTACT.search("I'm not asking for anything and I don't want a DM.")
     assert not REFUSES_CONTACT.search("Can I DM you my order number?")
+
+
+def test_a_condition_or_an_age_is_lived_with_and_hardship_is_not() -> None:
+    for evidence, expected in (
+        ("I'm a wheelchair user", True),
+        ("I am profoundly deaf", True),
+        ("I'm 87 and", True),
+        ("was made redundant", False),
+        ("can't afford", False),
+    ):
+        assert (
+            lived_with(escalation(Trigger("vulnerable_customer", evidence, 0, 5, "pattern", 0.9)))
+            == expected
+        )
+    assert not lived_with(escalation(trigger("repeated_contact")))
