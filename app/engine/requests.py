@@ -34,6 +34,9 @@ _ERASURE = re.compile(
     r"|(?:don't|do\s+not|wouldn't|stop)\s+(?:sell|selling|share|sharing)\s+my\s+"
     r"(?:personal\s+)?(?:info|information|data|details)"
     r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling)"
+    # "Delete my account and every byte of my data" (panel round 35).
+    r"|(?:delete|erase|remove|wipe|purge)\b[^.?!]{0,40}\bevery\s+(?:byte|bit|scrap|trace|piece)\s+of\s+"
+    r"(?:my|our)\s+(?:personal\s+)?(?:data|information|info|details)"
     # "...and all the data you hold about me": the data named as theirs, the verb further off.
     r"|(?:data|information|info|details)(?:\s+that)?\s+you\s+(?:still\s+)?(?:hold|have|keep|store)\s+"
     r"(?:about|on)\s+me"
@@ -139,8 +142,11 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             # Told to the company in so many words, a sentence of its own: "I'm done. Close my
             # account at the end of this month" (panel round 27). None on train or dev.
             # ...or a point of a list: "Could you please: - close the workspace" (round 33).
-            r"|(?:^|[.!?]\s+|\n\s*[-\u2022*]\s*)(?:please\s+)?(?:close|cancel|terminate)\s+(?:my|our"
-            r"|the)\s+"
+            # "Delete my account and every byte of my data" (round 35), not "please delete the
+            # following accounts" from a credit file, which is a correction (train and dev).
+            r"|(?:^|[.!?]\s+)(?:please\s+)?delete\s+my\s+account\b"
+            r"|(?:^|[.!?]\s+|\n\s*[-\u2022*]\s*)(?:please\s+)?(?:close|cancel|terminate)\s+"
+            r"(?:my|our|the)\s+"
             r"(?:[\w-]+\s+){0,2}" + _PLAN + r"\b"
             # "I need to cancel my plan because my pet died", "I'm moving abroad, so I need
             # to cancel everything with you" (panel round 30): not "if I need to cancel",
@@ -227,7 +233,11 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             # "can next Thursday's delivery go to my work instead?" (round 31). One labelled
             # train or dev message matches these three forms, and asks for a change.
             r"|\b(?:can|could)\s+(?:my|our|the|\w+\s+\w+'s)\s+(?:[\w-]+\s+){0,2}(?:delivery|order"
-            r"|parcel|appointment|booking)\s+(?:go|be\s+sent|be\s+delivered)\s+to\b",
+            r"|parcel|appointment|booking|box)\s+(?:go|be\s+sent|be\s+delivered)\s+to\b"
+            # "can this week's box come Saturday instead?" (round 35).
+            r"|\b(?:can|could)\s+(?:my|our|the|this|next|\w+\s+\w+'s)\s+(?:[\w'-]+\s+){0,2}(?:delivery"
+            r"|order|parcel|appointment|booking|box|visit|collection)\s+(?:come|arrive|be\s+delivered"
+            r"|be\s+moved)\s+(?:on\s+)?(?:[\w-]+\s+){0,2}?instead\b",
             re.IGNORECASE,
         ),
     ),
@@ -255,7 +265,11 @@ _NOTHING_ASKED = re.compile(
     r"|\bnot\s+after\s+anything\b"
     # "I'm not asking for anything... I just need someone to hear this" (panel round 33).
     r"|\bnot\s+(?:looking|asking)\s+for\s+anything\b(?!\s+(?:else|but|except|more|other))"
-    r"|\b(?:just|only)\s+(?:need|want|wanted)\s+(?:someone|somebody|you)\s+to\s+(?:hear|listen)\b"
+    r"|\b(?:just|only)\s+(?:need|want|wanted|would\s+like)\s+(?:someone|somebody|you)\s+to\s+"
+    r"(?:hear|listen|know)\b"
+    # "I'm not writing for an apology or anything else, and please don't offer me a voucher"
+    # (panel round 35).
+    r"|\bnot\s+(?:writing|asking|looking)\s+for\s+(?:an?\s+)?(?:apology|voucher|compensation)\b"
     r"|\b(?:don't|do\s+not)\s+(?:want|need|expect)\s+anything\s+(?:back|in\s+return)\b"
     r"|\bnothing\s+for\s+you\s+to\s+(?:fix|sort\s+out|put\s+right)\b"
     r"|\b(?:rather\s+than|not)\s+for\s+(?:any\s+)?action\b"

@@ -75,6 +75,8 @@ REFUSES_CONTACT = re.compile(
     r"|\bnot\s+(?:writing|asking|looking)\s+for\s+(?:a|any)\s+(?:reply|response|answer)\b"
     r"|\b(?:don't|do\s+not)\s+(?:need|want|expect)\s+(?:a|any)\s+(?:reply|response)\b"
     r"|\b(?:don't|do\s+not)\s+want\s+to\s+be\s+(?:contacted|called|emailed|phoned|rung)\b"
+    # "I'm not writing for an apology... please don't offer me a voucher" (round 35).
+    r"|\bnot\s+(?:writing|asking|looking)\s+for\s+(?:an?\s+)?(?:apology|voucher|compensation)\b"
     # "I'm not asking for anything and I don't want a DM" (panel round 33).
     r"|\b(?:don't|do\s+not)\s+(?:want|need)\s+(?:a|any|to)\s+(?:dm|direct\s+message|pm"
     r"|private\s+message)",

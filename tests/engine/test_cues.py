@@ -57,6 +57,7 @@ def test_hello_is_not_profanity() -> None:
         "Thanks I guess, smh",
         "Paid extra for Saturday delivery and it comes Tuesday. Money well spent.",
         "Nothing rounds off the week like a sprint over the footbridge with a suitcase.",
+        "80 minutes for an express delivery and the noodles came cold. Love that for me.",
     ],
 )
 def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
@@ -87,6 +88,7 @@ def test_genuine_thanks_are_not_sarcasm(text: str) -> None:
         "Now I'm forced to reboot it AGAIN just so it won't give me issues. Thanks!!",
         "Still not working but I'm not going to worry about it. Thanks for trying",
         "Great! Did the update and now it's not working at all. Not impressed",
+        "Genuinely grateful to Tomasz. Sadly the line is still dropping every night.",
     ],
 )
 def test_a_fault_still_there_is_read(text: str) -> None:

@@ -39,6 +39,7 @@ def test_unknown_labels_are_ignored() -> None:
         "@Framelet please close my account and delete everything you hold on me. The lot.",
         "Please take down and delete the photos, and anything else you've stored about me.",
         "Please delete everything you hold on him and on me, images included.",
+        "A breach in MARCH?? Delete my account and every byte of my data. Now.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
@@ -207,6 +208,11 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("If nothing gets lost, please move us to Starter.", "change_something"),
         ("Order KLW-3380152: could you tell me where it's got to?", "status"),
         ("Nothing has come. Can you tell me where it is?", "status"),
+        (
+            "@WhiskerBox can this week's box come Saturday instead? Away till Friday",
+            "change_something",
+        ),
+        ("Notes leaked in a breach?? Delete my account. Now.", "cancel_or_close"),
     ],
 )
 def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, ask: str) -> None:
@@ -225,6 +231,7 @@ def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, a
         "I changed my address in the app and it worked.",
         "Someone had moved the appointment to the next day without telling me.",
         "Why could the appointment not be moved to Friday?",
+        "These are not mine. Please delete the following accounts from my report.",
     ],
 )
 def test_a_cancellation_refund_or_change_told_of_is_not_asked_for(text: str) -> None:
@@ -280,6 +287,7 @@ def test_sarcastic_thanks_in_so_many_words_stay_a_complaint() -> None:
         "We don't want anything in return; the spa was shut the whole weekend.",
         "I'm not asking for anything. My mum sat in the clinic for four hours with no water.",
         "I just need someone to hear this: the ward phone rang out all night.",
+        "I'm not writing for an apology or anything else. I would just like someone to know.",
     ],
 )
 def test_a_message_that_wants_nothing_back_is_a_complaint_with_no_ask(text: str) -> None:

@@ -328,6 +328,11 @@ def test_real_wordings_raise_their_trigger(
         ("A debt collector keeps calling about a bill I paid.", "vulnerable_customer"),
         ("My puppy had surgery and was hospitalized overnight.", "vulnerable_customer"),
         ("She was not in fear of losing her job, she said.", "vulnerable_customer"),
+        # Their name called out in a waiting room, not a contact made (round 35).
+        (
+            'I was told I\'d been "called three times" and nearly marked a no-show.',
+            "repeated_contact",
+        ),
         ("Your rate rises are unfair to senior citizens.", "vulnerable_customer"),
         ("I was thinking it over, and I'll stay.", "churn_threat"),
     ],
