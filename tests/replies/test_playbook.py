@@ -40,6 +40,11 @@ def steps_of(playbook: Playbook) -> list[Step]:
     return [step.step for step in playbook.steps]
 
 
+def lines_of(playbook: Playbook) -> list[str]:
+    """Every reply the playbook offers, in order."""
+    return [r.text for step in playbook.steps for r in step.responses]
+
+
 def build(
     bank: ResponseBank,
     label: CustomerType,
@@ -231,7 +236,7 @@ def test_a_copy_of_ones_data_goes_to_the_privacy_team_with_no_word_of_erasing_it
     playbook = build(
         bank, "neutral", 0.2, channel="email", requests=("delete_data",), route="privacy", text=text
     )
-    said = " ".join(r.text for s in playbook.steps for r in s.responses).lower()
+    said = " ".join(lines_of(playbook)).lower()
     assert "privacy team" in said and "delete" not in said
 
 
@@ -627,7 +632,7 @@ def test_an_erasure_request_goes_to_privacy_with_no_retention_pitch(bank: Respon
         assert playbook.route == "privacy"
         assert answer_of(bank, playbook).route == "privacy"
         assert "recommend" not in steps_of(playbook)
-        texts = " ".join(r.text for step in playbook.steps for r in step.responses).lower()
+        texts = " ".join(lines_of(playbook)).lower()
         assert "before you decide" not in texts and "privacy team" in texts
 
 
@@ -815,7 +820,7 @@ def test_no_playbook_says_the_same_words_twice_or_thanks_twice(
     fired = (trigger,) if trigger else ()
     for requests in (("complaint_only",), ("fix_problem",), ("status",)):
         playbook = build(bank, label, 0.5, *fired, requests=requests)
-        texts = [r.text for s in playbook.steps for r in s.responses]
+        texts = lines_of(playbook)
         runs = [
             {tuple(w[i : i + 5]) for i in range(len(w) - 4)}
             for w in (re.findall(r"[a-z']+", re.sub(r"\{\w+\}", " ", t.lower())) for t in texts)
@@ -845,7 +850,7 @@ def test_the_agent_gives_a_time_or_an_offer_once_per_playbook(
 ) -> None:
     # A hand-over "in touch {eta}" then a plan with "an update {eta}" asks for two times.
     playbook = build(bank, label, 0.6, *triggers, channel=channel, requests=requests)
-    texts = [r.text for s in playbook.steps for r in s.responses]
+    texts = lines_of(playbook)
     for slot in ("{eta}", "{offer}"):
         assert sum(t.count(slot) for t in texts) <= 1, texts
 
@@ -866,7 +871,7 @@ def test_a_lead_brought_in_after_the_plan_gives_no_second_time(
     )
     steps = steps_of(playbook)
     assert steps.index("solve") < steps.index("escalate")
-    texts = [r.text for s in playbook.steps for r in s.responses]
+    texts = lines_of(playbook)
     assert sum(t.count("{eta}") for t in texts) == 1, texts
 
 
@@ -1083,7 +1088,7 @@ def test_a_first_contact_is_not_told_it_came_back(bank: ResponseBank) -> None:
         requests=("fix_problem",),
         text="My new kettle arrived with a cracked lid. Could you replace it?",
     )
-    said = " ".join(r.text for s in playbook.steps for r in s.responses).casefold()
+    said = " ".join(lines_of(playbook)).casefold()
     assert "more than once" not in said and "again" not in said
     assert "escalate" in steps_of(playbook)
 
@@ -1093,7 +1098,7 @@ def test_the_date_they_need_it_by_is_given_back_with_the_acknowledgement(
 ) -> None:
     text = "My dress still isn't back from alterations, three weeks late. I need it by Friday."
     playbook = build(bank, "demanding", 0.5, requests=["status"], text=text)
-    said = [r.text for s in playbook.steps for r in s.responses]
+    said = lines_of(playbook)
     assert playbook.steps[0].step == "acknowledge"
     assert playbook.steps[0].responses[0].text.endswith("I've noted that you need this by Friday.")
     assert sum("by Friday" in line for line in said) == 1
@@ -1321,7 +1326,7 @@ def test_a_loss_is_not_given_back_in_the_customers_words(bank: ResponseBank) -> 
         "We had to have our old Labrador, Biscuit, put to sleep on Thursday. The invoice is £486."
     )
     playbook = build(bank, "dissatisfied", 0.5, requests=["explain_charge"], text=text)
-    said = " ".join(r.text for s in playbook.steps for r in s.responses)
+    said = " ".join(lines_of(playbook))
     assert "sorry for your loss" in said
     assert "put to sleep" not in said and "Biscuit" not in said
 
@@ -1369,7 +1374,7 @@ def test_a_case_is_said_to_stay_open_once(bank: ResponseBank) -> None:
     playbook = build(
         team_bank, "angry", 0.7, "legal_threat", requests=["fix_problem"], channel="email"
     )
-    said = " ".join(r.text for s in playbook.steps for r in s.responses)
+    said = " ".join(lines_of(playbook))
     assert "esc-legal-email-01" in {r.id for s in playbook.steps for r in s.responses}
     assert len(re.findall(r"stays? open", said)) == 1
 
@@ -1402,7 +1407,7 @@ def test_what_is_beyond_the_agent_is_signed_off_by_the_lead_the_hand_over_names(
         requests=["refund_or_compensation"],
         values={"lead_name": "a senior manager"},
     )
-    said = [r.text for s in playbook.steps for r in s.responses]
+    said = lines_of(playbook)
     assert any("sign-off from a senior manager" in t for t in said)
     assert not any("team lead" in t for t in said)
 
@@ -1419,7 +1424,7 @@ def test_praise_with_a_question_names_the_person_thanked_once(
         channel=channel,
         values={"person": "Jonas"},
     )
-    said = [r.text for s in playbook.steps for r in s.responses]
+    said = lines_of(playbook)
     assert sum("Jonas" in t for t in said) == 1
     assert sum("pass it on" in t or "pass on" in t for t in said) == 0
 
