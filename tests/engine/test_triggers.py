@@ -252,39 +252,43 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
         ),
         # Leaving weighed aloud.
         (
-            "North Jersey folks, thinking of switching from @brand!",
+            "Anyone else with Northlink? Thinking of switching after this week.",
             "churn_threat",
-            "thinking of switching",
+            "Thinking of switching",
         ),
         (
-            "same problem on the 2nd phone, looking in other carrier",
+            "third handset with the same fault, looking at other carriers now",
             "churn_threat",
-            "looking in other carrier",
+            "looking at other carriers",
         ),
         (
-            "I really don't want to switch to Android but it works",
+            "I don't want to switch to another bank, but this is the last straw",
             "churn_threat",
             "don't want to switch to",
         ),
         (
-            "Please add a real guide ASAP or I'll likely go with a rival.",
+            "Sort the app out this month or I'll probably go elsewhere.",
             "churn_threat",
-            "or I'll likely go",
+            "or I'll probably go",
         ),
         # Hardship in few words.
-        ("Lost job in May, and stuck with a contract.", "vulnerable_customer", "Lost job"),
         (
-            "We live off fixed incomes & charges like this hurt.",
+            "Lost job last month and still tied into the contract.",
+            "vulnerable_customer",
+            "Lost job",
+        ),
+        (
+            "We both live off fixed incomes, so a surprise fee really hurts.",
             "vulnerable_customer",
             "fixed incomes",
         ),
         (
-            "in March I fell on hard times and asked for a plan",
+            "after I fell on hard times I asked for a payment plan",
             "vulnerable_customer",
             "fell on hard times",
         ),
         (
-            "I am a retired senior citizen on a fixed budget.",
+            "I am a retired senior citizen and this bill doubled.",
             "vulnerable_customer",
             "I am a retired senior citizen",
         ),
@@ -327,13 +331,13 @@ def test_real_wordings_raise_their_trigger(
         ("Equifax is reporting a bankruptcy that isn't mine.", "vulnerable_customer"),
         ("A debt collector keeps calling about a bill I paid.", "vulnerable_customer"),
         ("My puppy had surgery and was hospitalized overnight.", "vulnerable_customer"),
-        ("She was not in fear of losing her job, she said.", "vulnerable_customer"),
+        ("The agent said she wasn't worried about losing her job.", "vulnerable_customer"),
         # Their name called out in a waiting room, not a contact made (round 35).
         (
             'I was told I\'d been "called three times" and nearly marked a no-show.',
             "repeated_contact",
         ),
-        ("Your rate rises are unfair to senior citizens.", "vulnerable_customer"),
+        ("Price rises like this are hard on senior citizens.", "vulnerable_customer"),
         ("I was thinking it over, and I'll stay.", "churn_threat"),
     ],
 )
