@@ -681,6 +681,10 @@ _SAFETY = [
         "(?:shoot|blow|burn) (?:up|down) (?:your|the) (?:store|office|building|shop|warehouse|"
         "place|hq|headquarters)",
         "(?:having|'m having|is having) a (?:heart attack|stroke|seizure)",
+        # Held against their will: a passenger the driver won't stop for (panel round 36).
+        # Not "won't let me out of the contract". None on train or dev.
+        r"where (?:he|she|they|the driver)(?:'?s| is| are) taking (?:me|us)\b",
+        r"(?:won'?t|will not|wouldn'?t|refus(?:es|ed) to) let (?:me|us) (?:out|off)\b(?! of)",
     ),
     *_rules(
         "safety_risk", 0.9,

@@ -250,6 +250,12 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "human_request",
             "Could someone ring my son",
         ),
+        # Held against their will by a driver (panel round 36).
+        (
+            "He's on the ring road going the wrong way and I don't know where he's taking me.",
+            "safety_risk",
+            "where he's taking me",
+        ),
         # Leaving weighed aloud.
         (
             "Anyone else with Northlink? Thinking of switching after this week.",
@@ -338,6 +344,7 @@ def test_real_wordings_raise_their_trigger(
             "repeated_contact",
         ),
         ("Price rises like this are hard on senior citizens.", "vulnerable_customer"),
+        ("They refused to let me out of the contract early.", "safety_risk"),
         ("I was thinking it over, and I'll stay.", "churn_threat"),
     ],
 )
