@@ -681,6 +681,10 @@ _SAFETY = [
         "(?:shoot|blow|burn) (?:up|down) (?:your|the) (?:store|office|building|shop|warehouse|"
         "place|hq|headquarters)",
         "(?:having|'m having|is having) a (?:heart attack|stroke|seizure)",
+        # Hiding from someone: "I'm locked in the bathroom with my daughter" (round 37).
+        r"(?:i'm|im|i am|we're|we are) (?:locked|hiding) in (?:the |my |a )?(?:bathroom|bedroom|"
+        r"room|toilet|car)\b",
+        r"locked (?:myself|ourselves) in (?:the |my |a )?(?:bathroom|bedroom|room|toilet|car)\b",
         # Held against their will: a passenger the driver won't stop for (panel round 36).
         # Not "won't let me out of the contract". None on train or dev.
         r"where (?:he|she|they|the driver)(?:'?s| is| are) taking (?:me|us)\b",
@@ -689,6 +693,9 @@ _SAFETY = [
     *_rules(
         "safety_risk", 0.9,
         r"self[\s-]?harm\w*", "end it all", "better off dead", "(?:not|isn't) worth living",
+        # "Some nights I think everyone would be better off without me" (panel round 37).
+        r"(?:everyone|everybody|they|my family|my kids|the world) (?:would be|'d be|is|are) "
+        r"better off without me",
         "no (?:reason|point) (?:to|in) (?:live|living|go(?:ing)? on)",
         "i (?:just |really |honestly |literally )?(?:want|wanna) (?:to )?die",
         "(?:i'm|i am) (?:ready|going) to die",

@@ -250,6 +250,18 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "human_request",
             "Could someone ring my son",
         ),
+        # A wish to be gone, said in passing in a billing email (panel round 37).
+        (
+            "I'm not coping. Some nights I think everyone would be better off without me.",
+            "safety_risk",
+            "everyone would be better off without me",
+        ),
+        # Hiding from a worker in their home (round 37).
+        (
+            "he punched the wall and I'm locked in the bathroom with my son",
+            "safety_risk",
+            "I'm locked in the bathroom",
+        ),
         # Held against their will by a driver (panel round 36).
         (
             "He's on the ring road going the wrong way and I don't know where he's taking me.",
@@ -345,6 +357,7 @@ def test_real_wordings_raise_their_trigger(
         ),
         ("Price rises like this are hard on senior citizens.", "vulnerable_customer"),
         ("They refused to let me out of the contract early.", "safety_risk"),
+        ("The new plan is better off without the add-ons.", "safety_risk"),
         ("I was thinking it over, and I'll stay.", "churn_threat"),
     ],
 )
