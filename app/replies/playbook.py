@@ -118,12 +118,12 @@ REPEAT_WORDS = 5
 # Fields an agent fills once per playbook: a second "{eta}" or "{offer}" asks for the same
 # time or offer again (panels 13 and 14: "merge the two ETAs", "the repeated {offer}").
 ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer"})
-# Promises said once per playbook in whatever words: "your original issue stays open" in the
+# A promise said once per playbook in whatever words: "your original issue stays open" in the
 # hand-over, then "your case stays open" in the close ("'stays open' is said twice", panel
-# round 32). Not "you won't need to repeat it": the repeat-contact acknowledgement and
+# round 32). Not "you won't need to repeat it" as well: the repeat-contact acknowledgement and
 # nearly every hand-over say it, and with both filtered the hand-over left was the one
 # repeating the acknowledgement word for word.
-ONCE_SAID: tuple[re.Pattern[str], ...] = (re.compile(r"\bstays?\s+open\b", re.IGNORECASE),)
+KEPT_OPEN = re.compile(r"\bstays?\s+open\b", re.IGNORECASE)
 # A remedy put on the table: offered before the agent has asked what went wrong, it reads as
 # a script ("options offered before the streaming problem is known", panels 14 and 15).
 OFFER_SLOTS: frozenset[str] = frozenset({"options", "offer"})
@@ -357,9 +357,10 @@ def build_playbook(
     weighing = ("information",) if "indecisive" in types and "information" in asked else asked
     for step in plan:
         if step == "solve":
-            entries = choose(step, to_solve or asked)
+            answering = to_solve or asked
         else:
-            entries = choose(step, weighing if step in ("clarify", "recommend") else asked)
+            answering = weighing if step in ("clarify", "recommend") else asked
+        entries = choose(step, answering)
         first = len(steps)
         add(step, entries)
         if step == "solve" and entries:
@@ -896,7 +897,7 @@ class _Said:
     def __init__(self) -> None:
         self.runs: set[tuple[str, ...]] = set()
         self.thanked = False
-        self.promised: set[int] = set()
+        self.kept_open = False
         self.slots: set[str] = set()
         self.framings: Counter[TriggerType] = Counter()
 
@@ -904,7 +905,7 @@ class _Said:
         words = _plain_words(text)
         self.runs |= _runs(words)
         self.thanked = self.thanked or _thanks(words)
-        self.promised |= _once_said(text)
+        self.kept_open = self.kept_open or KEPT_OPEN.search(text) is not None
         self.slots |= _once_slots(text)
 
     def frame(self, entry: BankEntry) -> None:
@@ -924,7 +925,7 @@ class _Said:
         words = _plain_words(text)
         return (
             (self.thanked and _thanks(words))
-            or bool(_once_said(text) & self.promised)
+            or (self.kept_open and KEPT_OPEN.search(text) is not None)
             or bool(_runs(words) & self.runs)
             or bool(_once_slots(text) & self.slots)
         )
@@ -937,10 +938,6 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 def _plain_words(text: str) -> list[str]:
     # Slots and caller values are not words the customer reads twice.
     return re.findall(r"[a-z']+", re.sub(r"\{[a-z_]+\}", " ", text.casefold()))
-
-
-def _once_said(text: str) -> set[int]:
-    return {index for index, promise in enumerate(ONCE_SAID) if promise.search(text)}
 
 
 def _once_slots(text: str) -> set[str]:
