@@ -38,6 +38,7 @@ PARCEL: dict[str, Any] = {
             "decision": "the replacement goes out today",
             "answer": "it is still at the depot",
             "details": "order A-48213",
+            "issue": "your parcel sitting at the depot",
         },
     },
     "opening": _message(

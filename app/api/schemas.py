@@ -54,9 +54,9 @@ class ReplyContext(Strict):
     """Values for the placeholders in suggested replies.
 
     Names left out are phrased around. The facts only the agent can know (`eta`, `status`,
-    `cause`, `fix`, `decision`, `answer`, `options`, `offer`, `details`) stay in the text as
-    `{eta}` fields for the agent to fill unless given here. `order_id` and `amount`, when
-    left out, come from the message itself.
+    `cause`, `fix`, `decision`, `answer`, `options`, `offer`, `details`, and `issue`, what
+    went wrong in a few words) stay in the text as `{eta}` fields for the agent to fill
+    unless given here. `order_id` and `amount`, when left out, come from the message itself.
     """
 
     customer_name: str | None = Field(None, max_length=200)
@@ -75,6 +75,7 @@ class ReplyContext(Strict):
     options: str | None = Field(None, max_length=1000)
     offer: str | None = Field(None, max_length=500)
     details: str | None = Field(None, max_length=1000)
+    issue: str | None = Field(None, max_length=200)
 
 
 class HistoryTurn(Strict):

@@ -45,10 +45,12 @@ MESSAGE_FACTS: frozenset[str] = frozenset({"amount", "duration", "date", "person
 # {follow_up_time} too: panels read a fixed "later today" as a promise the agent may not keep
 # (round 12) and "in a couple of days" as too slow or soft for a same-day matter (rounds 6 to
 # 13); only the agent knows when they will be back.
+# {issue}: what went wrong, in a few words, so an empathy line names it. Reading it off the
+# message named the wrong thing too often (see the bank's empathize section).
 AGENT_SLOTS: frozenset[str] = frozenset(
     {
         "eta", "status", "cause", "fix", "decision", "answer", "options", "offer", "details",
-        "follow_up_time",
+        "follow_up_time", "issue",
     }
 )  # fmt: skip
 PLACEHOLDERS: frozenset[str] = frozenset(PLACEHOLDER_FALLBACKS) | MESSAGE_FACTS | AGENT_SLOTS

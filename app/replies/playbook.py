@@ -116,8 +116,9 @@ MAX_EXTRA_ANSWERS = 1
 # A line sharing this many words in a row with one already said repeats it.
 REPEAT_WORDS = 5
 # Fields an agent fills once per playbook: a second "{eta}" or "{offer}" asks for the same
-# time or offer again (panels 13 and 14: "merge the two ETAs", "the repeated {offer}").
-ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer"})
+# time or offer again (panels 13 and 14: "merge the two ETAs", "the repeated {offer}"), and
+# the problem named in the empathy is not named again in the apology.
+ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer", "issue"})
 # A promise said once per playbook in whatever words: "your original issue stays open" in the
 # hand-over, then "your case stays open" in the close ("'stays open' is said twice", panel
 # round 32). Not "you won't need to repeat it" as well: the repeat-contact acknowledgement and
@@ -149,6 +150,9 @@ QUESTIONS: frozenset[RequestLabel] = frozenset({"status", "information", "explai
 PUBLIC_CHANNELS: frozenset[Channel] = frozenset({"social"})
 # A message this long can bury a question; a shorter one is its question.
 QUESTIONS_IN_WORDS = 40
+# Fewer words than this, handles, tags and links aside, tell no problem an agent could name
+# in {issue}: "SHAME ON YOU! #comcast #ripoff #liars" says how they feel, not what happened.
+PROBLEM_TOLD_IN_WORDS = 10
 # In a language the model cannot read, the playbook keeps to what holds for any message: the
 # message was read, the answer the agent writes, a lead where patterns raised a trigger, a
 # close. Lines written for a request or a feeling would rest on a reading nobody can trust.
@@ -259,6 +263,7 @@ def build_playbook(
     # A customer who asked for money back is owed the offer with the question; anyone else is
     # asked what went wrong before a remedy is put to them.
     offer_waits = "clarify" in plan and "refund_or_compensation" not in asked
+    issue_told = _problem_told(text)
     steps: list[PlaybookStep] = []
     # What the playbook has said so far: its runs of words, and whether it opened on thanks.
     said = _Said()
@@ -317,6 +322,10 @@ def build_playbook(
                     tuple(e for e in entries if not OFFER_SLOTS & set(open_slots(e.text)))
                     or entries
                 )
+        if not issue_told:
+            # A line naming the problem in {issue} has a twin that does not, for the agent
+            # who has nothing to name yet.
+            entries = tuple(e for e in entries if "issue" not in open_slots(e.text)) or entries
         used = {r.id for s in steps for r in s.responses}
         # Saying the same line twice in one conversation sounds scripted; so does saying the
         # same words twice in one playbook, or opening on thanks twice.
@@ -702,6 +711,15 @@ def _problem_unknown(asked: frozenset[RequestLabel], known: frozenset[str]) -> b
     if "status" in asked and "order_id" not in known and not known & {"delay", "service_failure"}:
         return True
     return "explain_charge" in asked and "amount" not in known
+
+
+def _problem_told(text: str | None) -> bool:
+    """Whether the message says enough of what went wrong for the agent to name it, even
+    where its cause or its order number is still to be asked for."""
+    if text is None:
+        return False
+    words = [w for w in text.split() if not w.startswith(("@", "#", "http"))]
+    return len(words) >= PROBLEM_TOLD_IN_WORDS
 
 
 def _restatement(

@@ -345,3 +345,23 @@ def test_a_reply_reaches_only_customers_writing_in_its_language() -> None:
 def test_a_language_is_a_two_letter_code() -> None:
     with pytest.raises(ValueError, match="language"):
         BankEntry(id="x", step="close", language="spanish", text="Hasta pronto.")
+
+
+def test_every_line_naming_the_problem_has_a_twin_that_does_not(
+    default_bank: ResponseBank,
+) -> None:
+    # The agent has nothing to put in {issue} when the message tells no problem, so each
+    # such line is followed by one written for the same situation without it.
+    def situation(entry: BankEntry) -> dict[str, Any]:
+        return entry.model_dump(exclude={"id", "text"})
+
+    entries = default_bank.entries
+    naming = [i for i, e in enumerate(entries) if "issue" in open_slots(e.text)]
+    assert naming, "the bank names the problem somewhere"
+    for i in naming:
+        twins = [
+            e
+            for e in entries[i + 1 :]
+            if situation(e) == situation(entries[i]) and "issue" not in open_slots(e.text)
+        ]
+        assert twins, entries[i].id

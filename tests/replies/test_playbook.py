@@ -1450,3 +1450,34 @@ def test_a_routine_ask_from_a_customer_with_a_condition_is_met_not_pitied(
     # money trouble is still met with sympathy.
     assert ("empathize" in steps_of(playbook)) == empathy
     assert "acknowledge" in steps_of(playbook)
+
+
+TOLD = "The engineer was booked for Tuesday morning and never came, and nobody rang to say why."
+
+
+def _naming_steps(playbook: Playbook) -> list[Step]:
+    """The steps whose first reply leaves the agent to name the problem in {issue}."""
+    return [s.step for s in playbook.steps if "issue" in s.responses[0].agent_input]
+
+
+def test_a_problem_told_is_named_once_where_the_feelings_are_spoken_to(
+    bank: ResponseBank,
+) -> None:
+    # "Generic, should name the disputed entry": the most asked-for edit (rounds 33 to 37).
+    heard = build(bank, "dissatisfied", 0.8, text=TOLD, requests=["complaint_only"])
+    assert steps_of(heard).index("empathize") < steps_of(heard).index("apologize")
+    assert _naming_steps(heard) == ["empathize"]
+    # Without an empathy line, the apology names it instead.
+    calmer = build(bank, "dissatisfied", 0.5, text=TOLD, requests=["complaint_only"])
+    assert "empathize" not in steps_of(calmer)
+    assert _naming_steps(calmer) == ["apologize"]
+
+
+@pytest.mark.parametrize("channel", ["social", "email"])
+def test_a_vent_that_tells_no_problem_leaves_nothing_to_name(
+    bank: ResponseBank, channel: str
+) -> None:
+    vent = "SHAME ON YOU!  #brand #ripoff #liars https://t.co/x"
+    playbook = build(bank, "angry", 0.8, channel=channel, text=vent, requests=["complaint_only"])
+    assert {"empathize", "apologize"} <= set(steps_of(playbook))
+    assert _naming_steps(playbook) == []
