@@ -150,6 +150,12 @@ QUESTIONS: frozenset[RequestLabel] = frozenset({"status", "information", "explai
 PUBLIC_CHANNELS: frozenset[Channel] = frozenset({"social"})
 # A message this long can bury a question; a shorter one is its question.
 QUESTIONS_IN_WORDS = 40
+# Triggers whose close says something of its own (the case kept open for a legal threat,
+# the door left open to a leaver, the thanks after a boundary, the care for someone at risk):
+# kept even where a public reply ends on the move to private messages.
+OWN_CLOSES: frozenset[TriggerType] = frozenset(
+    {"legal_threat", "churn_threat", "abuse", "safety_risk", "vulnerable_customer"}
+)
 # Fewer words than this, handles, tags and links aside, tell no problem an agent could name
 # in {issue}: "SHAME ON YOU! #comcast #ripoff #liars" says how they feel, not what happened.
 PROBLEM_TOLD_IN_WORDS = 10
@@ -521,6 +527,8 @@ def plan_steps(
     asked = frozenset(requests)
     types = customer_types(profile, secondary_type_score=secondary_type_score)
     difficult = profile.label not in CALM_TYPES
+    # Whether the reply moves a public thread to private messages (the clarify step).
+    to_private = False
     wanted: set[Step] = set()
     for customer_type in types:
         wanted |= TYPE_STEPS[customer_type]
@@ -574,6 +582,7 @@ def plan_steps(
         wanted.discard("set_boundary")
         if public and asked & (ACCOUNT_ASKS | NO_RETENTION) and not contact_refused:
             wanted.add("clarify")
+            to_private = True
         else:
             wanted.discard("clarify")
         if not fired & REPEAT_TRIGGERS:
@@ -601,6 +610,7 @@ def plan_steps(
         suggestion_only = "suggestion" in known and asked <= SUGGESTION_ASKS
         if public and asked & ACCOUNT_ASKS and not suggestion_only and not contact_refused:
             wanted.add("clarify")
+            to_private = True
         if suggestion_only and not fired & REPEAT_TRIGGERS:
             # An idea is thanked, not apologised for ("apologises for trouble", round 31).
             wanted.discard("apologize")
@@ -615,6 +625,7 @@ def plan_steps(
         # details it lacks are the customer's own (panel round 12: five tweets), and an upset
         # tweet that says no more than "stop ignoring me" lacks them all (round 15).
         wanted.add("clarify")
+        to_private = True
 
     peak = profile.intensity >= peak_anger_intensity
     if peak and difficult:
@@ -680,7 +691,12 @@ def plan_steps(
         order.append("set_boundary")
     if hand_over_last and not lead_owns_plan:
         order.append("escalate")
-    order.append("close")
+    if not (to_private and "clarify" in order and not fired & OWN_CLOSES):
+        # A public reply that asks for a direct message ends on that ask: the conversation
+        # goes on in private, and a close after it ("If anything else comes up, just get in
+        # touch") is one more line in a public thread ("long for social, trim", panel
+        # rounds 36 to 38).
+        order.append("close")
     if follow_up:
         order.append("follow_up")
     return tuple(order)

@@ -430,7 +430,10 @@ def test_ends_on_close_and_every_step_has_a_reply(
 ) -> None:
     playbook = build(bank, label, intensity, channel=channel, responses_per_step=2)
     steps = steps_of(playbook)
-    assert steps[-1] == "close" or steps[-2:] == ["close", "follow_up"]
+    if channel == "social" and "clarify" in steps:
+        assert "close" not in steps  # it ends on the move to private messages (below)
+    else:
+        assert steps[-1] == "close" or steps[-2:] == ["close", "follow_up"]
     assert len(steps) == len(set(steps))
     for step in playbook.steps:
         assert 1 <= len(step.responses) <= 2
@@ -1481,3 +1484,17 @@ def test_a_vent_that_tells_no_problem_leaves_nothing_to_name(
     playbook = build(bank, "angry", 0.8, channel=channel, text=vent, requests=["complaint_only"])
     assert {"empathize", "apologize"} <= set(steps_of(playbook))
     assert _naming_steps(playbook) == []
+
+
+def test_a_public_reply_moving_to_private_messages_ends_on_that_move(bank: ResponseBank) -> None:
+    # "Long for social, trim" (panel rounds 36 to 38): the conversation goes on in private.
+    public = steps_of(build(bank, "dissatisfied", 0.5, channel="social", requests=["fix_problem"]))
+    assert "clarify" in public and "close" not in public
+    assert public[-1] == "solve"
+    chat = steps_of(build(bank, "dissatisfied", 0.5, channel="chat", requests=["fix_problem"]))
+    assert chat[-1] == "close"
+    # A close with something of its own to say stays: the case kept open for a legal threat.
+    legal = build(
+        bank, "dissatisfied", 0.5, "legal_threat", channel="social", requests=["fix_problem"]
+    )
+    assert {"clarify", "close"} <= set(steps_of(legal))
