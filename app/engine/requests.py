@@ -34,6 +34,10 @@ _ERASURE = re.compile(
     r"|(?:don't|do\s+not|wouldn't|stop)\s+(?:sell|selling|share|sharing)\s+my\s+"
     r"(?:personal\s+)?(?:info|information|data|details)"
     r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling)"
+    # "I want my phone number, email, address and order history gone from your systems
+    # completely" (panel round 38; none on train or dev).
+    r"|(?:want|need|would\s+like)\s+(?:my|our|all\s+my)\b[^.?!]{0,80}\b(?:gone|deleted|erased"
+    r"|wiped)\s+from\s+(?:your|all\s+your)\s+(?:systems?|records|databases?|servers?)"
     # "Delete my account and every byte of my data" (panel round 35).
     r"|(?:delete|erase|remove|wipe|purge)\b[^.?!]{0,40}\bevery\s+(?:byte|bit|scrap|trace|piece)\s+of\s+"
     r"(?:my|our)\s+(?:personal\s+)?(?:data|information|info|details)"
@@ -126,7 +130,14 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
         # 34): where a thing of theirs is, asked outright. None on train or dev says it so.
         re.compile(
             r"\b(?:can|could)\s+you\s+(?:please\s+)?(?:tell|let)\s+me\s+(?:know\s+)?where\s+"
-            r"(?:it|my\s+[\w-]+|our\s+[\w-]+|the\s+[\w-]+)(?:'s|\s+is|\s+has|\s+are)\b",
+            r"(?:it|my\s+[\w-]+|our\s+[\w-]+|the\s+[\w-]+)(?:'s|\s+is|\s+has|\s+are)\b"
+            # When someone comes, or where a claim stands: "can you tell me when somebody is
+            # actually coming?", "tell me plainly what stage this claim is at" (panel round
+            # 38). None on train or dev says it so.
+            r"|\b(?:can|could)\s+you\s+(?:please\s+)?(?:tell|let)\s+me\s+(?:know\s+)?(?:plainly\s+)?"
+            r"when\s+(?:someone|somebody|anyone|an?\s+[\w-]+|the\s+[\w-]+|it|they|you)\s+(?:is|are"
+            r"|will|'ll|can)\b"
+            r"|\bwhat\s+stage\s+(?:my|our|the|this|that)\s+(?:[\w-]+\s+){0,2}(?:is|are)\s+at\b",
             re.IGNORECASE,
         ),
     ),
@@ -181,7 +192,20 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             # "...and have the two hundred and forty-nine pounds put back on my card" (round 33;
             # no labelled message says it so).
             r"|\b(?:have|get)\s+(?:the|my|our)\s+(?:[\w£$€,.-]+\s+){0,6}?(?:put\s+back|refunded"
-            r"|returned|credited)\s+(?:on|to|onto|into)\s+(?:my|our|the)\s+(?:card|account|bank)\b",
+            r"|returned|credited)\s+(?:on|to|onto|into)\s+(?:my|our|the)\s+(?:card|account|bank)\b"
+            # Whether it can be refunded: "can the difference be refunded?", "how can I get it
+            # refunded?", "I would like to be refunded" (7 labelled train or dev messages match,
+            # all refunds), "whether any of the unused months will be refunded" (panel round
+            # 38); and money back named as the extra charge or "it" ("want the extra one back",
+            # "could I have it back please", round 38; none on train or dev).
+            r"|\b(?:whether|if|can|could|will|would)\s+(?:any\s+of\s+)?(?:the|my|it|that|this|our)?\s*"
+            r"(?:[\w-]+\s+){0,3}(?:be|get|got)\s+refunded\b|\b(?:like|want|need)\s+to\s+be\s+refunded\b"
+            r"|\bget\s+(?:it|this|that|them)\s+refunded\b"
+            r"|\b(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:have|get)\s+(?:it|that|this|them)\s+"
+            r"back\b|\b(?:want|like|need)\s+(?:the|my|our)\s+(?:extra|other|duplicate|second|double)\s+"
+            r"(?:one\s+|charge\s+|payment\s+|amount\s+)?back\b"
+            # "I think some money off for February is fair" (round 38; none on train or dev).
+            r"|\b(?:some|a\s+bit\s+of)\s+money\s+off\b",
             re.IGNORECASE,
         ),
     ),

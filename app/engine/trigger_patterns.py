@@ -784,7 +784,10 @@ _SAFETY = [
         "safety_risk", 0.75,
         "(?:safety (?:hazard|risk|issue|concern|recall)|(?:choking|health|electrical) hazard)",
         "(?:having|had) a panic attack", "bleeding(?! (?:money|cash|customers|me dry))",
-        "can't go on", "can't cope any ?(?:more|longer)", "hot to (?:the )?touch",
+        # A person who can't go on, not an arrangement: "he's sleeping in with us, but that
+        # can't go on" is a tenant asking for a repair (panel round 38).
+        "(?:i|we) (?:just |really |honestly |simply )?can't go on",
+        "can't cope any ?(?:more|longer)", "hot to (?:the )?touch",
         r"(?:i|he|she|they|we|my \w+|our \w+) (?:\w+ )?(?:fell|had a (?:bad )?fall|tripped|"
         "slipped) (?:down|off|over|on|from|and)",
     ),

@@ -40,6 +40,7 @@ def test_unknown_labels_are_ignored() -> None:
         "Please take down and delete the photos, and anything else you've stored about me.",
         "Please delete everything you hold on him and on me, images included.",
         "A breach in MARCH?? Delete my account and every byte of my data. Now.",
+        "I want my phone number, email and order history gone from your systems completely.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
@@ -213,6 +214,16 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
             "change_something",
         ),
         ("Notes leaked in a breach?? Delete my account. Now.", "cancel_or_close"),
+        # Round 38.
+        (
+            "It dropped in price the next day. Can the difference be refunded?",
+            "refund_or_compensation",
+        ),
+        ("Taken twice this month, one plan. want the extra one back pls", "refund_or_compensation"),
+        ("I was in hospital that day. Could I have it back please?", "refund_or_compensation"),
+        ("I think some money off for February is fair.", "refund_or_compensation"),
+        ("Reported it Monday. Can you tell me when somebody is actually coming?", "status"),
+        ("Please tell me plainly what stage this claim is at.", "status"),
     ],
 )
 def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, ask: str) -> None:

@@ -256,6 +256,7 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "safety_risk",
             "everyone would be better off without me",
         ),
+        ("Honestly I can't go on like this any more.", "safety_risk", "I can't go on"),
         # Hiding from a worker in their home (round 37).
         (
             "he punched the wall and I'm locked in the bathroom with my son",
@@ -359,6 +360,8 @@ def test_real_wordings_raise_their_trigger(
         ("They refused to let me out of the contract early.", "safety_risk"),
         ("The new plan is better off without the add-ons.", "safety_risk"),
         ("I was thinking it over, and I'll stay.", "churn_threat"),
+        # An arrangement that can't go on, not a person (round 38).
+        ("He's sleeping in with us while it's broken, but that can't go on.", "safety_risk"),
     ],
 )
 def test_their_near_misses_do_not(detector: TriggerDetector, text: str, type_: str) -> None:
