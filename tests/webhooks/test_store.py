@@ -54,7 +54,9 @@ def integration(tenant: str, **changes: object) -> Integration:
         "platform": "zendesk",
         "secret": "s" * 20,
         "base_url": "https://acme.zendesk.com",
-        "credentials": {"email": "a@b.c", "api_token": "tok"},
+        # Long enough that the ciphertext cannot hold them by chance: a 3-letter token once
+        # turned up inside a random base64 ciphertext and failed the at-rest test.
+        "credentials": {"email": "agent@acme.example", "api_token": "zd-token-4f1c9e7b2a"},
         "options": {"tag_prefix": "acme"},
         "created_at": T0,
         "updated_at": T0,
@@ -83,7 +85,7 @@ def raw_rows(store: WebhookStore, tenant: str) -> list[str]:
 def test_secrets_and_credentials_are_encrypted_at_rest(store: WebhookStore, tenant: str) -> None:
     store.put_integration(integration(tenant, secret="whsec_TOPSECRET_42"))
     [row] = raw_rows(store, tenant)
-    for secret in ("whsec_TOPSECRET_42", "a@b.c", "tok"):
+    for secret in ("whsec_TOPSECRET_42", "agent@acme.example", "zd-token-4f1c9e7b2a"):
         assert secret not in row
     assert store.integration(tenant, "zendesk").secret == "whsec_TOPSECRET_42"
 
@@ -109,13 +111,17 @@ def test_a_plain_row_from_an_older_release_is_sealed_at_start(tmp_path: Path, te
     with store._engine.begin() as conn:  # as a release before encryption left it
         conn.execute(
             text("UPDATE integrations SET secret = :s, credentials = :c WHERE tenant_id = :t"),
-            {"s": "plain-secret", "c": '{"email": "a@b.c", "api_token": "tok"}', "t": tenant},
+            {
+                "s": "plain-secret",
+                "c": '{"email": "agent@acme.example", "api_token": "zd-token-4f1c9e7b2a"}',
+                "t": tenant,
+            },
         )
     store.close()
     reopened = WebhookStore("sqlite:///", data_dir=tmp_path, box=SecretBox([KEY]))
     assert reopened.integration(tenant, "zendesk").secret == "plain-secret"
     [row] = raw_rows(reopened, tenant)
-    assert "plain-secret" not in row and "tok" not in row
+    assert "plain-secret" not in row and "zd-token-4f1c9e7b2a" not in row
     reopened.close()
 
 
