@@ -247,6 +247,10 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|upgrade)\s+(?:it|this|that|them|us|me)\s+(?:to|onto|over|back|into)\b"
             r"|\b(?:could|can)\s+you\s+(?:please\s+)?(?:update|amend|correct)\s+(?:that|it|this"
             r"|them)\b"
+            # "I'd like to move it to around the 4th of November" (round 39; none on train or
+            # dev).
+            r"|\b(?:i'?d|i\s+would|we'?d|we\s+would)\s+like\s+to\s+(?:move|change|switch|rebook"
+            r"|reschedule)\s+(?:it|this|that|the\s+[\w-]+|my\s+[\w-]+|our\s+[\w-]+)\s+(?:to|until)\b"
             r"|\bany\s+chance\s+(?:we|you|i)\s+could\s+(?:make|move|change|switch)\b"
             # A setting on their own account: "can you bar premium numbers on my account".
             r"|\b(?:could|can)\s+you\s+(?:please\s+)?(?:bar|block|add|remove|turn\s+(?:on|off)"

@@ -403,6 +403,9 @@ _CHURN = [
         "churn_threat", 0.9,
         "(?:take|taking|bring|bringing|took) my (?:business|money|custom) (?:elsewhere|"
         r"somewhere else|to (?:a |your )?(?:competitor|\w+))",
+        # Their phone number to another network: "I'll take my number somewhere else" (panel
+        # round 39; none on train, dev or test). Not "to my new phone".
+        "(?:take|taking|took) my number (?:elsewhere|somewhere else)",
         r"(?:you(?:'ve| have| just)? )?lost (?:a (?:loyal |long[\s-]time |\w+ )?customer|"
         "my business|me as a customer)",
     ),

@@ -233,7 +233,7 @@ def build_playbook(
     if loss_told(text):
         # A customer who tells of a death is offered condolences before anything else.
         root_causes = (*root_causes, "bereavement")
-    asked = _asked(requests, profile, fired)
+    asked = _explained_first(_asked(requests, profile, fired))
     # The customer type's usual ask stood in for a question the message does not ask.
     no_question = requests is None and text is not None and "?" not in text
     if "change_something" in asked and suggestion_made(text):
@@ -717,6 +717,19 @@ def _asked(
     if wants_person and "talk_to_person" not in asked:
         asked.insert(0, "talk_to_person")
     return tuple(asked)
+
+
+def _explained_first(asked: tuple[RequestLabel, ...]) -> tuple[RequestLabel, ...]:
+    """The asks with a charge's explanation before money back for it: "refund hinted before
+    explaining; move explanation first" (panel round 39)."""
+    if "explain_charge" not in asked or "refund_or_compensation" not in asked:
+        return asked
+    refund = asked.index("refund_or_compensation")
+    if asked.index("explain_charge") < refund:
+        return asked
+    rest: list[RequestLabel] = [a for a in asked if a != "explain_charge"]
+    rest.insert(refund, "explain_charge")
+    return tuple(rest)
 
 
 def _problem_unknown(asked: frozenset[RequestLabel], known: frozenset[str]) -> bool:

@@ -224,6 +224,10 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("I think some money off for February is fair.", "refund_or_compensation"),
         ("Reported it Monday. Can you tell me when somebody is actually coming?", "status"),
         ("Please tell me plainly what stage this claim is at.", "status"),
+        (
+            "I'd like to move it to around the 4th of November if you've got space.",
+            "change_something",
+        ),
     ],
 )
 def test_an_ask_made_in_so_many_words_counts_whatever_the_head_says(text: str, ask: str) -> None:

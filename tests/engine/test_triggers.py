@@ -269,6 +269,11 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "safety_risk",
             "where he's taking me",
         ),
+        (
+            "Let me out of the contract and I'll take my number somewhere else.",
+            "churn_threat",
+            "take my number somewhere else",
+        ),
         # Leaving weighed aloud.
         (
             "Anyone else with Northlink? Thinking of switching after this week.",
@@ -360,6 +365,7 @@ def test_real_wordings_raise_their_trigger(
         ("They refused to let me out of the contract early.", "safety_risk"),
         ("The new plan is better off without the add-ons.", "safety_risk"),
         ("I was thinking it over, and I'll stay.", "churn_threat"),
+        ("Can I take my number to my new phone when it comes?", "churn_threat"),
         # An arrangement that can't go on, not a person (round 38).
         ("He's sleeping in with us while it's broken, but that can't go on.", "safety_risk"),
     ],

@@ -1498,3 +1498,14 @@ def test_a_public_reply_moving_to_private_messages_ends_on_that_move(bank: Respo
         bank, "dissatisfied", 0.5, "legal_threat", channel="social", requests=["fix_problem"]
     )
     assert {"clarify", "close"} <= set(steps_of(legal))
+
+
+def test_a_charge_is_explained_before_money_back_for_it_is_discussed(bank: ResponseBank) -> None:
+    # "Refund hinted before explaining; move explanation first" (panel round 39).
+    playbook = build(
+        bank, "dissatisfied", 0.4, requests=["refund_or_compensation", "explain_charge"]
+    )
+    solves = [s.responses[0].id for s in playbook.steps if s.step == "solve"]
+    answers = [_entry(bank, entry_id).requests for entry_id in solves]
+    assert len(answers) == 2
+    assert "explain_charge" in answers[0] and "refund_or_compensation" in answers[1]
