@@ -782,6 +782,16 @@ _SAFETY = [
         "(?:my |the )?(?:insulin|oxygen|medication|medicine|meds|inhaler|epi-?pen|prescription|"
         "heart pills|blood thinners)",
         "(?:oxygen (?:machine|concentrator)|life support|ventilator|dialysis machine)",
+        # The supply failing, not only named: "the concentrator in the bedroom has stopped,
+        # it's beeping" (panel round 39), not "she's on oxygen at night, the concentrator
+        # thing" (round 26). None on train, dev or test.
+        r"(?:concentrator|oxygen)\b[^.!?\n]{0,40}?\b(?:has stopped|stopped working|isn't working|"
+        r"is not working|not working|won't (?:start|turn on|work)|has failed|failed|broken|"
+        r"keeps? beeping|is beeping|'s beeping)",
+        # Water reaching the electrics: "dripping out of the light fitting" (round 39; none
+        # on train, dev or test).
+        r"(?:water|leak\w*|dripping|drips)\b[^.!?\n]{0,60}\b(?:light fittings?|sockets?|"
+        r"fuse ?box(?:es)?|consumer units?|the electrics)",
     ),
     *_rules(
         "safety_risk", 0.75,

@@ -257,6 +257,17 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "everyone would be better off without me",
         ),
         ("Honestly I can't go on like this any more.", "safety_risk", "I can't go on"),
+        # A medical supply failing, water reaching the electrics (round 39).
+        (
+            "He's on home oxygen. The concentrator has stopped and it's beeping.",
+            "safety_risk",
+            "concentrator has stopped",
+        ),
+        (
+            "Water is dripping out of the light fitting and it popped.",
+            "safety_risk",
+            "Water is dripping out of the light fitting",
+        ),
         # Hiding from a worker in their home (round 37).
         (
             "he punched the wall and I'm locked in the bathroom with my son",
@@ -366,6 +377,8 @@ def test_real_wordings_raise_their_trigger(
         ("The new plan is better off without the add-ons.", "safety_risk"),
         ("I was thinking it over, and I'll stay.", "churn_threat"),
         ("Can I take my number to my new phone when it comes?", "churn_threat"),
+        # Oxygen named as what someone lives with, working (round 26).
+        ("She's on oxygen at night, the concentrator thing, so a morning slot.", "safety_risk"),
         # An arrangement that can't go on, not a person (round 38).
         ("He's sleeping in with us while it's broken, but that can't go on.", "safety_risk"),
     ],
