@@ -204,6 +204,9 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|\b(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:have|get)\s+(?:it|that|this|them)\s+"
             r"back\b|\b(?:want|like|need)\s+(?:the|my|our)\s+(?:extra|other|duplicate|second|double)\s+"
             r"(?:one\s+|charge\s+|payment\s+|amount\s+)?back\b"
+            # The amount named: "I want my £24.99 back" (round 40; 1 labelled train or dev
+            # message matches, a refund).
+            r"|\b(?:want|like|need|give\s+me|get)\s+(?:my|the|our)\s+[£$€]\s?\d[\d.,]*\s+back\b"
             # "I think some money off for February is fair" (round 38; none on train or dev).
             r"|\b(?:some|a\s+bit\s+of)\s+money\s+off\b",
             re.IGNORECASE,

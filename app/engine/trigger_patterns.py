@@ -728,6 +728,11 @@ _SAFETY = [
         f"{_HAZARD_THING} (?:is |was |has |started |keeps |just |literally )*(?:smoking|sparking|"
         "melting|melted|swollen|swelling|bulging|puffed up|exploded|exploding|blew up|on fire|"
         "burning|scorched)",
+        # The thing named further back: "the fan heater I bought in November (model FH-20)
+        # started SMOKING last night. Plug and socket both scorched black" (panel round 40;
+        # none on train, dev or test).
+        "(?:started|began) (?:to )?(?:smoke|smoking|spark|sparking)",
+        r"(?:plug|socket|outlet|wires?|cable|wiring)s? (?:\w+ ){0,3}(?:scorched|melted|charred)",
         "electric(?:al)? shock", r"electrocut\w+", "gave me (?:an? )?(?:electric )?shock",
         "exposed (?:live )?wires?", "live wires?",
         "(?:can't|cant|cannot|can not|couldn't|unable to|struggling to|hard to|trouble|"

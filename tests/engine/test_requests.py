@@ -222,6 +222,7 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("Taken twice this month, one plan. want the extra one back pls", "refund_or_compensation"),
         ("I was in hospital that day. Could I have it back please?", "refund_or_compensation"),
         ("I think some money off for February is fair.", "refund_or_compensation"),
+        ("Is there a recall on these?? I want my £24.99 back", "refund_or_compensation"),
         ("Reported it Monday. Can you tell me when somebody is actually coming?", "status"),
         ("Please tell me plainly what stage this claim is at.", "status"),
         (

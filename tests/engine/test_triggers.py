@@ -257,6 +257,13 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "everyone would be better off without me",
         ),
         ("Honestly I can't go on like this any more.", "safety_risk", "I can't go on"),
+        # A heater that smoked, the thing named further back (round 40).
+        (
+            "The fan heater I bought in November (model FH-20) started SMOKING last night.",
+            "safety_risk",
+            "started SMOKING",
+        ),
+        ("Plug and socket both scorched black.", "safety_risk", "Plug and socket both scorched"),
         # A medical supply failing, water reaching the electrics (round 39).
         (
             "He's on home oxygen. The concentrator has stopped and it's beeping.",
