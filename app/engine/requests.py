@@ -38,6 +38,10 @@ _ERASURE = re.compile(
     # completely" (panel round 38; none on train or dev).
     r"|(?:want|need|would\s+like)\s+(?:my|our|all\s+my)\b[^.?!]{0,80}\b(?:gone|deleted|erased"
     r"|wiped)\s+from\s+(?:your|all\s+your)\s+(?:systems?|records|databases?|servers?)"
+    # "...delete my account completely, including the voice recordings" (round 41; none on
+    # train or dev).
+    r"|(?:delete|erase|wipe|purge|remove)\b[^.?!]{0,60}\bincluding\s+(?:the\s+|my\s+|all\s+)?"
+    r"(?:[\w-]+\s+){0,2}(?:recordings?|photos?|pictures?|messages?|data|history|details)"
     # "Delete my account and every byte of my data" (panel round 35).
     r"|(?:delete|erase|remove|wipe|purge)\b[^.?!]{0,40}\bevery\s+(?:byte|bit|scrap|trace|piece)\s+of\s+"
     r"(?:my|our)\s+(?:personal\s+)?(?:data|information|info|details)"
@@ -173,7 +177,11 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|(?<!if\s)(?<!that\s)\b(?:i|we)\s+(?:want|need|would\s+like|'d\s+like|am\s+going"
             r"|'m\s+going)\s+to\s+(?:cancel|close|terminate)\s+(?:(?:my|our|the|this|all\s+(?:my"
             r"|our))\s+)?(?:(?:[\w-]+\s+){0,3}" + _PLAN + r"\b|everything\b)"
-            r"(?![^.!?]{0,40}\b(?:continue|keep|keeping)\b)",
+            r"(?![^.!?]{0,40}\b(?:continue|keep|keeping)\b)"
+            # "...we sold that car on Saturday, so I need to cancel that one" (round 41; none
+            # on train or dev).
+            r"|(?<!if\s)\b(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)\s+to\s+cancel\s+"
+            r"(?:that|this)\s+one\b",
             re.IGNORECASE,
         ),
     ),
@@ -207,6 +215,9 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             # The amount named: "I want my £24.99 back" (round 40; 1 labelled train or dev
             # message matches, a refund).
             r"|\b(?:want|like|need|give\s+me|get)\s+(?:my|the|our)\s+[£$€]\s?\d[\d.,]*\s+back\b"
+            # "Explain that charge and put the money back on my account" (round 41; none on
+            # train or dev).
+            r"|\bput\s+(?:the|my|our)\s+money\s+back\b"
             # "I think some money off for February is fair" (round 38; none on train or dev).
             r"|\b(?:some|a\s+bit\s+of)\s+money\s+off\b",
             re.IGNORECASE,
@@ -250,6 +261,13 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|upgrade)\s+(?:it|this|that|them|us|me)\s+(?:to|onto|over|back|into)\b"
             r"|\b(?:could|can)\s+you\s+(?:please\s+)?(?:update|amend|correct)\s+(?:that|it|this"
             r"|them)\b"
+            # "Please set us back to 8 seats", "is it possible to split it into monthly
+            # payments?" (round 41; none on train or dev).
+            r"|\b(?:please|pls|could\s+you|can\s+you)\s+(?:set|put|take|bring|reduce)\s+(?:us|me|it"
+            r"|this|our\s+\w+|my\s+\w+)\s+(?:back\s+)?(?:down\s+)?to\s+\d+"
+            r"|\b(?:is\s+it\s+possible|could\s+i|can\s+i|could\s+we|can\s+we)\s+(?:to\s+)?(?:split"
+            r"|spread|pay)\s+(?:it|this|that|the\s+\w+)\s+(?:into|over|in)\s+(?:\w+\s+)?(?:monthly"
+            r"|weekly|instal\w*|payments)"
             # "I'd like to move it to around the 4th of November" (round 39; none on train or
             # dev).
             r"|\b(?:i'?d|i\s+would|we'?d|we\s+would)\s+like\s+to\s+(?:move|change|switch|rebook"

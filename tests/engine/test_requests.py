@@ -41,6 +41,7 @@ def test_unknown_labels_are_ignored() -> None:
         "Please delete everything you hold on him and on me, images included.",
         "A breach in MARCH?? Delete my account and every byte of my data. Now.",
         "I want my phone number, email and order history gone from your systems completely.",
+        "Delete my account completely, including the voice recordings from the exercises.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
@@ -223,6 +224,11 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
         ("I was in hospital that day. Could I have it back please?", "refund_or_compensation"),
         ("I think some money off for February is fair.", "refund_or_compensation"),
         ("Is there a recall on these?? I want my £24.99 back", "refund_or_compensation"),
+        # Round 41.
+        ("Explain that charge and put the money back on my account.", "refund_or_compensation"),
+        ("Only 8 of us use it. Please set us back to 8 seats from now on.", "change_something"),
+        ("Is it possible to split it into monthly payments instead?", "change_something"),
+        ("We sold that car on Saturday, so I need to cancel that one.", "cancel_or_close"),
         ("Reported it Monday. Can you tell me when somebody is actually coming?", "status"),
         ("Please tell me plainly what stage this claim is at.", "status"),
         (
