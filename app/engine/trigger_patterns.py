@@ -808,6 +808,11 @@ _SAFETY = [
         "can't cope any ?(?:more|longer)", "hot to (?:the )?touch",
         r"(?:i|he|she|they|we|my \w+|our \w+) (?:\w+ )?(?:fell|had a (?:bad )?fall|tripped|"
         "slipped) (?:down|off|over|on|from|and)",
+        # Where in the home or street, not "fell in love" or "fell in price" ("he's 84 and he
+        # fell in the hallway", panel round 42).
+        r"(?:i|he|she|they|we|my \w+|our \w+) (?:\w+ )?(?:fell|had a (?:bad )?fall|tripped|"
+        r"slipped) in (?:the|his|her|my|our|their) (?:hall\w*|bath\w*|shower|kitchen|bedroom|"
+        "garden|street|road|house|home|flat|stairs?|stairwell|car park|shop|store)",
     ),
     *_rules(
         "safety_risk", 0.6,
@@ -889,7 +894,7 @@ _VULNERABLE = [
         "(?:i|we|i've|i was|we were|i got|got|been) (?:been )?laid off",
         "(?:been |being |was |got )?made redundant",
         r"(?:i'm|i am|currently|now|been) (?:\w+ )?unemployed", "out of work",
-        "on (?:benefits|welfare|universal credit|disability|food stamps|social security)",
+        "on (?:benefits|welfare|disability|food stamps|social security)",
         "food ?bank", "evict(?:ed|ion)", "homeless", "insolvency",
         # Their own bankruptcy; on credit files "bankruptcy" is mostly a record in dispute.
         "(?:i|we)(?:'ve| have)? (?:had to )?(?:file|filed|filing|declare|declared|gone|went|go) "
@@ -926,6 +931,18 @@ _VULNERABLE = [
         r"gentleman| man| woman| customer| person| widow\w*| pensioner|,? (?:and|who))",
         f"(?:my|our) (?:\\w+ )?{_RELATIVE} (?:is|who is|, who is|turned) {_OLD_AGE}\\b",
         f"(?:i'm|i am) {_OLD_AGE} (?:years?|yrs?|and)",
+        # An age given of someone spoken of ("hes 84 and he fell", "she's 79 and doesn't
+        # drive"): on the panels' written messages always an elderly relative; no train or dev
+        # message says it.
+        rf"(?:he|she)(?:'s| is|s) (?:now |only |almost |nearly )?{_OLD_AGE}\b"
+        r"(?! ?(?:%|minutes|mins|hours|days|weeks|months|pounds|dollars|quid|p\b))",
+        # A baby in the home: weeks or months old, and not a puppy's or a phone's age (2 of 2
+        # on train and dev carry the label; pets' ages are left out).
+        r"(?:a|my|our) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+        r"twelve)[\s-](?:month|week)s?[\s-]old\b(?![\s-](?:puppy|pup|kitten|dog|cat|lab\w*|"
+        "phone|device|laptop|tv|car|order|bill|account|policy))",
+        # The benefit named however the sentence runs ("until my Universal Credit comes in").
+        "universal credit",
     ),
     *_rules(
         "vulnerable_customer", 0.75,

@@ -95,6 +95,7 @@ SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(REQUEST_LABELS) - {
     "information",
 }
 _OPENS_ON_THANKS = re.compile(r"(?:thanks|thank you)\b", re.IGNORECASE)
+SORRY = re.compile(r"\bsorry\b", re.IGNORECASE)
 # What a customer making a suggestion may ask beside it, none of which needs their account.
 SUGGESTION_ASKS: frozenset[RequestLabel] = frozenset(
     {"change_something", "praise", "information", "complaint_only"}
@@ -338,6 +339,11 @@ def build_playbook(
         entries = tuple(e for e in entries if e.id not in used)
         entries = tuple(e for e in entries if e.id not in exclude) or entries
         entries = tuple(e for e in entries if not said.repeated_by(e.text)) or entries
+        if step == "empathize" and "apologize" in plan and "bereavement" not in root_causes:
+            # One "I'm sorry" among the feelings: the apology still to come says it, and the
+            # empathy before it says the same care in other words ("two 'I'm sorry' steps
+            # back to back", panel rounds 38 and 41). A condolence is never traded away.
+            entries = tuple(e for e in entries if not SORRY.search(e.text)) or entries
         if step in FEELINGS:
             # An apology still to come keeps one framing for itself: "sorry you've had to
             # come back to us" is what a repeat contact is owed, and empathy has lines

@@ -292,6 +292,20 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "churn_threat",
             "take my number somewhere else",
         ),
+        # An elderly relative's age, a baby at home, the benefit they wait on, a fall indoors
+        # (panel round 42).
+        ("the lock won't open. hes 84 and lives alone", "vulnerable_customer", "hes 84"),
+        (
+            "I've got a four-month-old and the flat's freezing.",
+            "vulnerable_customer",
+            "a four-month-old",
+        ),
+        (
+            "Nothing until my Universal Credit comes in on the 28th.",
+            "vulnerable_customer",
+            "Universal Credit",
+        ),
+        ("he fell in the hallway and can't get up", "safety_risk", "he fell in the hallway"),
         # Leaving weighed aloud.
         (
             "Anyone else with Northlink? Thinking of switching after this week.",
@@ -388,6 +402,11 @@ def test_real_wordings_raise_their_trigger(
         ("She's on oxygen at night, the concentrator thing, so a morning slot.", "safety_risk"),
         # An arrangement that can't go on, not a person (round 38).
         ("He's sleeping in with us while it's broken, but that can't go on.", "safety_risk"),
+        # A pet's or a phone's age, a minute count, a fall in price (round 42's rules).
+        ("My 12 week old puppy was refused cover.", "vulnerable_customer"),
+        ("The screen died on my 6-month-old phone.", "vulnerable_customer"),
+        ("She's 90 minutes late and not answering.", "vulnerable_customer"),
+        ("The shares fell in value and the fees didn't.", "safety_risk"),
     ],
 )
 def test_their_near_misses_do_not(detector: TriggerDetector, text: str, type_: str) -> None:

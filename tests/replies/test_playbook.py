@@ -1146,6 +1146,32 @@ def test_a_death_told_of_is_answered_with_condolences_first_among_the_feelings(
         assert "bereavement" in _entry(bank, apology.id).root_causes
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_vulnerable_customer_hears_i_am_sorry_once_among_the_feelings(
+    bank: ResponseBank, channel: str
+) -> None:
+    text = "I'm on dialysis three times a week and the repair has been put off twice."
+    playbook = build(
+        bank, "dissatisfied", 0.6, "vulnerable_customer", requests=["fix_problem"],
+        channel=channel, text=text,
+    )  # fmt: skip
+    steps = steps_of(playbook)
+    assert {"empathize", "apologize"} <= set(steps)
+    feelings = [r.text for s in playbook.steps if s.step in FEELINGS for r in s.responses]
+    # "Two 'I'm sorry' steps back to back" (panel rounds 38 and 41): the apology says it.
+    assert sum("sorry" in line.casefold() for line in feelings) == 1
+    empathy = playbook.steps[steps.index("empathize")].responses[0]
+    assert "vulnerable_customer" in _entry(bank, empathy.id).triggers
+    # With no apology to come, the empathy says it.
+    calm = build(
+        bank, "dissatisfied", 0.3, "vulnerable_customer", requests=["information"],
+        channel=channel, text="I'm on dialysis. Which days can the engineer come?",
+    )  # fmt: skip
+    assert "apologize" not in steps_of(calm)
+    calm_empathy = calm.steps[steps_of(calm).index("empathize")].responses[0]
+    assert "sorry" in calm_empathy.text
+
+
 def test_a_bereaved_customer_who_had_to_ask_again_is_still_apologised_to_for_that(
     bank: ResponseBank,
 ) -> None:
