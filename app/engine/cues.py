@@ -77,6 +77,12 @@ _SARCASM = re.compile(
     # "...cold and welded into one solid brick. Love that for me." (panel round 35)
     r"|\blove\s+that\s+for\s+(?:me|us)\b"
     r"|\bwhat a (?:great|wonderful|fantastic|lovely) (?:way|start)\b|#not\b|(?<!\w)/s\b"
+    # "Shout out to @brand for having the worst internet service": thanks for something bad
+    # (5 on train and dev, none praise).
+    r"|\b(?:shout\s*-?\s*outs?|thanks?|thank\s+you|kudos|props|hats\s+off)\s+to\s+\S+"
+    r"(?:\s+\S+){0,4}?\s+for\s+(?:(?:\w+\s+){0,3}?(?:the\s+)?(?:worst|terrible|awful|horrible"
+    r"|crappy|shitty|lousy|pathetic|rubbish)\b|(?:\w+\s+)?(?:ruining|wasting|screwing|losing"
+    r"|charging|overcharging|cancell?ing|delaying)\s+(?:me|us|my|our)\b)"
     r"|\U0001f643|\U0001f644|\U0001f612"
     # Thanks undercut by a groan or a frown ("Thanks for letting me know. Ugh."): none of the
     # 82 labelled messages with one was satisfied or praise.

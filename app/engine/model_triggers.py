@@ -59,6 +59,13 @@ _TOLD_OF_A_REQUEST = re.compile(
     re.IGNORECASE,
 )
 
+# A question that asks for someone now, opening its own clause.
+_ASKED_NOW = re.compile(
+    r"\s*(?:(?:and|so|but|please)\s+)?(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:speak|talk"
+    r"|chat)\b",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class TriggerRule:
@@ -240,9 +247,17 @@ def _told_not_asked(trigger: Trigger, text: str) -> bool:
     """
     if trigger.type != "human_request":
         return False
-    sentence = next(
-        (m.group() for m in _SENTENCE.finditer(text) if m.start() <= trigger.start < m.end()), ""
+    found = next(
+        (m for m in _SENTENCE.finditer(text) if m.start() <= trigger.start < m.end()), None
     )
+    if found is None:
+        return False
+    sentence = found.group()
+    # "I spoke to a lovely lady last week, Ingrid, could I speak to her again?": the story
+    # before the comma is told, the question after it asks now (panel round 43).
+    clause = sentence[sentence.rfind(",", 0, trigger.start - found.start()) + 1 :]
+    if _ASKED_NOW.match(clause) and sentence.rstrip().endswith("?"):
+        return False
     return _TOLD_OF_A_REQUEST.search(sentence) is not None
 
 

@@ -146,6 +146,16 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "information",
+        # "What does that mean?", "I don't know what that means, is my pension stopping?"
+        # (panel round 43): the 3 on train and dev that say it carry the label.
+        re.compile(
+            r"\bwhat\s+(?:does|do)\s+(?:that|this|it)\s+mean\b"
+            r"|\b(?:don't|do\s+not|dont)\s+(?:know|understand)\s+what\s+(?:that|this|it)\s+means\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "cancel_or_close",
         re.compile(
             r"\b(?:please|pls|plz|could\s+you|can\s+you|would\s+you)\s+(?:\w+\s+)?"
@@ -307,6 +317,14 @@ _ONLY_THANKS = re.compile(
     r"|gratitude)\b",
     re.IGNORECASE,
 )
+# Thanks that open the message, to a company or a crew as much as to a person: "Massive
+# thanks to @Pharmacy on Fenn Road...", "Hats off to @airline!" (panel round 43). Of the five
+# on train and dev, one is praise; the other four thank for something bad, read as sarcasm.
+_THANKS_OPENING = re.compile(
+    r"^\W*(?:@\w+\W+)*(?:(?:a\s+)?(?:massive|huge|big|special|heartfelt)\s+(?:thanks"
+    r"|thank\s+you|shout\s*-?\s*out)|shout\s*-?\s*out|kudos|hats\s+off|props)\s+to\b",
+    re.IGNORECASE,
+)
 _NOTHING_ASKED = re.compile(
     r"\bno\s+(?:reply|response|answer)\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
     r"|\bnot\s+(?:looking|asking)\s+for\s+anything\s+(?:back|in\s+return)\b"
@@ -359,7 +377,8 @@ def requests_asked(
     where `human_request` fired, whatever the head says, and otherwise only where the head
     is at least PERSON_WITHOUT_TRIGGER sure.
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
-    which is praise whatever the head says, unless the thanks are sarcastic. Thanks while
+    which is praise whatever the head says, unless the thanks are sarcastic; so does a
+    message that opens on thanks ("Massive thanks to @brand"). Thanks while
     the fault is still there are no praise: the fix, or the complaint, is what is asked. A
     suggestion for what the company offers ("bring it back", "please add a skip button") asks
     for a change.
@@ -391,10 +410,11 @@ def requests_asked(
         asked = [label for label in asked if label == "praise"] or ["complaint_only"]
     elif _ONLY_THANKS.search(text) and not mocking:
         asked = ["praise"]
-    if thanks_someone and "praise" not in asked and not mocking:
-        asked.insert(0, "praise")
-        if "complaint_only" in asked:
-            asked.remove("complaint_only")
+    thanks_someone = thanks_someone or _THANKS_OPENING.search(text) is not None
+    if thanks_someone and not mocking:
+        # Before the complaint the head also reads in the story the thanks are for ("gave my
+        # son the wrong strength... came to my house within the hour": panel round 43).
+        asked = ["praise", *(label for label in asked if label not in ("praise", "complaint_only"))]
     if "praise" in asked and "complaint_only" in asked:
         # Praise and "a complaint with no ask" cannot both be the message: the likelier stays.
         asked.remove(max(("praise", "complaint_only"), key=asked.index))

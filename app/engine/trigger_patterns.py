@@ -127,6 +127,9 @@ _HUMAN_REQUEST = [
         r"(?:talk|speak) (?:to|with) (?:someone|somebody|a person|a human)\b[^.!?\n]{0,20}?"
         r"\b(?:on|over) the phone",
         r"(?:use|get|hire) (?:an? |some )?(?:actual|real|live) (?:person|people|human|humans)",
+        # The adviser they spoke to before, asked for again: "Ingrid I think her name was...
+        # could I speak to her again?" (panel round 43; none on train or dev).
+        r"(?:can|could|may) (?:i|we) (?:please )?(?:speak|talk) (?:to|with) (?:her|him|them) again",
         # "Human. Now." or "Manager!" as a sentence of its own.
         r"(?:(?<![\s\S])|(?<=[.!?\n])|(?<=[.!?\n]\s))(?:a )?(?:human|real person|live agent|agent|"
         r"operator|manager|supervisor)(?=\s*(?:[.!]|$))",

@@ -22,6 +22,15 @@ _NUMBER_WORDS = (
 _UNITS = r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)"
 # Written as capitalised: the thanked name is matched case-sensitively.
 _TITLES = "Mrs|Mr|Ms|Miss|Mx|Dr"
+# Whom a customer may thank by their job alone: one person, never a group ("thanks to the
+# team at the Leeds branch" names nobody to pass thanks to).
+_STAFF = (
+    r"driver|engineer|nurse|pharmacist|technician|doctor|receptionist|agent|advis[eo]r"
+    r"|rep|representative|cashier|waiter|waitress|chef|guard|conductor|pilot"
+    r"|fitter|plumber|electrician|installer|courier|postman|postie|porter|paramedic|midwife"
+    r"|carer|vet|librarian|coach|instructor|teacher|trainer|barista|optician|dentist"
+    r"|hygienist|lady|gentleman|guy|man|woman"
+)
 
 # Ordered: an earlier kind claims its span first, so "3 days" is a duration, not a date.
 _SOURCES: tuple[tuple[FactKind, str], ...] = (
@@ -76,6 +85,14 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         # "Thanks to Amazon's new system..." blames; it thanks nobody.
         # A title stays with the name: "thank you to Mrs Adeyemi" thanks her, not "Mrs".
         rf"(?P<thanked>(?-i:(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+))\b(?!['\u2019]s\b)",
+    ),
+    (
+        "person",
+        # Thanked by their job when no name is given ("shoutout to the driver on the 7A"), or
+        # thanked "for" a name ("thanks for Declan who came out on Thursday"): panel round 43.
+        r"\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?(?:to|for)\s+"
+        rf"(?P<thanked>(?:the|your)\s+(?:[\w-]+\s+){{0,2}}?(?:{_STAFF})\b(?!\s+(?-i:[A-Z][a-z]+))"
+        r"|(?-i:[A-Z][a-z]+)(?=\s+who\b))",
     ),
 )
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
@@ -207,6 +224,9 @@ def _as_value(fact: Fact) -> str:
     # "for 2 hours" reads in a reply as "2 hours"; an order reference as the number itself.
     if fact.kind == "duration":
         return re.sub(r"^(?:for|over|almost|nearly|more than)\s+", "", fact.text, flags=re.I)
+    if fact.kind == "person":
+        # "Thanks to your driver": the driver is ours in a reply.
+        return re.sub(r"^your\b", "our", fact.text, flags=re.IGNORECASE)
     if fact.kind == "reference":
         number = re.search(r"[A-Z0-9][A-Z0-9-]*\d[A-Z0-9-]*$", fact.text, flags=re.I)
         return number.group() if number else fact.text

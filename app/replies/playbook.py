@@ -555,7 +555,8 @@ def plan_steps(
         wanted.add("acknowledge")
     if asked:
         wanted.add("solve")
-    if "praise" in asked and asked <= PRAISE_ASKS:
+    praise_only = "praise" in asked and asked <= PRAISE_ASKS
+    if praise_only:
         # Praise is answered with thanks, and its question in the same reply: no
         # acknowledgement of a problem, no apology.
         wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}
@@ -634,8 +635,10 @@ def plan_steps(
         to_private = True
 
     peak = profile.intensity >= peak_anger_intensity
-    if peak and difficult:
-        # At the peak every difficult customer needs to feel heard before anything else.
+    if peak and difficult and not praise_only:
+        # At the peak every difficult customer needs to feel heard before anything else; the
+        # type head's heat in a story of thanks ("gave my son the wrong strength... came to
+        # my house within the hour") is thanked, not heard out (panel round 43).
         wanted |= {"acknowledge", "empathize"}
     abuse = "abuse" in fired
     wants_person = "talk_to_person" in asked
@@ -647,11 +650,14 @@ def plan_steps(
     lead_owns_plan = hand_over_last and bool(fired & LEAD_OWNS_PLAN)
     # A customer who closed the account or had their data erased is not checked on later:
     # there is nothing of theirs left to ask about ("is everything still working?").
+    # Nor is a customer who wrote only to praise: "I'll check in with you" answers thanks with
+    # a case they never opened.
     follow_up = (
         difficult
         and (peak or escalation.escalate or bool(fired & REPEAT_TRIGGERS))
         and not asked & NO_RETENTION
         and not contact_refused
+        and not praise_only
     )
     # Handed to a lead at the customer's own request, a question they wanted to talk through
     # is the person's to talk through ("what matters most to you?" after "I'm asking a team

@@ -58,6 +58,8 @@ def test_hello_is_not_profanity() -> None:
         "Paid extra for Saturday delivery and it comes Tuesday. Money well spent.",
         "Nothing rounds off the week like a sprint over the footbridge with a suitcase.",
         "80 minutes for an express delivery and the noodles came cold. Love that for me.",
+        "Big shout out to @brand for having the worst internet in town.",
+        "thanks to the app for randomly charging me twice",
     ],
 )
 def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
@@ -73,6 +75,8 @@ def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
         "Oh, and could you tell me your opening hours?",
         "Thanks Hugh, the new meter is in.",
         "Nothing was wrong with the meter, like the engineer said. Thanks!",
+        "Thanks to the team for sorting the charging point so quickly.",
+        "Shout out to Sam for never once making me feel rushed.",
     ],
 )
 def test_genuine_thanks_are_not_sarcasm(text: str) -> None:

@@ -186,6 +186,11 @@ def test_a_wish_for_a_person_told_of_is_not_one_asked_for_unless_the_model_agree
     now = [pattern("human_request", asked, "speak to a supervisor")]
     [kept] = decide(asked, head(human_request=0.01), now, **rule)
     assert kept.source == "pattern"
+    # The story told before a comma, the question asked after it (panel round 43).
+    again = "I spoke to a lovely lady last week, Ingrid, could I speak to her again?"
+    found_again = [pattern("human_request", again, "could I speak to her again")]
+    [asked_again] = decide(again, head(human_request=0.01), found_again, **rule)
+    assert asked_again.source == "pattern"
 
 
 def test_without_the_trigger_head_the_patterns_and_the_intent_head_decide() -> None:

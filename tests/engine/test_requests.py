@@ -130,10 +130,34 @@ def test_thanks_while_the_fault_is_still_there_ask_for_the_fix_not_thanks_back()
 def test_thanking_someone_by_name_is_praise_whatever_the_head_says() -> None:
     text = "A massive thanks to Ola, who helped me yesterday. Do I keep the paper receipts?"
     assert asked({"complaint_only": 0.4}, text, thanks_someone=True) == ("praise", "information")
-    assert asked({"complaint_only": 0.6}, text) == ("complaint_only",)
+    # Without a person thanked, or thanks opening the message, the head's reading stands.
+    later = "Ola helped me yesterday, a massive thanks to her. Do I keep the paper receipts?"
+    assert asked({"complaint_only": 0.6}, later) == ("complaint_only",)
     # Sarcastic thanks stay a complaint.
     sneer = "Thanks to Dev, nothing says service like a parcel lost twice."
     assert "praise" not in asked({"complaint_only": 0.6}, sneer, thanks_someone=True)
+    # Thanks the head also reads a complaint into come first, and the complaint goes.
+    both = {"complaint_only": 0.63, "praise": 0.55}
+    assert asked(both, text, thanks_someone=True) == ("praise", "information")
+
+
+def test_a_message_that_opens_on_thanks_is_praise_unless_the_thanks_are_for_something_bad() -> None:
+    # Panel round 43: the story the thanks are for reads as a complaint to the head.
+    text = "Massive thanks to @Chemist on Fenn Road. Wrong tablets, put right within the hour."
+    assert asked({"complaint_only": 0.63, "praise": 0.55}, text) == ("praise",)
+    sneer = "Big shout out to @Chemist for having the worst queue in town."
+    assert asked({"complaint_only": 0.63, "praise": 0.55}, sneer) == ("complaint_only",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I got a letter about my guaranteed period and I don't know what that means.",
+        "what does this mean?",
+    ],
+)
+def test_asking_what_something_means_asks_for_information(text: str) -> None:
+    assert asked({"complaint_only": 0.6}, text) == ("information",)
 
 
 @pytest.mark.parametrize(

@@ -306,6 +306,11 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "Universal Credit",
         ),
         ("he fell in the hallway and can't get up", "safety_risk", "he fell in the hallway"),
+        (
+            "Ingrid was very good with me, could I speak to her again?",
+            "human_request",
+            "could I speak to her again",
+        ),
         # Leaving weighed aloud.
         (
             "Anyone else with Northlink? Thinking of switching after this week.",

@@ -83,6 +83,20 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
     assert fact_values(extract_facts("Huge thank you to Imogen, the nurse"))["person"] == "Imogen"
 
 
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # By their job when no name is given, ours in a reply (panel round 43).
+        ("Shoutout to the driver on the 7A this morning who waited", "the driver"),
+        ("Thanks to your support agent I'm sorted", "our support agent"),
+        # Thanked "for" a name.
+        ("I just wanted to say thanks for Declan who came out on Thursday", "Declan"),
+    ],
+)
+def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:
+    assert fact_values(extract_facts(text))["person"] == person
+
+
 def test_a_person_named_but_not_thanked_is_no_one_to_pass_thanks_to() -> None:
     # A call note names the caller: thanks for the tuner must not go back to her.
     assert "person" not in fact_values(extract_facts("Call note: Mrs Adaeze rang to say thanks"))

@@ -692,6 +692,15 @@ def test_praise_is_thanked_not_treated_as_a_problem(bank: ResponseBank) -> None:
     assert "hope that helps" not in playbook.steps[-1].responses[0].text.lower()
 
 
+@pytest.mark.parametrize("label", ["angry", "dissatisfied"])
+def test_praise_read_with_heat_is_still_only_thanked(bank: ResponseBank, label: str) -> None:
+    # The type head reads the story the thanks are for as heat (panel round 43): no feelings
+    # heard out and no check-in later on a case the customer never opened.
+    playbook = build(bank, label, 0.7, requests=["praise"], channel="social")  # type: ignore[arg-type]
+    assert steps_of(playbook) == ["solve", "close"]
+    assert "praise" in answer_of(bank, playbook).requests
+
+
 def test_the_acknowledgement_restates_the_customers_point(bank: ResponseBank) -> None:
     text = "I was promised a call back within 24 hours and nobody rang."
     chat = build(bank, "angry", 0.8, requests=["fix_problem"], text=text)
