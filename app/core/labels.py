@@ -128,6 +128,9 @@ CauseTag = Literal[
     # A change asked of what the company offers (a feature, a show brought back): passed on
     # to those who decide, never promised (see app/replies/spoken.py).
     "suggestion",
+    # Someone else using the customer's identity or account: the empathy step speaks to the
+    # worry of it (see app/replies/spoken.py).
+    "fraud",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

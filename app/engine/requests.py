@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 
 from app.core.labels import REQUEST_LABELS, RequestLabel, Route, TriggerType
 from app.engine.cues import fault_left, sarcastic
-from app.replies.spoken import suggestion_made
+from app.replies.spoken import suggestion_made, thanks_said
 
 # The head's second choice still counts when it is this close to sure and nothing passed.
 FALLBACK_PROBABILITY = 0.35
@@ -141,7 +141,11 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|\b(?:can|could)\s+you\s+(?:please\s+)?(?:tell|let)\s+me\s+(?:know\s+)?(?:plainly\s+)?"
             r"when\s+(?:someone|somebody|anyone|an?\s+[\w-]+|the\s+[\w-]+|it|they|you)\s+(?:is|are"
             r"|will|'ll|can)\b"
-            r"|\bwhat\s+stage\s+(?:my|our|the|this|that)\s+(?:[\w-]+\s+){0,2}(?:is|are)\s+at\b",
+            r"|\bwhat\s+stage\s+(?:my|our|the|this|that)\s+(?:[\w-]+\s+){0,2}(?:is|are)\s+at\b"
+            # "Where is it??" as a sentence of its own (round 44; the one on train and dev
+            # that says it is labelled so).
+            r"|(?:^|[.!?]\s+|@\w+\s+)where\s+(?:is|are|'s)\s+(?:it|they|my\s+[\w-]+|our\s+[\w-]+)"
+            r"\s*\?",
             re.IGNORECASE,
         ),
     ),
@@ -317,14 +321,6 @@ _ONLY_THANKS = re.compile(
     r"|gratitude)\b",
     re.IGNORECASE,
 )
-# Thanks that open the message, to a company or a crew as much as to a person: "Massive
-# thanks to @Pharmacy on Fenn Road...", "Hats off to @airline!" (panel round 43). Of the five
-# on train and dev, one is praise; the other four thank for something bad, read as sarcasm.
-_THANKS_OPENING = re.compile(
-    r"^\W*(?:@\w+\W+)*(?:(?:a\s+)?(?:massive|huge|big|special|heartfelt)\s+(?:thanks"
-    r"|thank\s+you|shout\s*-?\s*out)|shout\s*-?\s*out|kudos|hats\s+off|props)\s+to\b",
-    re.IGNORECASE,
-)
 _NOTHING_ASKED = re.compile(
     r"\bno\s+(?:reply|response|answer)\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
     r"|\bnot\s+(?:looking|asking)\s+for\s+anything\s+(?:back|in\s+return)\b"
@@ -378,7 +374,8 @@ def requests_asked(
     is at least PERSON_WITHOUT_TRIGGER sure.
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
     which is praise whatever the head says, unless the thanks are sarcastic; so does a
-    message that opens on thanks ("Massive thanks to @brand"). Thanks while
+    message that opens on thanks ("Massive thanks to @brand") or says it was written to
+    thank ("I wanted to say thank you"). Thanks while
     the fault is still there are no praise: the fix, or the complaint, is what is asked. A
     suggestion for what the company offers ("bring it back", "please add a skip button") asks
     for a change.
@@ -410,7 +407,7 @@ def requests_asked(
         asked = [label for label in asked if label == "praise"] or ["complaint_only"]
     elif _ONLY_THANKS.search(text) and not mocking:
         asked = ["praise"]
-    thanks_someone = thanks_someone or _THANKS_OPENING.search(text) is not None
+    thanks_someone = thanks_someone or thanks_said(text)
     if thanks_someone and not mocking:
         # Before the complaint the head also reads in the story the thanks are for ("gave my
         # son the wrong strength... came to my house within the hour": panel round 43).

@@ -667,6 +667,12 @@ _HAZARD_THING = _any(
     "microwave", "oven", "dryer", "stove", "toaster", "kettle", "boiler", "house", "kitchen",
     "flat", "apartment", "building", "car", "garage", "room", "meter", "fridge", "tv", "lamp",
 )
+# Who falls: a person, not "my wedding ring" or "our parcel".
+_FALLER = (
+    r"(?:i|he|she|they|we|(?:my|our) (?:\w+ )?(?:mum|mom|mother|dad|father|son|daughter|"
+    r"child|kid|baby|boy|girl|wife|husband|partner|gran\w*|grand\w+|nan|nana|brother|sister|"
+    r"friend|neighbou?r|colleague|aunt|uncle|carer))"
+)
 _SAFETY = [
     *_rules(
         "safety_risk", 0.95,
@@ -809,12 +815,13 @@ _SAFETY = [
         # can't go on" is a tenant asking for a repair (panel round 38).
         "(?:i|we) (?:just |really |honestly |simply )?can't go on",
         "can't cope any ?(?:more|longer)", "hot to (?:the )?touch",
-        r"(?:i|he|she|they|we|my \w+|our \w+) (?:\w+ )?(?:fell|had a (?:bad )?fall|tripped|"
-        "slipped) (?:down|off|over|on|from|and)",
+        # A person falls: "my wedding ring slipped off on deck" is no one hurt (panel round 44).
+        rf"{_FALLER} (?:\w+ )?(?:fell|had a (?:bad )?fall|tripped|slipped) (?:down|off|over|on|"
+        "from|and)",
         # Where in the home or street, not "fell in love" or "fell in price" ("he's 84 and he
         # fell in the hallway", panel round 42).
-        r"(?:i|he|she|they|we|my \w+|our \w+) (?:\w+ )?(?:fell|had a (?:bad )?fall|tripped|"
-        r"slipped) in (?:the|his|her|my|our|their) (?:hall\w*|bath\w*|shower|kitchen|bedroom|"
+        rf"{_FALLER} (?:\w+ )?(?:fell|had a (?:bad )?fall|tripped|slipped) in (?:the|his|her|my|"
+        r"our|their) (?:hall\w*|bath\w*|shower|kitchen|bedroom|"
         "garden|street|road|house|home|flat|stairs?|stairwell|car park|shop|store)",
     ),
     *_rules(

@@ -26,12 +26,14 @@ from app.replies.spoken import (
     REFUSES_CONTACT,
     ROUTINE_ASKS,
     asks_spoken_to,
+    fraud_told,
     gas_smelled,
     hazard_reported,
     lived_with,
     loss_told,
     spoken_to,
     suggestion_made,
+    thanks_said,
 )
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
@@ -234,6 +236,9 @@ def build_playbook(
     if loss_told(text):
         # A customer who tells of a death is offered condolences before anything else.
         root_causes = (*root_causes, "bereavement")
+    if fraud_told(text):
+        # Someone else in their name or their account: heard as the worry it is.
+        root_causes = (*root_causes, "fraud")
     asked = _explained_first(_asked(requests, profile, fired))
     # The customer type's usual ask stood in for a question the message does not ask.
     no_question = requests is None and text is not None and "?" not in text
@@ -405,6 +410,24 @@ def build_playbook(
                 # chosen before the requests' own; the customer's first ask is answered first
                 # all the same ("{status} should come before {offer}", panel rounds 24, 25).
                 steps.insert(first, steps.pop(first + 1))
+            if (
+                "praise" in asked
+                and "praise" not in answered
+                and not values.get("person")
+                and thanks_said(text)
+            ):
+                # "I wanted to say thank you, and also, is there a form for putting it in
+                # writing?": the question answered, and the thanks thanked first, as they
+                # came (panel round 44: "never thanks them"). A person thanked by name is
+                # passed the thanks below.
+                thanks = [
+                    e
+                    for e in candidates("solve", ("praise",))
+                    if set(e.requests) == {"praise"} and not e.needs
+                ]
+                if thanks:
+                    add("solve", tuple(thanks[:responses_per_step]))
+                    steps.insert(first, steps.pop())
             if _thanks_unpassed(asked, values, steps):
                 # "Thank you to Niamh... unfortunately the line still drops": the fix answers
                 # the fault, and the thanks still reach the person thanked ("never passes her
@@ -540,7 +563,9 @@ def plan_steps(
         wanted |= TYPE_STEPS[customer_type]
     if difficult and fired & REPEAT_TRIGGERS:
         wanted |= {"acknowledge", "apologize"}
-    if hazard or "bereavement" in known:
+    if hazard or "bereavement" in known or "fraud" in known:
+        # A hazard, a loss, or someone else using their identity or account: "no empathy for
+        # an identity-theft victim" (panel rounds 42 and 43), whatever the type head reads.
         wanted |= {"acknowledge", "empathize"}
     elif "vulnerable_customer" in fired:
         wanted.add("acknowledge")

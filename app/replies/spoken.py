@@ -351,6 +351,48 @@ def gas_smelled(escalation: Escalation, text: str | None) -> bool:
     return fired and bool(text) and _GAS.search(text or "") is not None
 
 
+# Thanks that open the message, to a company or a crew as much as to a person: "Massive
+# thanks to @Pharmacy on Fenn Road...", "Hats off to @airline!" (panel round 43). Of the five
+# on train and dev, one is praise; the other four thank for something bad, read as sarcasm.
+# Or thanks said to be the point of writing: "I'm not ringing with a problem... I wanted to
+# say thank you" (round 44; the one on train and dev is praise).
+_THANKS_SAID = re.compile(
+    r"^\W*(?:@\w+\W+)*(?:(?:a\s+)?(?:massive|huge|big|special|heartfelt)\s+(?:thanks"
+    r"|thank\s+you|shout\s*-?\s*out)|shout\s*-?\s*out|kudos|hats\s+off|props)\s+to\b"
+    r"|\bi\s+(?:just\s+|really\s+)?(?:wanted|want)\s+to\s+say\s+(?:a\s+)?(?:big\s+|huge\s+"
+    r"|massive\s+)?(?:thanks|thank\s+you)\b",
+    re.IGNORECASE,
+)
+
+
+def thanks_said(text: str | None) -> bool:
+    """Whether the message opens on thanks or says it was written to thank."""
+    return bool(text) and _THANKS_SAID.search(text or "") is not None
+
+
+# Someone else using the customer's identity or getting into their account: "my identity was
+# stolen", "my account got hacked", a loan "fraudulently opened". Not fraud the customer
+# lays at the company's door ("they put fraudulent charges on my bill"), which an empathy
+# line about fraud would seem to concede. On train and dev 109 messages say it, mostly
+# credit-file disputes over identity theft; the panel asked for empathy for such a victim
+# ("no empathy for an identity-theft victim", rounds 42 and 43; "'frustrated' and a stock
+# apology undersell a security scare", round 42).
+_FRAUD = re.compile(
+    r"\bidentity\s+(?:theft|thief|fraud)\b|\b(?:stole|stolen)\s+(?:my\s+)?identity\b"
+    r"|\bidentity\s+(?:was|has\s+been|had\s+been|got)\s+stolen\b|\bvictim\s+of\s+identity\b"
+    r"|\b(?:account|email|profile)\s+(?:was|has\s+been|had\s+been|got|is)\s+(?:hacked"
+    r"|compromised)\b|\b(?:i|we)(?:'ve|\s+have|\s+had)?\s+(?:been|was|were|got)\s+hacked\b"
+    r"|\bfraudulent(?:ly)?\s+opened\b|\bsomeone\s+(?:opened|used|took\s+out)\b[^.!?]{0,40}"
+    r"\bin\s+my\s+name\b",
+    re.IGNORECASE,
+)
+
+
+def fraud_told(text: str | None) -> bool:
+    """Whether the customer tells of someone else using their identity or their account."""
+    return bool(text) and _FRAUD.search(text or "") is not None
+
+
 def loss_told(text: str | None) -> bool:
     """Whether the customer tells of a death: their empathy is a condolence."""
     if not text or not _LOSS_WORD.search(text):

@@ -149,6 +149,20 @@ def test_a_message_that_opens_on_thanks_is_praise_unless_the_thanks_are_for_some
     assert asked({"complaint_only": 0.63, "praise": 0.55}, sneer) == ("complaint_only",)
 
 
+def test_thanks_said_to_be_the_point_of_writing_come_first_beside_another_ask() -> None:
+    # Panel round 44: "I'm not ringing with a problem... I wanted to say thank you, and also,
+    # is there a proper way I can put that in writing?"
+    text = "I wanted to say thank you, and also, is there a form for putting it in writing?"
+    assert asked({"change_something": 0.6}, text) == ("praise", "change_something")
+
+
+@pytest.mark.parametrize(
+    "text", ["Report LG20915. Where is it?? Find it today.", "@Air where are they?"]
+)
+def test_where_is_it_asked_on_its_own_asks_for_the_status(text: str) -> None:
+    assert "status" in asked({"fix_problem": 0.6}, text)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -412,6 +412,9 @@ def test_real_wordings_raise_their_trigger(
         ("The screen died on my 6-month-old phone.", "vulnerable_customer"),
         ("She's 90 minutes late and not answering.", "vulnerable_customer"),
         ("The shares fell in value and the fees didn't.", "safety_risk"),
+        # Something of theirs, or an animal, fell: no person at risk (panel round 44).
+        ("my wedding ring slipped off on deck and the crew found it", "safety_risk"),
+        ("Unfortunately, my dog fell and dislocated his knee cap.", "safety_risk"),
     ],
 )
 def test_their_near_misses_do_not(detector: TriggerDetector, text: str, type_: str) -> None:

@@ -692,6 +692,27 @@ def test_praise_is_thanked_not_treated_as_a_problem(bank: ResponseBank) -> None:
     assert "hope that helps" not in playbook.steps[-1].responses[0].text.lower()
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_thanks_given_beside_another_ask_are_thanked_before_the_answer(
+    bank: ResponseBank, channel: str
+) -> None:
+    # Panel round 44: the form asked about was answered and the thanks never were.
+    text = "I wanted to say thank you to your receptionist. Is there a form to put it in writing?"
+    asked = ["praise", "change_something"]
+    playbook = build(bank, "neutral", 0.3, requests=asked, channel=channel, text=text)  # type: ignore[arg-type]
+    solves = [r for s in playbook.steps if s.step == "solve" for r in s.responses]
+    assert [set(_entry(bank, r.id).requests) == {"praise"} for r in solves][:1] == [True]
+    assert any("change_something" in _entry(bank, r.id).requests for r in solves)
+    # Praise the head reads into a message that thanks nobody is not thanked back.
+    unthanked = build(
+        bank, "neutral", 0.3, requests=asked, channel=channel,  # type: ignore[arg-type]
+        text="PLEASE box things properly over Christmas. All mums everywhere.",
+    )  # fmt: skip
+    assert not any(
+        set(_entry(bank, r.id).requests) == {"praise"} for s in unthanked.steps for r in s.responses
+    )
+
+
 @pytest.mark.parametrize("label", ["angry", "dissatisfied"])
 def test_praise_read_with_heat_is_still_only_thanked(bank: ResponseBank, label: str) -> None:
     # The type head reads the story the thanks are for as heat (panel round 43): no feelings
@@ -1179,6 +1200,36 @@ def test_a_vulnerable_customer_hears_i_am_sorry_once_among_the_feelings(
     assert "apologize" not in steps_of(calm)
     calm_empathy = calm.steps[steps_of(calm).index("empathize")].responses[0]
     assert "sorry" in calm_empathy.text
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+@pytest.mark.parametrize("label", ["dissatisfied", "neutral"])
+def test_someone_whose_identity_was_used_is_heard_for_the_worry_of_it(
+    bank: ResponseBank, channel: str, label: str
+) -> None:
+    text = "My identity was stolen and two credit cards were opened in my name. Remove them."
+    playbook = build(
+        bank,
+        label,
+        0.4,
+        requests=["fix_problem"],
+        channel=channel,
+        text=text,  # type: ignore[arg-type]
+    )
+    steps = steps_of(playbook)
+    # "No empathy for an identity-theft victim" (panel rounds 42 and 43), whatever the type.
+    assert steps[:2] == ["acknowledge", "empathize"]
+    empathy = playbook.steps[1].responses[0]
+    assert "fraud" in _entry(bank, empathy.id).root_causes
+    assert "sorry" not in empathy.text.casefold()
+    # A dispute that calls the company's own charges fraud is not answered as one.
+    dispute = build(
+        bank, label, 0.4, requests=["fix_problem"], channel=channel,  # type: ignore[arg-type]
+        text="You put fraudulent charges on my bill again. Remove them.",
+    )  # fmt: skip
+    assert not any(
+        "fraud" in _entry(bank, r.id).root_causes for s in dispute.steps for r in s.responses
+    )
 
 
 def test_a_bereaved_customer_who_had_to_ask_again_is_still_apologised_to_for_that(

@@ -1,10 +1,13 @@
 """Which triggers a playbook speaks to: the ones the message's own words bear out."""
 
+import pytest
+
 from app.core.domain import Escalation, Trigger
 from app.replies.spoken import (
     NO_COMPLAINT,
     REFUSES_CONTACT,
     asks_spoken_to,
+    fraud_told,
     gas_smelled,
     hazard_reported,
     lived_with,
@@ -209,6 +212,24 @@ def test_gas_smelled_or_leaking_is_told_only_with_a_safety_risk() -> None:
     # Gas named for another reason, or no safety risk raised: no gas advice.
     assert not gas_smelled(safety, "My gas bill doubled and I feel unsafe paying it.")
     assert not gas_smelled(escalation(trigger("repeated_contact")), "I can smell gas")
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("I am a victim of identity theft and these accounts are not mine.", True),
+        ("My account got hacked last night and my card was used.", True),
+        ("This loan was fraudulently opened without my knowledge.", True),
+        ("Someone opened a phone contract in my name.", True),
+        # Fraud laid at the company's door is a dispute, not someone else in their name.
+        ("You put fraudulent charges on my bill again.", False),
+        ("I feel scammed by your pricing.", False),
+    ],
+)
+def test_someone_else_using_their_identity_or_account_is_told_from_a_dispute(
+    text: str, told: bool
+) -> None:
+    assert fraud_told(text) is told
 
 
 def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
