@@ -567,6 +567,9 @@ _EXPOSURE = [
         f"(?:with|to) {_PRESS}",
         f"tag\\w* (?:you|your \\w+|the \\w+) (?:\\w+ ){{0,2}}?(?:on|in) {_SOCIAL}",
         f"(?:going|heading|go) (?:straight )?to {_SOCIAL} (?:with|about) (?:this|it)",
+        # "...or this is going on every review site I can find", "Full write-up with photos
+        # going on TripAdvisor tonight" (panel round 45; none on train or dev).
+        f"going (?:up )?(?:on|onto) (?:the )?{_SOCIAL}",
         f"straight to {_SOCIAL}",
         "(?:this|you) will be (?:in )?my next (?:blog |youtube |tiktok )?(?:post|video|tweet|"
         "review|story|thread)",

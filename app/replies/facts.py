@@ -92,9 +92,15 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         # thanked "for" a name ("thanks for Declan who came out on Thursday"): panel round 43.
         r"\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?(?:to|for)\s+"
         rf"(?P<thanked>(?:the|your)\s+(?:[\w-]+\s+){{0,2}}?(?:{_STAFF})\b(?!\s+(?-i:[A-Z][a-z]+))"
-        r"|(?-i:[A-Z][a-z]+)(?=\s+who\b))",
+        r"|(?-i:[A-Z][a-z]+)(?=\s+who\b))"
+        # ...or named as the one who deserves a reward: "your driver Idris deserves a pay rise"
+        # (round 45).
+        r"|\b(?P<rewarded>(?-i:[A-Z][a-z]+))(?=\s+deserves?\s+(?:a\s+|an\s+)?(?:pay\s*rise|raise"
+        r"|medal|promotion|bonus|award)\b)",
     ),
 )
+# The named groups that hold the person a customer thanks.
+_PRAISED = ("thanked", "rewarded")
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _SOURCES
 )
@@ -123,14 +129,16 @@ def extract_facts(text: str) -> tuple[Fact, ...]:
     facts: list[Fact] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            # A pattern that names its point ("thanked") gives that part, not its lead-in.
-            part = "thanked" if match.groupdict().get("thanked") else 0
+            # A pattern that names its point (the person thanked, or praised with a reward)
+            # gives that part, not its lead-in.
+            named = match.groupdict()
+            part: str | int = next((g for g in _PRAISED if named.get(g)), 0)
             start, end = match.span(part)
             value = match.group(part).strip()
             if not value or any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            facts.append(Fact(kind, value, start, end, thanked=part == "thanked"))
+            facts.append(Fact(kind, value, start, end, thanked=part != 0))
     return tuple(sorted(facts, key=lambda f: f.start))
 
 

@@ -355,18 +355,23 @@ def gas_smelled(escalation: Escalation, text: str | None) -> bool:
 # thanks to @Pharmacy on Fenn Road...", "Hats off to @airline!" (panel round 43). Of the five
 # on train and dev, one is praise; the other four thank for something bad, read as sarcasm.
 # Or thanks said to be the point of writing: "I'm not ringing with a problem... I wanted to
-# say thank you" (round 44; the one on train and dev is praise).
+# say thank you" (round 44; the one on train and dev is praise), or a reward wished on
+# someone for their work.
 _THANKS_SAID = re.compile(
     r"^\W*(?:@\w+\W+)*(?:(?:a\s+)?(?:massive|huge|big|special|heartfelt)\s+(?:thanks"
     r"|thank\s+you|shout\s*-?\s*out)|shout\s*-?\s*out|kudos|hats\s+off|props)\s+to\b"
     r"|\bi\s+(?:just\s+|really\s+)?(?:wanted|want)\s+to\s+say\s+(?:a\s+)?(?:big\s+|huge\s+"
-    r"|massive\s+)?(?:thanks|thank\s+you)\b",
+    r"|massive\s+)?(?:thanks|thank\s+you)\b"
+    # "...your driver Idris deserves a pay rise", "she deserves a medal" (round 45; none on
+    # train or dev says it).
+    r"|\bdeserves?\s+(?:a\s+|an\s+)?(?:pay\s*rise|raise|medal|promotion|bonus|award)\b",
     re.IGNORECASE,
 )
 
 
 def thanks_said(text: str | None) -> bool:
-    """Whether the message opens on thanks or says it was written to thank."""
+    """Whether the message opens on thanks, says it was written to thank, or wishes someone
+    a reward for their work."""
     return bool(text) and _THANKS_SAID.search(text or "") is not None
 
 

@@ -154,6 +154,9 @@ def test_thanks_said_to_be_the_point_of_writing_come_first_beside_another_ask() 
     # is there a proper way I can put that in writing?"
     text = "I wanted to say thank you, and also, is there a form for putting it in writing?"
     assert asked({"change_something": 0.6}, text) == ("praise", "change_something")
+    # A reward wished on someone is praise too (round 45), whatever the head reads.
+    reward = "Your driver Idris deserves a pay rise. Carried it up five floors in the snow."
+    assert asked({"complaint_only": 0.7}, reward) == ("praise",)
 
 
 @pytest.mark.parametrize(

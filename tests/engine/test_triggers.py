@@ -306,6 +306,12 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "Universal Credit",
         ),
         ("he fell in the hallway and can't get up", "safety_risk", "he fell in the hallway"),
+        # A review or a post announced as going up (panel round 45).
+        (
+            "Full write-up with photos going on TripAdvisor tonight.",
+            "public_exposure",
+            "going on TripAdvisor",
+        ),
         (
             "Ingrid was very good with me, could I speak to her again?",
             "human_request",

@@ -91,6 +91,8 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         ("Thanks to your support agent I'm sorted", "our support agent"),
         # Thanked "for" a name.
         ("I just wanted to say thanks for Declan who came out on Thursday", "Declan"),
+        # Named as the one who deserves a reward (round 45).
+        ("@Brand your driver Idris deserves a pay rise.", "Idris"),
     ],
 )
 def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:

@@ -713,6 +713,25 @@ def test_thanks_given_beside_another_ask_are_thanked_before_the_answer(
     )
 
 
+def test_money_back_alone_is_not_answered_by_going_through_the_charges(
+    bank: ResponseBank,
+) -> None:
+    # "Give us our money back, fees included" is a refund asked for (panel round 45).
+    refund = build(
+        bank, "dissatisfied", 0.45, requests=["refund_or_compensation"], root_causes=["billing"]
+    )
+    assert "refund_or_compensation" in answer_of_first(bank, refund).requests
+    assert "go through the charges" not in answer_of_first(bank, refund).text
+    # A charge to explain is still gone through, and the refund answered beside it.
+    both = build(
+        bank, "dissatisfied", 0.45, requests=["explain_charge", "refund_or_compensation"],
+        root_causes=["billing"],
+    )  # fmt: skip
+    answers = [_entry(bank, r.id) for s in both.steps if s.step == "solve" for r in s.responses]
+    assert "explain_charge" in answers[0].requests
+    assert any("refund_or_compensation" in e.requests for e in answers)
+
+
 @pytest.mark.parametrize("label", ["angry", "dissatisfied"])
 def test_praise_read_with_heat_is_still_only_thanked(bank: ResponseBank, label: str) -> None:
     # The type head reads the story the thanks are for as heat (panel round 43): no feelings
