@@ -22,6 +22,8 @@ _NUMBER_WORDS = (
 _UNITS = r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)"
 # Written as capitalised: the thanked name is matched case-sensitively.
 _TITLES = "Mrs|Mr|Ms|Miss|Mx|Dr"
+# A reward wished on someone for their work: "Idris deserves a pay rise" (panel round 45).
+REWARD_WISHED = r"deserves?\s+(?:a\s+|an\s+)?(?:pay\s*rise|raise|medal|promotion|bonus|award)\b"
 # Whom a customer may thank by their job alone: one person, never a group ("thanks to the
 # team at the Leeds branch" names nobody to pass thanks to).
 _STAFF = (
@@ -95,8 +97,7 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         r"|(?-i:[A-Z][a-z]+)(?=\s+who\b))"
         # ...or named as the one who deserves a reward: "your driver Idris deserves a pay rise"
         # (round 45).
-        r"|\b(?P<rewarded>(?-i:[A-Z][a-z]+))(?=\s+deserves?\s+(?:a\s+|an\s+)?(?:pay\s*rise|raise"
-        r"|medal|promotion|bonus|award)\b)",
+        rf"|\b(?P<rewarded>(?-i:[A-Z][a-z]+))(?=\s+{REWARD_WISHED})",
     ),
 )
 # The named groups that hold the person a customer thanks.

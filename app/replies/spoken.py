@@ -20,6 +20,7 @@ from collections.abc import Collection
 
 from app.core.domain import Escalation, Trigger
 from app.core.labels import RequestLabel, TriggerType
+from app.replies.facts import REWARD_WISHED
 
 # What a customer who has come back writes. Flat alternations only: this runs on any text.
 # On dev, the model's repeat-contact readings with none of these words were mostly wrong
@@ -364,7 +365,7 @@ _THANKS_SAID = re.compile(
     r"|massive\s+)?(?:thanks|thank\s+you)\b"
     # "...your driver Idris deserves a pay rise", "she deserves a medal" (round 45; none on
     # train or dev says it).
-    r"|\bdeserves?\s+(?:a\s+|an\s+)?(?:pay\s*rise|raise|medal|promotion|bonus|award)\b",
+    rf"|\b{REWARD_WISHED}",
     re.IGNORECASE,
 )
 
