@@ -21,6 +21,7 @@ from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, op
 from app.replies.questions import asked_note, questions_asked
 from app.replies.restate import DEADLINE_NOTE, after_line, deadline_of, restate
 from app.replies.spoken import (
+    ASKS_NOTHING,
     NO_COMPLAINT,
     PRAISE_ASKS,
     REFUSES_CONTACT,
@@ -241,12 +242,14 @@ def build_playbook(
         root_causes = (*root_causes, "fraud")
     asked = _explained_first(_asked(requests, profile, fired))
     # The customer type's usual ask stood in for a question the message does not ask.
-    no_question = requests is None and text is not None and "?" not in text
+    questions_asked = text is not None and "?" in text
+    no_question = requests is None and text is not None and not questions_asked
     if "change_something" in asked and suggestion_made(text):
         # A change to what the company offers is passed on, never promised.
         root_causes = (*root_causes, "suggestion")
     known = frozenset(name for name, value in values.items() if str(value).strip())
     contact_refused = text is not None and REFUSES_CONTACT.search(text) is not None
+    nothing_wanted = contact_refused or (text is not None and ASKS_NOTHING.search(text) is not None)
     # A loss is answered by the condolence, never by the customer's words back.
     restatement = (
         None if "bereavement" in root_causes else _restatement(text, profile, fired, asked, channel)
@@ -263,6 +266,7 @@ def build_playbook(
         public=channel in PUBLIC_CHANNELS,
         contact_refused=contact_refused,
         no_complaint=text is not None and NO_COMPLAINT.search(text) is not None,
+        questions_asked=questions_asked,
         peak_anger_intensity=peak_anger_intensity,
         mild_intensity=mild_intensity,
         secondary_type_score=secondary_type_score,
@@ -315,6 +319,13 @@ def build_playbook(
                 tuple(e for e in entries if not (e.requests and set(e.requests) <= QUESTIONS))
                 or entries
             )
+        if step == "recommend":
+            # The recommendation that answers the customer's own questions first is for a
+            # customer who asked some; the others are for one who only weighs it up.
+            entries = (
+                tuple(e for e in entries if ("information" in e.requests) == questions_asked)
+                or entries
+            )
         if step == "solve":
             # "I'll close your account as you asked" to someone who asked only for a copy of
             # their data (panel round 17): a reply that closes or erases something is offered
@@ -327,9 +338,9 @@ def build_playbook(
                 )
             if lead_times_it:
                 entries = tuple(e for e in entries if "eta" not in open_slots(e.text)) or entries
-            if contact_refused and set(asked) <= {"complaint_only"}:
+            if nothing_wanted and set(asked) <= {"complaint_only"}:
                 # "I don't need a reply, but you should know": a remedy offered back pushes
-                # process on someone who asked for nothing (panel rounds 32 and 33).
+                # process on someone who asked for nothing (panel rounds 32, 33 and 45).
                 entries = (
                     tuple(e for e in entries if not OFFER_SLOTS & set(open_slots(e.text)))
                     or entries
@@ -523,6 +534,7 @@ def plan_steps(
     public: bool = False,
     contact_refused: bool = False,
     no_complaint: bool = False,
+    questions_asked: bool = False,
     peak_anger_intensity: float = 0.55,
     mild_intensity: float = 0.45,
     secondary_type_score: float = 0.5,
@@ -540,9 +552,10 @@ def plan_steps(
     `public`: the message came on a public channel, where an ask about the customer's
     account is first moved to private messages. `contact_refused`: the customer asked not to
     be contacted, so nobody follows up. `no_complaint`: the customer says nothing went wrong,
-    so a leaver or a plain ask is not apologised to. `peak_anger_intensity`: from here on
-    feelings run high, and a difficult customer is heard and empathised with before anything
-    else;
+    so a leaver or a plain ask is not apologised to. `questions_asked`: the message asks
+    questions of its own, so an undecided customer has said what they are weighing.
+    `peak_anger_intensity`: from here on feelings run high, and a difficult customer is heard
+    and empathised with before anything else;
     `mild_intensity`: up to here a customer who only asks for information or praises is not
     apologised to.
     """
@@ -633,8 +646,10 @@ def plan_steps(
         asked_again = bool(fired & REPEAT_TRIGGERS)
         if _problem_unknown(asked, frozenset(known)) and not asked_again:
             wanted.add("clarify")
-        elif asked and "indecisive" not in types:
-            # A customer who has set out the problem is answered, not questioned back.
+        elif asked and ("indecisive" not in types or questions_asked):
+            # A customer who has set out the problem is answered, not questioned back; so is
+            # an undecided one whose questions say what they weigh ("asks what matters most
+            # when the usage is already given", panel rounds 43 to 46: three 'no' verdicts).
             wanted.discard("clarify")
         # A suggestion for what the company offers needs no account details: asked for a
         # direct message, a fan of a withdrawn show was asked for what they had not got

@@ -32,7 +32,12 @@ CONTACTED_AGAIN = re.compile(
     r"|already (?:called|contacted|e-?mailed|written|wrote|spoke|spoken|tried|reported|raised"
     r"|asked|sent|disputed|complained|filed)"
     r"|still (?:no|not|haven't|hasn't|have not|has not|waiting|nothing|unresolved)"
-    r"|no (?:reply|response|answer|resolution|one (?:called|got back|replied|responded|answered))"
+    r"|no (?:reply|replies|response|responses|answer|answers|resolution"
+    r"|one (?:called|got back|replied|responded|answered))"
+    # "Tried for 3 days reaching Amazon", "tried calling 3 times" (panel round 39): 25 of the
+    # 30 labelled train and dev messages that say it are a repeat contact.
+    r"|tried\b[^.!?\n]{0,30}\b(?:reaching|contacting|calling|to\s+reach|to\s+contact|to\s+call"
+    r"|to\s+get\s+(?:through|hold|in\s+touch)|getting\s+(?:through|hold|in\s+touch))"
     r"|never (?:heard|got back|replied|responded|called back|received a (?:reply|response|call))"
     r"|(?:called|contacted|e-?mailed|wrote|spoke|chatted|messaged|rang|phoned|reached out"
     r"|disputed|complained)\b[^.!?\n]{0,50}\b(?:before|previously|last (?:week|month|time|year)"
@@ -232,21 +237,33 @@ _TOLD_AS_PAST = re.compile(r"\b(?:had|was|were|did|\w{3,}ed)\b", re.IGNORECASE)
 # request, answered by the cancellation or the privacy route, not a threat for a lead to talk
 # them out of ("team-lead hand-over unexplained and unneeded", panel rounds 16 and 17).
 DECIDED_ASKS: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_data"})
-# Triggers for which a customer with only a routine ask is cared for by the agent who
-# answers, not handed to a lead: a person is already reading them, which is what a
+# Triggers for which a customer who has not asked for someone else is cared for by the agent
+# who answers, not handed to a lead: a person is already reading them, which is what a
 # vulnerable customer is owed ("a human at once"). A lead "looking after your case
 # personally" to move a delivery for someone on chemotherapy or check an order for a carer
-# was "unnecessary" to the panel (round 17, three of three such playbooks).
+# was "unnecessary" to the panel (round 17, three of three such playbooks), and so was one
+# for a bereaved customer's refund, a disabled customer's complaint or a prescription to
+# trace ("overkill", "can be dropped", "blurs who owns it": rounds 39 to 46, 8 of 31).
 CARED_FOR_HERE: frozenset[TriggerType] = frozenset({"vulnerable_customer"})
+
+
+# A customer who says they want nothing back: "I'm not after anything, I just think someone
+# should know". A remedy offered to them ("here is what I can offer: {options}") pushes what
+# they said they did not want (panel rounds 45 and 46). None of the labelled train or dev
+# messages says it this way; the panel's writers often do.
+ASKS_NOTHING = re.compile(
+    r"\b(?:not|n't)\s+(?:after|asking\s+for|looking\s+for|expecting|wanting)\s+anything\b"
+    r"|\bnot\s+making\s+a\s+claim\b",
+    re.IGNORECASE,
+)
 
 
 def spoken_to(
     escalation: Escalation, requests: Collection[RequestLabel], text: str | None
 ) -> Escalation:
     """The escalation as the playbook speaks to it: the triggers its words may name, and
-    whether it hands over (praise, or a request to close or be erased, whose only triggers
-    were left out is not handed over; nor a routine ask whose only triggers are cared for
-    by the agent).
+    whether it hands over (not where every trigger was left out, nor where the only triggers
+    left are cared for by the agent and no one else was asked for).
 
     `text`: the message (None: every trigger is spoken to).
     """
@@ -271,13 +288,17 @@ def spoken_to(
             agreed=agreed,
         )
     )
-    routine = bool(requests) and set(requests) <= ROUTINE_ASKS
-    cared_for = routine and bool(kept) and {t.type for t in kept} <= CARED_FOR_HERE
+    cared_for = (
+        "talk_to_person" not in requests and bool(kept) and {t.type for t in kept} <= CARED_FOR_HERE
+    )
     if len(kept) == len(escalation.triggers) and not cared_for:
         return escalation
-    escalate = escalation.escalate and not (
-        ((praising or decided or agreed) and not kept) or cared_for
-    )
+    # Nor is a hand-over said when no trigger is left for its words: "I'm bringing in a team
+    # lead" with no reason the customer can see, for a repeat the model alone read in "I've
+    # tried laptop too several times", was "unasked for and out of place", "unneeded" and
+    # "after the fix" to the panel (rounds 40 to 46: 55 playbooks, 15% as is against 28%).
+    # The decision stands: the lead is paged and reads the case.
+    escalate = escalation.escalate and bool(kept) and not cared_for
     return dataclasses.replace(escalation, triggers=kept, escalate=escalate)
 
 

@@ -263,6 +263,27 @@ def test_indecisive_clarifies_then_recommends(bank: ResponseBank) -> None:
     assert "apologize" not in steps
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_an_undecided_customer_with_questions_is_answered_not_asked_what_matters(
+    bank: ResponseBank, channel: str
+) -> None:
+    weighing = "I can't decide between the monthly plan and the annual one. Any thoughts?"
+    asking = build(
+        bank, "indecisive", 0.2, requests=["information"], channel=channel, text=weighing
+    )
+    steps = steps_of(asking)
+    assert "clarify" not in steps
+    [recommend] = asking.steps[steps.index("recommend")].responses
+    assert recommend.text.startswith("To take your questions in turn")
+    assert {"answer", "decision"} <= set(recommend.agent_input)
+    # With no question of their own, they are still asked what matters, then advised.
+    unsure = "I can't decide between the monthly plan and the annual one."
+    plain = build(bank, "indecisive", 0.2, requests=["information"], channel=channel, text=unsure)
+    steps = steps_of(plain)
+    assert steps.index("clarify") < steps.index("recommend")
+    assert "questions" not in plain.steps[steps.index("recommend")].responses[0].text
+
+
 def test_confused_is_restated_then_answered_with_no_question_that_asks_nothing(
     bank: ResponseBank,
 ) -> None:
@@ -1142,7 +1163,9 @@ def test_a_first_contact_is_not_told_it_came_back(bank: ResponseBank) -> None:
     )
     said = " ".join(lines_of(playbook)).casefold()
     assert "more than once" not in said and "again" not in said
-    assert "escalate" in steps_of(playbook)
+    # With no reason left to say, no lead is brought in by name either ("unexplained team
+    # lead hand-over", panel rounds 40 to 46); the decision still pages one.
+    assert "escalate" not in steps_of(playbook) and "team lead" not in said
 
 
 def test_the_date_they_need_it_by_is_given_back_with_the_acknowledgement(
@@ -1331,11 +1354,11 @@ def test_an_undecided_customer_is_helped_to_choose_and_their_plain_ask_is_answer
         text="Need to move my check-up to next week. Also, which would you recommend?",
     )
     steps = steps_of(playbook)
-    # The question they cannot settle gets the undecided customer's lines, not "could you
-    # tell me {details}?" and "the quickest way forward is {fix}".
-    for step in ("clarify", "recommend"):
-        entry = _entry(bank, playbook.steps[steps.index(step)].responses[0].id)
-        assert not set(entry.requests) - {"information"}
+    # The question they cannot settle gets the undecided customer's line, not "the quickest
+    # way forward is {fix}", and no question back: they asked theirs.
+    assert "clarify" not in steps
+    entry = _entry(bank, playbook.steps[steps.index("recommend")].responses[0].id)
+    assert not set(entry.requests) - {"information"} and "indecisive" in entry.customer_types
     assert "change_something" in answer_of_first(bank, playbook).requests
 
 
@@ -1504,7 +1527,21 @@ def test_a_customer_who_wants_nothing_back_is_heard_not_offered_a_remedy_or_a_dm
     assert "clarify" in steps_of(plain)
 
 
-def test_what_is_beyond_the_agent_is_signed_off_by_the_lead_the_hand_over_names(
+def test_a_customer_not_after_anything_is_not_offered_a_remedy(bank: ResponseBank) -> None:
+    text = "I'll keep this short. I'm not after anything. The dress came back ruined."
+
+    def solve_slots(message: str | None) -> set[str]:
+        playbook = build(
+            bank, "dissatisfied", 0.6, requests=["complaint_only"], channel="email", text=message
+        )
+        return set(playbook.steps[steps_of(playbook).index("solve")].responses[0].agent_input)
+
+    assert not {"options", "offer"} & solve_slots(text)
+    # Without those words the make-good is offered.
+    assert {"options", "offer"} & solve_slots("The dress came back ruined.")
+
+
+def test_what_is_beyond_the_agent_is_decided_by_the_lead_the_hand_over_names(
     bank: ResponseBank,
 ) -> None:
     playbook = build(
@@ -1516,8 +1553,10 @@ def test_what_is_beyond_the_agent_is_signed_off_by_the_lead_the_hand_over_names(
         values={"lead_name": "a senior manager"},
     )
     said = lines_of(playbook)
-    assert any("sign-off from a senior manager" in t for t in said)
+    assert any("a senior manager decides" in t for t in said)
     assert not any("team lead" in t for t in said)
+    # Put as who decides, not as a rule the agent has not checked (panel rounds 41 to 46).
+    assert not any("needs sign-off" in t for t in said)
 
 
 @pytest.mark.parametrize("channel", ["chat", "email"])
@@ -1534,7 +1573,10 @@ def test_praise_with_a_question_names_the_person_thanked_once(
     )
     said = lines_of(playbook)
     assert sum("Jonas" in t for t in said) == 1
-    assert sum("pass it on" in t or "pass on" in t for t in said) == 0
+    # Passed on once, to the person: "I'll make sure she hears this" promised more than an
+    # agent who does not know her can keep (panel round 46).
+    assert sum(" pass " in t for t in said) == 1
+    assert not any("make sure" in t for t in said)
 
 
 @pytest.mark.parametrize(

@@ -28,9 +28,14 @@ def escalation(*triggers: Trigger) -> Escalation:
 def test_a_repeat_the_model_alone_reads_is_spoken_to_only_where_the_customer_came_back() -> None:
     read = escalation(trigger("repeated_contact"))
     first = spoken_to(read, ("fix_problem",), "My order arrived with a cracked screen.")
-    assert first.triggers == () and first.escalate  # the lead is still asked; the words change
+    # No reason is left for the words to give, so they hand nothing over: the decision stands
+    # apart from them, and the lead it pages reads the case.
+    assert first.triggers == () and not first.escalate
     again = "Third time I've written about the cracked screen."
     assert spoken_to(read, ("fix_problem",), again) == read
+    # Trying to reach us, and no replies, is coming back too (25 of 30 labelled ones are).
+    tried = "Tried for 3 days reaching your support, no replies."
+    assert spoken_to(read, ("fix_problem",), tried) == read
     # A pattern's match is the customer's own words saying so.
     found = escalation(trigger("repeated_contact", "pattern"))
     assert spoken_to(found, ("fix_problem",), "My order arrived broken.") == found
@@ -64,8 +69,10 @@ def test_praise_is_not_handed_over_for_a_condition_mentioned_in_passing() -> Non
     text = "Huge thanks to Ana, who got my wheelchair onto the train."
     praise = spoken_to(read, ("praise",), text)
     assert praise.triggers == () and not praise.escalate
-    # Asking for something else as well, or raising another trigger, keeps the hand-over.
-    assert spoken_to(read, ("praise", "refund_or_compensation"), text) == read
+    # Asking for something else as well keeps the condition in the words; another trigger
+    # keeps the hand-over.
+    asking = spoken_to(read, ("praise", "refund_or_compensation"), text)
+    assert asking.triggers == read.triggers
     both = escalation(trigger("vulnerable_customer", "pattern"), trigger("abuse", "pattern"))
     kept = spoken_to(both, ("praise",), text)
     assert [t.type for t in kept.triggers] == ["abuse"] and kept.escalate
@@ -144,16 +151,22 @@ def test_a_customer_who_asks_to_close_or_be_erased_is_not_handed_to_a_lead_to_st
     assert [t.type for t in kept.triggers] == ["legal_threat"] and kept.escalate
 
 
-def test_a_vulnerable_customer_with_a_routine_ask_is_cared_for_by_the_agent() -> None:
+def test_a_vulnerable_customer_is_cared_for_by_the_agent_unless_they_ask_for_someone() -> None:
     read = escalation(trigger("vulnerable_customer", "pattern"))
     text = "I'm having chemo at the moment. Could you change the delivery address on my order?"
-    for asked in (("change_something",), ("status",), ("change_something", "information")):
+    for asked in (
+        ("change_something",),
+        ("status",),
+        ("change_something", "information"),
+        ("refund_or_compensation",),
+        ("fix_problem",),
+        (),
+    ):
         cared_for = spoken_to(read, asked, text)
         # The care stays in the words; only the hand-over to a lead goes.
         assert cared_for.triggers == read.triggers and not cared_for.escalate
-    # A remedy to decide, a person asked for, or another trigger still go to a lead.
-    for asked in (("refund_or_compensation",), ("fix_problem",), ("talk_to_person", "status")):
-        assert spoken_to(read, asked, text) == read
+    # A person asked for, or another trigger, still go to a lead.
+    assert spoken_to(read, ("talk_to_person", "status"), text) == read
     both = escalation(trigger("vulnerable_customer", "pattern"), trigger("legal_threat"))
     assert spoken_to(both, ("status",), text) == both
 
