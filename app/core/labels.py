@@ -131,6 +131,8 @@ CauseTag = Literal[
     # Someone else using the customer's identity or account: the empathy step speaks to the
     # worry of it (see app/replies/spoken.py).
     "fraud",
+    # A call asked for: the hand-over says the lead will ring (see app/replies/spoken.py).
+    "callback",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

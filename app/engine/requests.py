@@ -56,6 +56,9 @@ _ERASURE = re.compile(
     # "delete everything you hold on me": the data named only as what they hold.
     r"|(?:delete|erase|wipe|purge|remove)\s+(?:everything|all|anything)\s+(?:that\s+)?you\s+"
     r"(?:still\s+)?(?:hold|have|keep|store)\s+(?:about|on)\s+(?:me|us|him|her|them|my\s+\w+)"
+    # "Can you also wipe everything you've got stored" (panel round 47; none on train or dev).
+    r"|(?:delete|erase|wipe|purge|remove)\s+(?:everything|all|anything)\s+(?:that\s+)?you"
+    r"(?:'ve|\s+have)?\s+(?:got\s+)?(?:stored|saved|kept|held)\b"
     # "...delete the ones with me in them, and anything else you've stored about me".
     r"|(?:delete|erase|wipe|purge|remove)\b[^.?!]{0,80}\b(?:everything|anything)\s+(?:else\s+)?"
     r"(?:that\s+)?you(?:'ve|\s+have)?\s+(?:stored|kept|held|saved)\s+(?:about|on)\s+(?:me|us))\b",
@@ -156,6 +159,20 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
         re.compile(
             r"\bwhat\s+(?:does|do)\s+(?:that|this|it)\s+mean\b"
             r"|\b(?:don't|do\s+not|dont)\s+(?:know|understand)\s+what\s+(?:that|this|it)\s+means\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "change_something",
+        # A change to their account asked for outright: "can you stop it renewing itself",
+        # "I'd like it taken off the account", "could you go back to sending them on paper"
+        # (panel round 47). The 2 train and dev messages that say it so carry the label.
+        re.compile(
+            r"\b(?:can|could|would|will)\s+you\s+(?:please\s+|also\s+)?(?:stop\s+(?:it|them"
+            r"|this|that)\s+(?:from\s+)?renew\w*|take\s+(?:it|that|this|them)\s+off"
+            r"|switch\s+(?:me|it|my)\b|change\s+(?:my|the)\b|move\s+(?:my|the)\b"
+            r"|update\s+(?:my|the)\b|go\s+back\s+to\s+\w+ing)"
+            r"|\b(?:i'?d|i\s+would)\s+like\s+(?:it|that|this|them)\s+(?:taken|removed)\s+off\b",
             re.IGNORECASE,
         ),
     ),

@@ -96,8 +96,9 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         rf"(?P<thanked>(?:the|your)\s+(?:[\w-]+\s+){{0,2}}?(?:{_STAFF})\b(?!\s+(?-i:[A-Z][a-z]+))"
         r"|(?-i:[A-Z][a-z]+)(?=\s+who\b))"
         # ...or named as the one who deserves a reward: "your driver Idris deserves a pay rise"
-        # (round 45).
-        rf"|\b(?P<rewarded>(?-i:[A-Z][a-z]+))(?=\s+{REWARD_WISHED})",
+        # (round 45). Not a handle: "...offline mode in @Notchpad deserves a pay rise" praises
+        # the company's people, not a person called Notchpad (round 47).
+        rf"|(?<![@#])\b(?P<rewarded>(?-i:[A-Z][a-z]+))(?=\s+{REWARD_WISHED})",
     ),
 )
 # The named groups that hold the person a customer thanks.

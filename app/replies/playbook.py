@@ -27,6 +27,7 @@ from app.replies.spoken import (
     REFUSES_CONTACT,
     ROUTINE_ASKS,
     asks_spoken_to,
+    call_asked,
     fraud_told,
     gas_smelled,
     hazard_reported,
@@ -271,6 +272,11 @@ def build_playbook(
         mild_intensity=mild_intensity,
         secondary_type_score=secondary_type_score,
     )
+    if call_asked(text):
+        # A call asked for is answered by a hand-over that says the lead will ring. Tagged
+        # once the steps are planned: it tells nothing of what went wrong, so it must not
+        # stand in for a cause the clarifying question would ask about.
+        root_causes = (*root_causes, "callback")
     # Once a lead or another team takes the case, no reply may keep it with the agent.
     handed_over = "escalate" in plan or route is not None
     # A customer who asks to close or be erased has decided: replies written for someone
@@ -682,12 +688,18 @@ def plan_steps(
         wanted |= {"acknowledge", "empathize"}
     abuse = "abuse" in fired
     wants_person = "talk_to_person" in asked
+    # What the agent can offer now comes before the lead who decides the rest, whatever
+    # else brought the lead in: "the 'right away' offer comes after the hand-over, swap those
+    # two" (panel round 47, three playbooks with a repeat contact or a legal threat beside).
+    offer_first = "authority_exceeded" in fired and not wants_person and not hazard
     # A hazard is reported to a lead before the rest is answered: safety comes first.
-    hand_over_first = escalation.escalate and bool(
-        fired & HAND_OVER_FIRST or wants_person or hazard
+    hand_over_first = (
+        escalation.escalate
+        and not offer_first
+        and bool(fired & HAND_OVER_FIRST or wants_person or hazard)
     )
     hand_over_last = escalation.escalate and not hand_over_first
-    lead_owns_plan = hand_over_last and bool(fired & LEAD_OWNS_PLAN)
+    lead_owns_plan = hand_over_last and not offer_first and bool(fired & LEAD_OWNS_PLAN)
     # A customer who closed the account or had their data erased is not checked on later:
     # there is nothing of theirs left to ask about ("is everything still working?").
     # Nor is a customer who wrote only to praise: "I'll check in with you" answers thanks with

@@ -99,6 +99,13 @@ _FILLER = re.compile(
     r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
+# A clause that stops where its sentence went on: "...asked you if you would like to."
+# (panel round 47), "...and I was told that". Not a preposition left at the end, which
+# English strands ("a plan you never signed up for").
+_CUT_SHORT = re.compile(
+    r"(?:\b(?<!up\s)to|\b(?:that|the|a|an|and|or|but|if|my|your|our|their|is|was|be))\W*$",
+    re.IGNORECASE,
+)
 # "I'm so angry" is a feeling, which the acknowledgement itself answers; restating it
 # ("you're so angry") sounds like a diagnosis.
 _FEELINGS_ONLY = re.compile(
@@ -416,6 +423,8 @@ def _usable(clause: str) -> bool:
     if not _PERSONAL.search(clause) or _NOT_A_REPORT.match(clause):
         return False
     if _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause) or _FILLER.search(clause):
+        return False
+    if _CUT_SHORT.search(clause):
         return False
     return not _OWN_SLIP_OR_HARDSHIP.search(clause) and sayable(clause)
 

@@ -42,6 +42,7 @@ def test_unknown_labels_are_ignored() -> None:
         "A breach in MARCH?? Delete my account and every byte of my data. Now.",
         "I want my phone number, email and order history gone from your systems completely.",
         "Delete my account completely, including the voice recordings from the exercises.",
+        "Close my account, and can you also wipe everything you've got stored on the app?",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
@@ -157,6 +158,20 @@ def test_thanks_said_to_be_the_point_of_writing_come_first_beside_another_ask() 
     # A reward wished on someone is praise too (round 45), whatever the head reads.
     reward = "Your driver Idris deserves a pay rise. Carried it up five floors in the snow."
     assert asked({"complaint_only": 0.7}, reward) == ("praise",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What was the £12 for, and can you stop it renewing itself, please?",
+        "There's a £19.99 add-on I never chose. I'd like it taken off the account.",
+        "I can't read the emails. Could you go back to sending the bills on paper?",
+    ],
+)
+def test_a_change_asked_outright_is_a_change_whatever_the_head_says(text: str) -> None:
+    assert "change_something" in asked({"explain_charge": 0.7}, text)
+    # Told of, not asked for, it is no change.
+    assert "change_something" not in asked({"explain_charge": 0.7}, "It renewed itself.")
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,9 @@ def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, per
 def test_a_person_named_but_not_thanked_is_no_one_to_pass_thanks_to() -> None:
     # A call note names the caller: thanks for the tuner must not go back to her.
     assert "person" not in fact_values(extract_facts("Call note: Mrs Adaeze rang to say thanks"))
+    # A handle is the company, not someone to pass thanks to (panel round 47).
+    handle = "Whoever built the offline mode in @Notepadly deserves a pay rise."
+    assert "person" not in fact_values(extract_facts(handle))
 
 
 @pytest.mark.parametrize(

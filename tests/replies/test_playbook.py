@@ -1541,7 +1541,7 @@ def test_a_customer_not_after_anything_is_not_offered_a_remedy(bank: ResponseBan
     assert {"options", "offer"} & solve_slots("The dress came back ruined.")
 
 
-def test_what_is_beyond_the_agent_is_decided_by_the_lead_the_hand_over_names(
+def test_what_the_agent_can_offer_comes_before_the_lead_the_hand_over_names(
     bank: ResponseBank,
 ) -> None:
     playbook = build(
@@ -1553,10 +1553,23 @@ def test_what_is_beyond_the_agent_is_decided_by_the_lead_the_hand_over_names(
         values={"lead_name": "a senior manager"},
     )
     said = lines_of(playbook)
-    assert any("a senior manager decides" in t for t in said)
+    steps = steps_of(playbook)
+    assert "a senior manager" in playbook.steps[steps.index("escalate")].responses[0].text
     assert not any("team lead" in t for t in said)
-    # Put as who decides, not as a rule the agent has not checked (panel rounds 41 to 46).
-    assert not any("needs sign-off" in t for t in said)
+    # Not as a rule the agent has not checked (panel rounds 41 to 46), and the offer comes
+    # before the lead who decides the rest (round 47), with a repeat contact beside it too.
+    assert not any("sign-off" in t for t in said)
+    assert steps.index("solve") < steps.index("escalate")
+    repeated = build(
+        bank,
+        "demanding",
+        0.6,
+        "authority_exceeded",
+        "repeated_contact",
+        requests=["refund_or_compensation"],
+    )
+    steps = steps_of(repeated)
+    assert steps.index("solve") < steps.index("escalate")
 
 
 @pytest.mark.parametrize("channel", ["chat", "email"])
