@@ -410,7 +410,12 @@ _FRAUD = re.compile(
     r"|\b(?:account|email|profile)\s+(?:was|has\s+been|had\s+been|got|is)\s+(?:hacked"
     r"|compromised)\b|\b(?:i|we)(?:'ve|\s+have|\s+had)?\s+(?:been|was|were|got)\s+hacked\b"
     r"|\bfraudulent(?:ly)?\s+opened\b|\bsomeone\s+(?:opened|used|took\s+out)\b[^.!?]{0,40}"
-    r"\bin\s+my\s+name\b",
+    r"\bin\s+my\s+name\b"
+    # "unauthorized use of my social security number", "accounts had been opened in my name"
+    # (panel round 47): the 5 train and dev messages that say it are identity-theft disputes.
+    r"|\bunauthori[sz]ed\s+use\s+of\s+my\s+(?:social\s+security|identity|name|ssn|personal"
+    r"|details|information)|\b(?:accounts?|loans?|cards?)\s+(?:\w+\s+){0,3}?(?:were|was|been"
+    r"|being)\s+(?:taken\s+out|opened|applied\s+for)\s+in\s+my\s+name\b",
     re.IGNORECASE,
 )
 

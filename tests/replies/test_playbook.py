@@ -1216,6 +1216,11 @@ def test_a_death_told_of_is_answered_with_condolences_first_among_the_feelings(
         assert "time" not in apology.text and "taken so long" not in apology.text
         # The loss's own apology, not the vulnerable customer's "sorry for the worry".
         assert "bereavement" in _entry(bank, apology.id).root_causes
+    if triggers:
+        # Nor the vulnerable customer's "I'll keep it in mind", generic after a death (panel
+        # round 47): the acknowledgement is written for the loss too.
+        acknowledgement = playbook.steps[steps.index("acknowledge")].responses[0]
+        assert "bereavement" in _entry(bank, acknowledgement.id).root_causes
 
 
 @pytest.mark.parametrize("channel", ["chat", "email"])

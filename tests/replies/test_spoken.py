@@ -234,6 +234,8 @@ def test_gas_smelled_or_leaking_is_told_only_with_a_safety_risk() -> None:
         ("My account got hacked last night and my card was used.", True),
         ("This loan was fraudulently opened without my knowledge.", True),
         ("Someone opened a phone contract in my name.", True),
+        ("These items are from unauthorized use of my social security number.", True),
+        ("Two credit cards had been opened in my name last year.", True),
         # Fraud laid at the company's door is a dispute, not someone else in their name.
         ("You put fraudulent charges on my bill again.", False),
         ("I feel scammed by your pricing.", False),
