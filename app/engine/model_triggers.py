@@ -59,6 +59,14 @@ _TOLD_OF_A_REQUEST = re.compile(
     re.IGNORECASE,
 )
 
+# A wish said now, just before the person it names: "I'd like to speak to the practice
+# manager about why we weren't called, because we asked to be phoned" asks now, whatever the
+# rest of the sentence tells of (panel round 48).
+_WISHED_NOW = re.compile(
+    r"\b(?:i'?d|i\s+would|we'?d|we\s+would)\s+(?:like|love|prefer)\s+to\s+(?:\w+\s+)?$"
+    r"|\b(?:i|we)\s+(?:want|need|demand|insist\s+on\s+being\s+able)\s+to\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 # A question that asks for someone now, opening its own clause.
 _ASKED_NOW = re.compile(
     r"\s*(?:(?:and|so|but|please)\s+)?(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:speak|talk"
@@ -257,6 +265,8 @@ def _told_not_asked(trigger: Trigger, text: str) -> bool:
     # before the comma is told, the question after it asks now (panel round 43).
     clause = sentence[sentence.rfind(",", 0, trigger.start - found.start()) + 1 :]
     if _ASKED_NOW.match(clause) and sentence.rstrip().endswith("?"):
+        return False
+    if _WISHED_NOW.search(sentence[: trigger.start - found.start()]):
         return False
     return _TOLD_OF_A_REQUEST.search(sentence) is not None
 

@@ -74,7 +74,11 @@ _HR_CUE = _any(
     "(?:where|who)(?: is|'s| are)",
 )
 _MANAGER = _any(
-    "(?:line |duty |floor |shift )?manager", "manger", "managr", "manageer", "mananger", "mgr",
+    # A manager by their place: "the practice manager", "your store manager" (panel round 48).
+    # Not an account manager: a sales contact asked about, not a complaint taken higher.
+    "(?:line |duty |floor |shift |store |branch |general |practice |office |site |depot "
+    "|restaurant |hotel |shop |area |regional |centre |center |station |clinic )?manager",
+    "manger", "managr", "manageer", "mananger", "mgr",
     "supervisor", "supervisr", "superviser", "supervisior", "supervsior", "suppervisor",
     "supervisour", "boss", "superior", "team lead(?:er)?", r"higher[\s-]?ups?",
     "(?:some(?:one|body)|person) in charge",
@@ -723,6 +727,12 @@ _SAFETY = [
         "going on|anything))",
         "(?:smell\\w*|stink\\w*) (?:of |like )?(?:burning|smoke|something burning|melting plastic)",
         "burning smell",
+        # "...a crackling noise coming from the meter cupboard and it smells like hot plastic"
+        # (panel round 48; none on train or dev says it so).
+        "(?:smell\\w*|stink\\w*) (?:of |like )?(?:hot|burnt|burning|melted|melting) "
+        "(?:plastic|rubber|wires?|wiring|electrics?)",
+        r"(?:crackl\w+|fizz\w*) (?:\w+ ){0,5}?(?:socket|plug|meter|fuse ?box|consumer unit|wiring|"
+        "outlet)s?\\b",
         "(?:i'll|i will|i'm (?:going|gonna) to?|i am going to|gonna|going to|i want to|i could|"
         r"i swear i'll|i'd like to) (?:\w+ )?(?:kill|hurt|harm|shoot|stab|murder|strangle|"
         f"beat up|punch|attack) {_THREAT_TARGET}\\b",

@@ -98,7 +98,8 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         # ...or named as the one who deserves a reward: "your driver Idris deserves a pay rise"
         # (round 45). Not a handle: "...offline mode in @Notchpad deserves a pay rise" praises
         # the company's people, not a person called Notchpad (round 47).
-        rf"|(?<![@#])\b(?P<rewarded>(?-i:[A-Z][a-z]+))(?=\s+{REWARD_WISHED})",
+        # "The guard on the 17:42, Hamish, deserves a pay rise" (round 48): the comma of an aside.
+        rf"|(?<![@#])\b(?P<rewarded>(?-i:[A-Z][a-z]+))(?=,?\s+{REWARD_WISHED})",
     ),
 )
 # The named groups that hold the person a customer thanks.

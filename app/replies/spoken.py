@@ -150,7 +150,7 @@ _NOT_ERASURE = re.compile(
 _HAZARD = re.compile(
     r"\b(?:fire|flames?|smok\w*|sparks?|sparking|melt\w*|burn\w*|scorch\w*|shock\w*|electrocut\w*"
     r"|wires?|wiring|swollen|swelling|bulging|puffed|explod\w*|blew\s+up|hot\s+to\s+(?:the\s+)?touch"
-    r"|hazard\w*|unsafe|dangerous)\b",
+    r"|hazard\w*|unsafe|dangerous|hot\s+plastic|crackl\w*)\b",
     re.IGNORECASE,
 )
 _GAS = re.compile(
@@ -256,6 +256,11 @@ ASKS_NOTHING = re.compile(
     r"|\bnot\s+making\s+a\s+claim\b",
     re.IGNORECASE,
 )
+
+
+def _says(pattern: re.Pattern[str], text: str | None) -> bool:
+    """Whether the message says what the pattern reads (no message says nothing)."""
+    return bool(text) and pattern.search(text or "") is not None
 
 
 def spoken_to(
@@ -394,7 +399,7 @@ _THANKS_SAID = re.compile(
 def thanks_said(text: str | None) -> bool:
     """Whether the message opens on thanks, says it was written to thank, or wishes someone
     a reward for their work."""
-    return bool(text) and _THANKS_SAID.search(text or "") is not None
+    return _says(_THANKS_SAID, text)
 
 
 # Someone else using the customer's identity or getting into their account: "my identity was
@@ -422,7 +427,7 @@ _FRAUD = re.compile(
 
 def fraud_told(text: str | None) -> bool:
     """Whether the customer tells of someone else using their identity or their account."""
-    return bool(text) and _FRAUD.search(text or "") is not None
+    return _says(_FRAUD, text)
 
 
 # A call asked for: "please call me", "can someone ring me on 07...", "have a manager call
@@ -442,7 +447,7 @@ _CALL_ASKED = re.compile(
 
 def call_asked(text: str | None) -> bool:
     """Whether the customer asks to be called."""
-    return bool(text) and _CALL_ASKED.search(text or "") is not None
+    return _says(_CALL_ASKED, text)
 
 
 def loss_told(text: str | None) -> bool:
@@ -485,7 +490,7 @@ _SUGGESTION = re.compile(
 def suggestion_made(text: str | None) -> bool:
     """Whether the customer asks for a change to what the company offers, which the agent
     can pass on but not promise."""
-    return bool(text) and _SUGGESTION.search(text or "") is not None
+    return _says(_SUGGESTION, text)
 
 
 # A condition the customer lives with, or their age, as the vulnerability: needs to be met,

@@ -191,6 +191,11 @@ def test_a_wish_for_a_person_told_of_is_not_one_asked_for_unless_the_model_agree
     found_again = [pattern("human_request", again, "could I speak to her again")]
     [asked_again] = decide(again, head(human_request=0.01), found_again, **rule)
     assert asked_again.source == "pattern"
+    # A wish said now, whatever the sentence tells of after it (panel round 48).
+    wished = "I'd like to speak to the practice manager, because we asked to be phoned first."
+    found_wished = [pattern("human_request", wished, "speak to the practice manager")]
+    [kept_wished] = decide(wished, head(human_request=0.01), found_wished, **rule)
+    assert kept_wished.source == "pattern"
 
 
 def test_without_the_trigger_head_the_patterns_and_the_intent_head_decide() -> None:

@@ -317,6 +317,17 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "human_request",
             "could I speak to her again",
         ),
+        # A burning smell from the wiring, a manager by their place (panel round 48).
+        (
+            "There's a crackling noise from the meter cupboard and it smells like hot plastic.",
+            "safety_risk",
+            "crackling noise from the meter",
+        ),
+        (
+            "And honestly I'd like to speak to the practice manager about it.",
+            "human_request",
+            "speak to the practice manager",
+        ),
         # Leaving weighed aloud.
         (
             "Anyone else with Northlink? Thinking of switching after this week.",

@@ -93,6 +93,7 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         ("I just wanted to say thanks for Declan who came out on Thursday", "Declan"),
         # Named as the one who deserves a reward (round 45).
         ("@Brand your driver Idris deserves a pay rise.", "Idris"),
+        ("The guard on the 17:42 service, Hamish, deserves a pay rise.", "Hamish"),
     ],
 )
 def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:
