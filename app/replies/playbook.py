@@ -99,6 +99,10 @@ SOLVED_IN_WORDS: frozenset[RequestLabel] = frozenset(REQUEST_LABELS) - {
     "information",
 }
 _OPENS_ON_THANKS = re.compile(r"(?:thanks|thank you)\b", re.IGNORECASE)
+# Thanks for a question, owed only to a message that asks one.
+_THANKS_FOR_ASKING = re.compile(
+    r"\b(?:thanks|thank\s+you)\s+for\s+(?:your\s+question|asking)\b", re.IGNORECASE
+)
 SORRY = re.compile(r"\bsorry\b", re.IGNORECASE)
 # What a customer making a suggestion may ask beside it, none of which needs their account.
 SUGGESTION_ASKS: frozenset[RequestLabel] = frozenset(
@@ -315,6 +319,10 @@ def build_playbook(
         entries = candidates(step, answering)
         if step == "close":
             entries = _closing_all(entries, asked)
+        if step == "acknowledge" and text is not None and not questions_asked:
+            # "Thanks for your question" to a remark in a thread ("...so no need to ask for
+            # his address"), which asks none (panel rounds 41 and 48).
+            entries = tuple(e for e in entries if not _THANKS_FOR_ASKING.search(e.text)) or entries
         if step == "acknowledge" and ((set(asked) & SOLVED_IN_WORDS) - QUESTIONS or no_question):
             # "Thanks for your question" to a customer reporting a fault as well reads curt
             # (panel round 18): a line for questions only acknowledges only questions. Nor is
@@ -640,6 +648,11 @@ def plan_steps(
             wanted -= {"apologize", "empathize"}
     if "recommend" in wanted and asked <= {"information"}:
         wanted.discard("solve")  # the recommendation is the answer
+    if "bereavement" in known or "vulnerable_customer" in fired:
+        # Limits read cold to someone grieving or struggling, however firmly they ask: "drop
+        # the unprompted set_boundary" after a condolence (panel round 48), "will inflame
+        # someone this stressed" (round 32). The answer says what can be done.
+        wanted.discard("set_boundary")
     if "vulnerable_customer" in fired and profile.intensity < 0.5 and not fired & REPEAT_TRIGGERS:
         # Someone grieving or unwell who is not complaining is owed sympathy, which the
         # empathy step gives; a service apology would misread them.

@@ -1223,6 +1223,27 @@ def test_a_death_told_of_is_answered_with_condolences_first_among_the_feelings(
         assert "bereavement" in _entry(bank, acknowledgement.id).root_causes
 
 
+def test_only_a_message_that_asks_a_question_is_thanked_for_one(bank: ResponseBank) -> None:
+    def opening(text: str) -> str:
+        playbook = build(bank, "neutral", 0.1, requests=["information"], text=text)
+        return playbook.steps[0].responses[0].text
+
+    assert "question" in opening("How do I add a second user to the plan?")
+    # A remark in a thread asks nothing (panel rounds 41 and 48).
+    remark = opening("And he lives in town as well, so no need to ask for his address.")
+    assert "question" not in remark and "asking" not in remark
+
+
+def test_no_limits_are_set_for_a_grieving_or_struggling_customer(bank: ResponseBank) -> None:
+    text = "My dad passed away last month. Close his account today, and move the refund to me."
+    for triggers in ((), ("vulnerable_customer",)):
+        grieving = build(bank, "demanding", 0.6, *triggers, requests=["cancel_or_close"], text=text)
+        assert "set_boundary" not in steps_of(grieving)
+    # A demanding customer with no such news still hears what can and cannot be done.
+    firm = build(bank, "demanding", 0.6, requests=["fix_problem"], text="Fix it today.")
+    assert "set_boundary" in steps_of(firm)
+
+
 @pytest.mark.parametrize("channel", ["chat", "email"])
 def test_a_vulnerable_customer_hears_i_am_sorry_once_among_the_feelings(
     bank: ResponseBank, channel: str
