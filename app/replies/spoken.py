@@ -243,7 +243,8 @@ DECIDED_ASKS: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_da
 # personally" to move a delivery for someone on chemotherapy or check an order for a carer
 # was "unnecessary" to the panel (round 17, three of three such playbooks), and so was one
 # for a bereaved customer's refund, a disabled customer's complaint or a prescription to
-# trace ("overkill", "can be dropped", "blurs who owns it": rounds 39 to 46, 8 of 31).
+# trace ("overkill", "can be dropped", "blurs who owns it": 8 of the 31 such playbooks of
+# rounds 38 to 46).
 CARED_FOR_HERE: frozenset[TriggerType] = frozenset({"vulnerable_customer"})
 
 
@@ -301,7 +302,7 @@ def spoken_to(
     # Nor is a hand-over said when no trigger is left for its words: "I'm bringing in a team
     # lead" with no reason the customer can see, for a repeat the model alone read in "I've
     # tried laptop too several times", was "unasked for and out of place", "unneeded" and
-    # "after the fix" to the panel (rounds 40 to 46: 55 playbooks, 15% as is against 28%).
+    # "after the fix" to the panel (rounds 38 to 46: 55 playbooks, 15% as is against 28%).
     # The decision stands: the lead is paged and reads the case.
     escalate = escalation.escalate and bool(kept) and not cared_for
     return dataclasses.replace(escalation, triggers=kept, escalate=escalate)

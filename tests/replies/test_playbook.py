@@ -1164,7 +1164,7 @@ def test_a_first_contact_is_not_told_it_came_back(bank: ResponseBank) -> None:
     said = " ".join(lines_of(playbook)).casefold()
     assert "more than once" not in said and "again" not in said
     # With no reason left to say, no lead is brought in by name either ("unexplained team
-    # lead hand-over", panel rounds 40 to 46); the decision still pages one.
+    # lead hand-over", panel rounds 38 to 46); the decision still pages one.
     assert "escalate" not in steps_of(playbook) and "team lead" not in said
 
 
