@@ -320,8 +320,8 @@ def build_playbook(
         if step == "close":
             entries = _closing_all(entries, asked)
         if step == "acknowledge" and text is not None and not questions_asked:
-            # "Thanks for your question" to a remark in a thread ("...so no need to ask for
-            # his address"), which asks none (panel rounds 41 and 48).
+            # "Thanks for your question" to a remark added to a thread, which asks none
+            # (panel rounds 41 and 48).
             entries = tuple(e for e in entries if not _THANKS_FOR_ASKING.search(e.text)) or entries
         if step == "acknowledge" and ((set(asked) & SOLVED_IN_WORDS) - QUESTIONS or no_question):
             # "Thanks for your question" to a customer reporting a fault as well reads curt

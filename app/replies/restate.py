@@ -99,9 +99,10 @@ _FILLER = re.compile(
     r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
-# A clause that stops where its sentence went on: "...asked you if you would like to."
-# (panel round 47), "...and I was told that". Not a preposition left at the end, which
-# English strands ("a plan you never signed up for").
+# A clause that stops where its sentence went on: "...and the assistant offered to." (a
+# review given back this way in panel round 47), "...and I was told that". Not a
+# preposition left at the end, which English strands ("a plan you never signed up for",
+# "where it's up to").
 _CUT_SHORT = re.compile(
     r"(?:\b(?<!up\s)to|\b(?:that|the|a|an|and|or|but|if|my|your|our|their|is|was|be))\W*$",
     re.IGNORECASE,

@@ -34,8 +34,8 @@ CONTACTED_AGAIN = re.compile(
     r"|still (?:no|not|haven't|hasn't|have not|has not|waiting|nothing|unresolved)"
     r"|no (?:reply|replies|response|responses|answer|answers|resolution"
     r"|one (?:called|got back|replied|responded|answered))"
-    # "Tried for 3 days reaching Amazon", "tried calling 3 times" (panel round 39): 25 of the
-    # 30 labelled train and dev messages that say it are a repeat contact.
+    # Days spent trying to reach the company, calls tried again and again (panel round 39):
+    # 25 of the 30 labelled train and dev messages that say it are a repeat contact.
     r"|tried\b[^.!?\n]{0,30}\b(?:reaching|contacting|calling|to\s+reach|to\s+contact|to\s+call"
     r"|to\s+get\s+(?:through|hold|in\s+touch)|getting\s+(?:through|hold|in\s+touch))"
     r"|never (?:heard|got back|replied|responded|called back|received a (?:reply|response|call))"
@@ -300,9 +300,10 @@ def spoken_to(
     if len(kept) == len(escalation.triggers) and not cared_for:
         return escalation
     # Nor is a hand-over said when no trigger is left for its words: "I'm bringing in a team
-    # lead" with no reason the customer can see, for a repeat the model alone read in "I've
-    # tried laptop too several times", was "unasked for and out of place", "unneeded" and
-    # "after the fix" to the panel (rounds 38 to 46: 55 playbooks, 15% as is against 28%).
+    # lead" with no reason the customer can see, for a repeat the model alone read in a tweet
+    # about trying a website on another computer, was "unasked for and out of place",
+    # "unneeded" and "after the fix" to the panel (rounds 38 to 46: 55 playbooks, 15% as is
+    # against 28%).
     # The decision stands: the lead is paged and reads the case.
     escalate = escalation.escalate and bool(kept) and not cared_for
     return dataclasses.replace(escalation, triggers=kept, escalate=escalate)
@@ -417,8 +418,9 @@ _FRAUD = re.compile(
     r"|compromised)\b|\b(?:i|we)(?:'ve|\s+have|\s+had)?\s+(?:been|was|were|got)\s+hacked\b"
     r"|\bfraudulent(?:ly)?\s+opened\b|\bsomeone\s+(?:opened|used|took\s+out)\b[^.!?]{0,40}"
     r"\bin\s+my\s+name\b"
-    # "unauthorized use of my social security number", "accounts had been opened in my name"
-    # (panel round 47): the 5 train and dev messages that say it are identity-theft disputes.
+    # Items on a credit file from unauthorised use of someone's social security number, or
+    # accounts opened in their name (panel round 47): the 5 train and dev messages that say it
+    # are identity-theft disputes.
     r"|\bunauthori[sz]ed\s+use\s+of\s+my\s+(?:social\s+security|identity|name|ssn|personal"
     r"|details|information)|\b(?:accounts?|loans?|cards?)\s+(?:\w+\s+){0,3}?(?:were|was|been"
     r"|being)\s+(?:taken\s+out|opened|applied\s+for)\s+in\s+my\s+name\b",
@@ -431,16 +433,16 @@ def fraud_told(text: str | None) -> bool:
     return _says(_FRAUD, text)
 
 
-# A call asked for: "please call me", "can someone ring me on 07...", "have a manager call
-# me", "give me a call". Not a call promised and never made ("a supervisor would call me
-# back"), which is a repeat contact. On train and dev, 9 of the 15 messages that match ask for
-# a person; the hand-over that answers it says a lead will ring ("say they'll ring the number
-# given", "confirm the callback number", panel rounds 43 to 46). "Call us" is left out: it is
-# mostly the company's own words quoted back ("their standard 'please call us to discuss'").
+# A call asked for: "please call me", "can someone from your team ring me on 07...", "have
+# a manager call me", "give me a call". Not a call back promised and never made, which is a
+# repeat contact. On train and dev, 9 of the 16 messages that match ask for a person; the
+# hand-over that answers it says a lead will ring ("say they'll ring the number given",
+# "confirm the callback number", panel rounds 43 to 46). "Call us" is left out: it is mostly
+# the company's own invitation to call, quoted back in a review.
 _CALL_ASKED = re.compile(
     r"(?:\bplease|\bpls|\bplz|\bcan\s+(?:someone|somebody|you|anyone|an?\s+\w+)"
     r"|\bcould\s+(?:someone|somebody|you|an?\s+\w+)|\bhave\s+(?:someone|somebody|an?\s+\w+)"
-    r"|\b(?:need|want|like)\s+(?:someone|somebody|an?\s+\w+|you)\s+to|\bor)\s+(?:\w+\s+){0,2}?"
+    r"|\b(?:need|want|like)\s+(?:someone|somebody|an?\s+\w+|you)\s+to|\bor)\s+(?:\w+\s+){0,4}?"
     r"(?:call|ring|phone)\s+me\b|\bgive\s+me\s+a\s+(?:call|ring|phone\s+call)\b",
     re.IGNORECASE,
 )

@@ -1223,6 +1223,29 @@ def test_a_death_told_of_is_answered_with_condolences_first_among_the_feelings(
         assert "bereavement" in _entry(bank, acknowledgement.id).root_causes
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_person_asked_to_call_is_handed_over_as_a_call(bank: ResponseBank, channel: str) -> None:
+    def hand_over(text: str) -> str:
+        playbook = build(
+            bank,
+            "dissatisfied",
+            0.5,
+            "human_request",
+            requests=["talk_to_person"],
+            channel=channel,
+            text=text,
+        )
+        return playbook.steps[steps_of(playbook).index("escalate")].responses[0].text
+
+    ring = hand_over(
+        "My card is still blocked. Can someone from your team ring me on 07700 900123?"
+    )
+    # The lead rings; the number stays the customer's to confirm ("say they'll ring the
+    # number given", panel rounds 43 to 46).
+    assert "call you" in ring and "different number" in ring
+    assert "call you" not in hand_over("My card is still blocked. I want to speak to a manager.")
+
+
 def test_only_a_message_that_asks_a_question_is_thanked_for_one(bank: ResponseBank) -> None:
     def opening(text: str) -> str:
         playbook = build(bank, "neutral", 0.1, requests=["information"], text=text)
@@ -1230,7 +1253,7 @@ def test_only_a_message_that_asks_a_question_is_thanked_for_one(bank: ResponseBa
 
     assert "question" in opening("How do I add a second user to the plan?")
     # A remark in a thread asks nothing (panel rounds 41 and 48).
-    remark = opening("And he lives in town as well, so no need to ask for his address.")
+    remark = opening("Same here, the whole street lost signal last night as well.")
     assert "question" not in remark and "asking" not in remark
 
 

@@ -87,7 +87,7 @@ def test_mentions_greetings_emoji_and_asides_are_left_out() -> None:
         "not happy bought a washer with cash back",  # a fragment with no subject
         "They are leaving me hanging and I would not recommend them.",  # someone else's part
         "Caller says she does not drive and is hard of hearing.",  # a call note about her
-        "The rep on the phone asked me if I would like to.",  # a sentence cut short
+        "The assistant at the counter offered to.",  # a sentence cut short
         "",
     ],
 )

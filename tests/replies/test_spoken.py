@@ -7,6 +7,7 @@ from app.replies.spoken import (
     NO_COMPLAINT,
     REFUSES_CONTACT,
     asks_spoken_to,
+    call_asked,
     fraud_told,
     gas_smelled,
     hazard_reported,
@@ -34,7 +35,7 @@ def test_a_repeat_the_model_alone_reads_is_spoken_to_only_where_the_customer_cam
     again = "Third time I've written about the cracked screen."
     assert spoken_to(read, ("fix_problem",), again) == read
     # Trying to reach us, and no replies, is coming back too (25 of 30 labelled ones are).
-    tried = "Tried for 3 days reaching your support, no replies."
+    tried = "I've tried for two days to reach your helpline and had no replies."
     assert spoken_to(read, ("fix_problem",), tried) == read
     # A pattern's match is the customer's own words saying so.
     found = escalation(trigger("repeated_contact", "pattern"))
@@ -234,7 +235,7 @@ def test_gas_smelled_or_leaking_is_told_only_with_a_safety_risk() -> None:
         ("My account got hacked last night and my card was used.", True),
         ("This loan was fraudulently opened without my knowledge.", True),
         ("Someone opened a phone contract in my name.", True),
-        ("These items are from unauthorized use of my social security number.", True),
+        ("Someone made unauthorised use of my details to get a store card.", True),
         ("Two credit cards had been opened in my name last year.", True),
         # Fraud laid at the company's door is a dispute, not someone else in their name.
         ("You put fraudulent charges on my bill again.", False),
@@ -327,3 +328,19 @@ def test_a_condition_or_an_age_is_lived_with_and_hardship_is_not() -> None:
             == expected
         )
     assert not lived_with(escalation(trigger("repeated_contact")))
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Can someone ring me on 07700 900123 to sort it out?", True),
+        ("Please have a manager call me before Friday.", True),
+        ("Give me a call when you can.", True),
+        # A call promised and never made is a repeat contact, not a call asked for.
+        ("They said someone would call me back and nobody did.", False),
+        # The company's own invitation quoted back.
+        ("All they ever say is please call us to discuss.", False),
+    ],
+)
+def test_a_call_asked_for_is_told_from_one_promised(text: str, asked: bool) -> None:
+    assert call_asked(text) is asked
