@@ -96,6 +96,34 @@ _SARCASM = re.compile(
     re.IGNORECASE,
 )
 
+# Praise words beside a wait told in minutes or hours: 3 labelled train and dev messages and
+# 14 of the panel's 1,470 hand-written ones have both, none praise or satisfied; the panel's
+# hand-written sarcasm says it so
+# ("Gold star... sat on the tarmac for 2 hrs... Really enjoyed the free sauna upgrade", round
+# 48). A wait is a span waited through ("for 2 hrs", "22 mins for a flat white"): not a
+# quick job ("within 10 minutes") nor an allowance ("30 hours funded childcare").
+_PRAISE_WORD = re.compile(
+    r"\b(?:enjoyed|enjoying|loved|loving|love|lovely|impressive|gold\s+star|would\s+recommend"
+    r"|brilliant|amazing|fantastic|wonderful|superb|great)\b",
+    re.IGNORECASE,
+)
+# A span of minutes or hours: "2 hrs", "forty minutes".
+_SPAN = (
+    r"\b(?:\d+|two|three|four|five|six|ten|twenty|thirty|forty|fifty|ninety)\s*(?:mins?|minutes"
+    r"|hrs?|hours)\b"
+)
+_WAIT_TOLD = re.compile(
+    r"\b(?:for|waited|waiting|after|another|whole|sat|stood)\s+(?:about\s+|nearly\s+|almost\s+"
+    r"|over\s+)?" + _SPAN + r"|" + _SPAN + r"(?=\s+(?:for|wait|late|delay|later|on\s+hold"
+    r"|in\s+(?:the\s+)?queue|queuing))",
+    re.IGNORECASE,
+)
+# Time someone gave the customer: "spent 40 minutes on it", "sat with my mum for an hour".
+_TIME_GIVEN = re.compile(
+    r"\b(?:spent|spending|spends|gave\s+(?:me|us)|with\s+(?:me|us|him|her|them|my\s+\w+))\b",
+    re.IGNORECASE,
+)
+
 
 # Thanks with the fault still there ("Didn't work, thanks again for helping", "Now I'm forced
 # to reboot it AGAIN. Thanks for the excellent assistance!!"): the customer is owed the fix,
@@ -146,7 +174,19 @@ class Cues:
 
 def sarcastic(text: str) -> bool:
     """Whether the message's thanks or praise read as sarcasm ("thanks for nothing")."""
-    return _SARCASM.search(text) is not None
+    return _SARCASM.search(text) is not None or _praise_over_a_wait(text)
+
+
+def _praise_over_a_wait(text: str) -> bool:
+    """Praise beside a wait of minutes or hours ("22 mins for a flat white. really enjoyed my
+    time in the queue"), where no one's time was given to the customer ("spent 40 minutes
+    rewiring my nan's lamp" is thanks)."""
+    if _PRAISE_WORD.search(text) is None:
+        return False
+    return any(
+        _TIME_GIVEN.search(text, max(0, wait.start() - 30), wait.start()) is None
+        for wait in _WAIT_TOLD.finditer(text)
+    )
 
 
 def fault_left(text: str) -> bool:
@@ -174,6 +214,6 @@ def read_cues(text: str) -> Cues:
         hedges=len(_HEDGE.findall(text)),
         confusion=len(_CONFUSION.findall(text)),
         thanks=len(_THANKS.findall(text)),
-        sarcasm=len(_SARCASM.findall(text)),
+        sarcasm=len(_SARCASM.findall(text)) + _praise_over_a_wait(text),
         fault_left=fault_left(text),
     )

@@ -42,7 +42,7 @@ from app.engine.triggers import TriggerDetector
 from app.model.base import Classifier
 from app.model.head_specs import read_trigger_policy
 from app.replies.bank import ResponseBank
-from app.replies.facts import Fact, extract_facts, fact_values, role_asked_for
+from app.replies.facts import Fact, extract_facts, fact_values, facts_told, role_asked_for
 from app.replies.learning import Stats, StatsCache, ThompsonRanker
 from app.replies.playbook import build_playbook
 from app.tenancy.configs import TenantConfigs
@@ -388,6 +388,7 @@ class TriageEngine:
             channel=item.channel,
             # The caller's values win over what the message seems to say.
             values={**fact_values(facts, item.text), **_asked_for(item.text), **item.values},
+            told=facts_told(facts),
             # A cause the message does not bear out is no cause to speak to: the playbook
             # then uses replies written for none.
             root_causes=evident_causes(

@@ -184,6 +184,7 @@ def build_playbook(
     escalation: Escalation,
     channel: Channel,
     values: Mapping[str, str] = NO_VALUES,
+    told: Collection[str] = (),
     root_causes: Collection[str] = (),
     cause_read: bool = False,
     requests: Collection[RequestLabel] | None = None,
@@ -200,8 +201,11 @@ def build_playbook(
     """Pick the steps for this customer, in order, each with its best-matching replies.
 
     `values`: caller values and the message's own facts (amount, order_id...); a reply
-    that needs a fact is offered only when it is here. `requests`: what the customer asked
-    for, answered first (None: not known, the customer type's usual ask stands in).
+    that needs a fact is offered only when it is here. `told`: the placeholders the message
+    has facts for even where no value is fit to quote (several sums, none asked about): the
+    plan counts them as known, so the customer is not asked for them. `requests`: what the
+    customer asked for, answered first (None: not known, the customer type's usual ask stands
+    in).
     `root_causes`: the causes replies may speak to; `cause_read`: whether the problem's
     cause is read at all, even where no reply may name it (root_causes count as read), so
     no clarifying question asks for it. `route`: the team that takes the message over.
@@ -252,7 +256,7 @@ def build_playbook(
     if "change_something" in asked and suggestion_made(text):
         # A change to what the company offers is passed on, never promised.
         root_causes = (*root_causes, "suggestion")
-    known = frozenset(name for name, value in values.items() if str(value).strip())
+    known = frozenset(told) | {name for name, value in values.items() if str(value).strip()}
     contact_refused = text is not None and REFUSES_CONTACT.search(text) is not None
     nothing_wanted = contact_refused or (text is not None and ASKS_NOTHING.search(text) is not None)
     # A loss is answered by the condolence, never by the customer's words back.

@@ -60,6 +60,8 @@ def test_hello_is_not_profanity() -> None:
         "80 minutes for an express delivery and the noodles came cold. Love that for me.",
         "Big shout out to @brand for having the worst internet in town.",
         "thanks to the app for randomly charging me twice",
+        "Gold star. Sat on the runway for 2 hrs with no aircon. Really enjoyed the free sauna.",
+        "22 mins for a flat white, really enjoyed my time in the queue, would recommend",
     ],
 )
 def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
@@ -77,6 +79,9 @@ def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
         "Nothing was wrong with the meter, like the engineer said. Thanks!",
         "Thanks to the team for sorting the charging point so quickly.",
         "Shout out to Sam for never once making me feel rushed.",
+        "Brilliant service, the engineer had it fixed within 20 minutes.",
+        "Lovely staff. Ama sat with my dad for 40 minutes until the taxi came.",
+        "Wonderful nursery. Does the 30 hours of funded childcare start in September?",
     ],
 )
 def test_genuine_thanks_are_not_sarcasm(text: str) -> None:

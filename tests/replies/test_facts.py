@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from app.replies.facts import extract_facts, fact_values, role_asked_for
+from app.replies.facts import extract_facts, fact_values, facts_told, role_asked_for
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_a_message_without_specifics_has_no_facts() -> None:
 
 
 def test_facts_become_reply_values_in_the_words_a_reply_needs() -> None:
-    facts = extract_facts("Order #48213: charged $89.99 and $12.00, on hold for 2 hours")
+    facts = extract_facts("Order #48213: charged $89.99, on hold for 2 hours")
     values = fact_values(facts)
     assert values == {"order_id": "48213", "amount": "$89.99", "duration": "2 hours"}
 
@@ -53,6 +53,19 @@ def test_the_amount_asked_about_is_the_amount_value() -> None:
     assert fact_values(extract_facts(text), text)["amount"] == "£21.80"
     told = "You took £40 on Friday and £40 again today."
     assert fact_values(extract_facts(told), told)["amount"] == "£40"
+
+
+def test_a_sum_told_most_often_is_the_amount_value() -> None:
+    text = "The £89.99 renewal, then £7.99 for the add-on, then £89.99 again."
+    assert fact_values(extract_facts(text), text)["amount"] == "£89.99"
+
+
+def test_several_sums_none_asked_about_leave_the_amount_out_but_told() -> None:
+    # "The £29 charge" was the plan's price beside the bill it disputed (panel round 47).
+    text = "My plan is £29 a month but this bill says £38, with a £9 fee I never agreed to."
+    facts = extract_facts(text)
+    assert "amount" not in fact_values(facts, text)
+    assert "amount" in facts_told(facts)
 
 
 def test_facts_come_in_reading_order_without_overlaps() -> None:

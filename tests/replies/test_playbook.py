@@ -818,6 +818,25 @@ def test_a_reply_needing_the_customers_amount_comes_only_with_one(bank: Response
     assert "$89.99" in " ".join(r.text for step in with_amount.steps for r in step.responses)
 
 
+def test_a_charge_told_in_several_sums_is_explained_without_asking_which(
+    bank: ResponseBank,
+) -> None:
+    # Several sums and none asked about: no value to quote, yet the charge is told, so the
+    # customer is not asked which one it was.
+    unsaid = build(bank, "confused", 0.3, requests=["explain_charge"], text="Why was I billed?")
+    told = build(
+        bank,
+        "confused",
+        0.3,
+        requests=["explain_charge"],
+        told=["amount"],
+        text="My plan is £29 but the bill says £38 with a £9 fee.",
+    )
+    assert "clarify" in steps_of(unsaid)
+    assert "clarify" not in steps_of(told)
+    assert "£" not in " ".join(r.text for step in told.steps for r in step.responses)
+
+
 def entry_of(bank: ResponseBank, entry_id: str) -> BankEntry:
     return next(e for e in bank.entries if e.id == entry_id)
 
