@@ -141,7 +141,10 @@ _STILL_BROKEN = re.compile(
     # "Sadly the line is still dropping every night" (panel round 35): on train and dev, 5
     # messages match, none of them praise.
     r"|\bstill\s+(?:dropping|down|broken|failing|crashing|faulty|happening|cutting\s+out|leaking"
-    r"|freezing|buffering|disconnecting)\b)"
+    r"|freezing|buffering|disconnecting)\b"
+    # "four days with no signal" (panel round 50): 5 on train and dev, none praise.
+    r"|\b(?:\d+|two|three|four|five|six|seven|several|a\s+few)\s+(?:full\s+)?(?:days|weeks)\s+"
+    r"(?:now\s+)?(?:with\s+no|without)\b)"
     r"|\bAGAIN\b"
 )
 _MENDED = re.compile(

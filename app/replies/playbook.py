@@ -137,6 +137,9 @@ KEPT_OPEN = re.compile(r"\bstays?\s+open\b", re.IGNORECASE)
 # A remedy put on the table: offered before the agent has asked what went wrong, it reads as
 # a script ("options offered before the streaming problem is known", panels 14 and 15).
 OFFER_SLOTS: frozenset[str] = frozenset({"options", "offer"})
+# A reply that waits on the details the clarifying question asks for ("as soon as we have
+# those details"): without the question it would answer one never put.
+WAITS_ON_DETAILS = re.compile(r"\b(?:those|these)\s+details\b", re.IGNORECASE)
 # Acknowledge, let them feel understood, then apologise: the steps that speak to feelings.
 FEELINGS: tuple[Step, ...] = ("acknowledge", "empathize", "apologize")
 # How many of those steps may speak to one trigger ("you've had to ask again" twice at most).
@@ -274,6 +277,7 @@ def build_playbook(
         restated=restatement is not None,
         public=channel in PUBLIC_CHANNELS,
         contact_refused=contact_refused,
+        wants_nothing=nothing_wanted and set(asked) <= {"complaint_only"},
         no_complaint=text is not None and NO_COMPLAINT.search(text) is not None,
         questions_asked=questions_asked,
         peak_anger_intensity=peak_anger_intensity,
@@ -356,6 +360,10 @@ def build_playbook(
                 )
             if lead_times_it:
                 entries = tuple(e for e in entries if "eta" not in open_slots(e.text)) or entries
+            if "clarify" not in plan:
+                entries = (
+                    tuple(e for e in entries if not WAITS_ON_DETAILS.search(e.text)) or entries
+                )
             if nothing_wanted and set(asked) <= {"complaint_only"}:
                 # "I don't need a reply, but you should know": a remedy offered back pushes
                 # process on someone who asked for nothing (panel rounds 32, 33 and 45).
@@ -551,6 +559,7 @@ def plan_steps(
     restated: bool = False,
     public: bool = False,
     contact_refused: bool = False,
+    wants_nothing: bool = False,
     no_complaint: bool = False,
     questions_asked: bool = False,
     peak_anger_intensity: float = 0.55,
@@ -569,7 +578,9 @@ def plan_steps(
     comes first only for requests the customer made (`requests_known`), never a guessed one.
     `public`: the message came on a public channel, where an ask about the customer's
     account is first moved to private messages. `contact_refused`: the customer asked not to
-    be contacted, so nobody follows up. `no_complaint`: the customer says nothing went wrong,
+    be contacted, so nobody follows up. `wants_nothing`: a complaint that says it asks for
+    nothing back, so it is not taken to private messages to be looked into, nor followed up.
+    `no_complaint`: the customer says nothing went wrong,
     so a leaver or a plain ask is not apologised to. `questions_asked`: the message asks
     questions of its own, so an undecided customer has said what they are weighing.
     `peak_anger_intensity`: from here on feelings run high, and a difficult customer is heard
@@ -689,6 +700,7 @@ def plan_steps(
         and route is None
         and difficult
         and not contact_refused
+        and not wants_nothing
         and (not requests_known or asked <= {"complaint_only"})
     ):
         # A public complaint is taken to private messages before anything is offered: the
@@ -720,12 +732,14 @@ def plan_steps(
     # A customer who closed the account or had their data erased is not checked on later:
     # there is nothing of theirs left to ask about ("is everything still working?").
     # Nor is a customer who wrote only to praise: "I'll check in with you" answers thanks with
-    # a case they never opened.
+    # a case they never opened; nor one who asked for nothing back ("in case there's something
+    # you'd like done" to "just want it on record", panel round 32).
     follow_up = (
         difficult
         and (peak or escalation.escalate or bool(fired & REPEAT_TRIGGERS))
         and not asked & NO_RETENTION
         and not contact_refused
+        and not wants_nothing
         and not praise_only
     )
     # Handed to a lead at the customer's own request, a question they wanted to talk through

@@ -204,9 +204,13 @@ _HARM = re.compile(
 # Praise, alone or with a routine ask: answered by thanks first (the reply carries the
 # answer), and not handed over for what it mentions in passing.
 PRAISE_ASKS: frozenset[RequestLabel] = ROUTINE_ASKS | {"praise"}
-# What a praising customer mentions is not what they raise: a condition in passing, or a
-# happy departure ("we're moving abroad, thank you for three lovely years").
-PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset({"vulnerable_customer", "churn_threat"})
+# What a praising customer mentions is not what they raise: a condition in passing, a happy
+# departure ("we're moving abroad, thank you for three lovely years"), or the chasing that is
+# now over ("thank you for chasing it... after the last few months": a team lead taking
+# ownership of a case the customer had just closed, panel round 50).
+PRAISE_UNSPOKEN: frozenset[TriggerType] = frozenset(
+    {"vulnerable_customer", "churn_threat", "repeated_contact", "worsening_sentiment"}
+)
 # A danger told in thanks is over: "I fainted at my last blood test", "they called an ambulance
 # and stayed with him" drew an urgent hand-over and an emergency number for praise (panel
 # rounds 24 and 25), and LABELLING.md's safety risk is an emergency happening now. Only the
@@ -250,11 +254,14 @@ CARED_FOR_HERE: frozenset[TriggerType] = frozenset({"vulnerable_customer"})
 
 # A customer who says they want nothing back: "I'm not after anything, I just think someone
 # should know". A remedy offered to them ("here is what I can offer: {options}") pushes what
-# they said they did not want (panel rounds 45 and 46). None of the labelled train or dev
-# messages says it this way; the panel's writers often do.
+# they said they did not want (panel rounds 45 and 46), and so does a request for details to
+# look into it ("push process onto someone who said they want nothing", rounds 32, 48, 49).
+# None of the labelled train or dev messages says it this way; the panel's writers often do:
+# "not even asking for anything, just want it on record" (round 49).
 ASKS_NOTHING = re.compile(
-    r"\b(?:not|n't)\s+(?:after|asking\s+for|looking\s+for|expecting|wanting)\s+anything\b"
-    r"|\bnot\s+making\s+a\s+claim\b",
+    r"\b(?:not|n't)\s+(?:even\s+)?(?:after|asking\s+for|looking\s+for|expecting|wanting)\s+"
+    r"anything\b|\bnot\s+making\s+a\s+claim\b"
+    r"|\b(?:want|wanted|need|needed)\s+(?:it|this|that)\s+on\s+(?:the\s+)?record\b",
     re.IGNORECASE,
 )
 

@@ -98,6 +98,7 @@ def test_genuine_thanks_are_not_sarcasm(text: str) -> None:
         "Still not working but I'm not going to worry about it. Thanks for trying",
         "Great! Did the update and now it's not working at all. Not impressed",
         "Genuinely grateful to Tomasz. Sadly the line is still dropping every night.",
+        "Four days with no signal and the status page says no known issues. Great.",
     ],
 )
 def test_a_fault_still_there_is_read(text: str) -> None:

@@ -1595,6 +1595,20 @@ def test_a_customer_who_wants_nothing_back_is_heard_not_offered_a_remedy_or_a_dm
     assert "clarify" in steps_of(plain)
 
 
+def test_a_public_complaint_that_wants_nothing_back_is_not_taken_to_private_messages(
+    bank: ResponseBank,
+) -> None:
+    # "Not even asking for anything, just want it on record" (panel round 49): no request
+    # for details, no reply that waits on them, no check-in about what they might want done.
+    text = "Queued 2 hours, then it crashed. Not even asking for anything, just want it on record."
+    playbook = build(
+        bank, "dissatisfied", 0.6, requests=["complaint_only"], channel="social", text=text
+    )
+    steps = steps_of(playbook)
+    assert "clarify" not in steps and "follow_up" not in steps
+    assert not any("those details" in line for line in lines_of(playbook))
+
+
 def test_a_customer_not_after_anything_is_not_offered_a_remedy(bank: ResponseBank) -> None:
     text = "I'll keep this short. I'm not after anything. The dress came back ruined."
 

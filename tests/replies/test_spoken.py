@@ -79,6 +79,16 @@ def test_praise_is_not_handed_over_for_a_condition_mentioned_in_passing() -> Non
     assert [t.type for t in kept.triggers] == ["abuse"] and kept.escalate
 
 
+def test_praise_for_chasing_that_is_over_is_not_handed_over() -> None:
+    # "Thank you for chasing it... after the last few months" (panel round 50): the case is
+    # closed by the customer; a lead taking ownership of it would reopen it.
+    read = escalation(trigger("repeated_contact", "pattern"))
+    text = "It arrived this morning. Thank you for chasing it after the last few months."
+    thanks = spoken_to(read, ("praise",), text)
+    assert thanks.triggers == () and not thanks.escalate
+    assert spoken_to(read, ("praise", "refund_or_compensation"), text).triggers == read.triggers
+
+
 def test_a_danger_told_in_thanks_is_over_unless_the_model_reads_it_too() -> None:
     text = "I fainted at my last blood test, and Adaora was brilliant. Please pass on my thanks."
     told = escalation(trigger("safety_risk", "pattern"))
