@@ -74,6 +74,23 @@ _ASKED_NOW = re.compile(
     re.IGNORECASE,
 )
 
+# Someone asked to come and do the work, not to talk: "can someone come out and look at it"
+# about a leak drew a team lead instead of the repair (panel round 50). Of the 35 labelled
+# train and dev messages that say it so, 2 ask for a person, both in other words.
+_VISIT_ASKED = re.compile(
+    r"\b(?:some(?:one|body)|anyone|an?\s+(?:engineer|technician|plumber|electrician|tech))\s+"
+    r"(?:to\s+)?(?:come|pop|call)\s+(?:out|round|over|back\s+out|and\s+(?:look|fix|check|see"
+    r"|repair))\b|\bsend\s+(?:some(?:one|body)|an?\s+(?:engineer|technician|tech))\s+(?:out"
+    r"|round|over|to)\b",
+    re.IGNORECASE,
+)
+# Words of a person to talk to, which a visit asked for in the same sentence does not undo.
+_TO_TALK = re.compile(
+    r"\b(?:speak|talk|chat|manager|supervisor|human|real\s+person|call\s+me|ring\s+me"
+    r"|phone\s+me)\b",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class TriggerRule:
@@ -143,6 +160,8 @@ def message_triggers(
             start, end = _evidence(
                 text, trigger, _head_reading("triggers", trigger), score_sentences
             )
+            if trigger == "human_request" and _visit_asked(text[start:end]):
+                continue
             confidence = round(probability, 4)
             out.append(Trigger(trigger, text[start:end], start, end, "model", confidence))
     return out
@@ -269,6 +288,11 @@ def _told_not_asked(trigger: Trigger, text: str) -> bool:
     if _WISHED_NOW.search(sentence[: trigger.start - found.start()]):
         return False
     return _TOLD_OF_A_REQUEST.search(sentence) is not None
+
+
+def _visit_asked(evidence: str) -> bool:
+    """Whether the sentence the model read a wish for a person in asks for a visit instead."""
+    return _VISIT_ASKED.search(evidence) is not None and _TO_TALK.search(evidence) is None
 
 
 def _only_an_animal_at_risk(trigger: TriggerType, text: str) -> bool:

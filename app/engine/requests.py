@@ -308,8 +308,9 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             r"|\b(?:could|can)\s+you\s+(?:please\s+)?(?:bar|block|add|remove|turn\s+(?:on|off)"
             r"|switch\s+(?:on|off)|set\s+up)\b[^.?!]{0,50}\b(?:on|to|from)\s+(?:my|our)\s+"
             r"(?:account|plan|line|policy|booking)\b"
-            # "Need to move my check-up at Linden Dental" (round 32).
-            r"|\bneed\s+to\s+(?:move|reschedule|rebook)\s+(?:my|our)\b"
+            # "Need to move my check-up at Linden Dental" (round 32), "...so I need to move it"
+            # (round 51; none on train or dev).
+            r"|\bneed\s+to\s+(?:move|reschedule|rebook)\s+(?:my|our|it|this|that)\b"
             # "can next Thursday's delivery go to my work instead?" (round 31). One labelled
             # train or dev message matches these three forms, and asks for a change.
             r"|\b(?:can|could)\s+(?:my|our|the|\w+\s+\w+'s)\s+(?:[\w-]+\s+){0,2}(?:delivery|order"

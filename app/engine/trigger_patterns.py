@@ -226,7 +226,9 @@ _AUTHORITY = [
 MONEY_CUE = _any(
     r"refund\w*(?! (?:receipt|policy|polic|status|confirmation|reference|number|form|page))",
     r"reimburs\w*", r"compensat\w*", r"waiv\w*", r"discount\w*", "rebate",
-    "money back", "off", "(?:owes?|pay|give) (?:me|us)",
+    # "Money off", not a loan "paid off ... in full (final payment £1,212.66)" (panel round 51).
+    "money back", r"(?<!paid\s)(?<!pay\s)(?<!paying\s)(?<!pays\s)off",
+    "(?:owes?|pay|give) (?:me|us)",
     "credit(?:ed|s)?(?! card| score| check| limit| union| history| report| rating)",
     r"(?:get|want|need|like|give|send|pay|owe|expect)\w* (?:[^\s!?]*[^\s.!?] ){0,3}back",
 )

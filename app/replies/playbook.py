@@ -39,6 +39,8 @@ from app.replies.spoken import (
 )
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
+# Who rings back a calm customer about something routine: not a lead.
+COLLEAGUE = "a colleague"
 
 # What each difficult type needs, from DOMAIN.md's "what helps" column. Every customer is
 # acknowledged first: a playbook that opens on the answer reads curt (the review panel
@@ -289,6 +291,15 @@ def build_playbook(
         # once the steps are planned: it tells nothing of what went wrong, so it must not
         # stand in for a cause the clarifying question would ask about.
         root_causes = (*root_causes, "callback")
+        if (
+            set(asked) <= ROUTINE_ASKS | {"talk_to_person"}
+            and fired <= {"human_request"}
+            and profile.intensity <= mild_intensity
+        ):
+            # A calm call asked for to sort out something routine is rung back by whoever
+            # handles it: "escalating a routine rebooking to a team lead as if someone senior
+            # was requested is off" (panel round 51). Whom the customer named still wins.
+            values = {"lead_name": COLLEAGUE, **values}
     # Once a lead or another team takes the case, no reply may keep it with the agent.
     handed_over = "escalate" in plan or route is not None
     # A customer who asks to close or be erased has decided: replies written for someone

@@ -218,6 +218,15 @@ def test_rules_come_from_the_policy_file_shape() -> None:
     assert rules == {"abuse": TriggerRule(0.8, 0.2)}
 
 
+def test_someone_asked_to_come_out_is_no_wish_for_a_person_to_talk_to() -> None:
+    # "can someone come out and look at it" about a leak drew a team lead (panel round 50).
+    rule = {"human_request": TriggerRule(0.5)}
+    reading = head(human_request=0.8)
+    assert decide("Can someone come out and look at the leak?", reading, **rule) == []
+    [talk] = decide("Can someone come out, or can I speak to a manager?", reading, **rule)
+    assert talk.type == "human_request"
+
+
 def test_a_sick_pet_is_no_vulnerable_customer_unless_a_person_is_named() -> None:
     rule = {"vulnerable_customer": TriggerRule(0.3)}
     reading = head(vulnerable_customer=0.8)

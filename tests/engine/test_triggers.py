@@ -100,6 +100,9 @@ def test_evidence_is_the_original_words(
         ("Credit me $2k for the outage", 2000, False),
         ("I paid 300 USD. I want a refund.", 299, True),
         ("I paid 300 USD. I want a refund.", 300, False),
+        ("Can I get $300 off the repair?", 100, True),
+        # A loan paid off is no money asked back (panel round 51).
+        ("I paid off my loan in full last week, final payment $1,212.66.", 100, False),
     ],
 )
 def test_refund_limit_moves_the_authority_decision(text: str, limit: float, exceeded: bool) -> None:

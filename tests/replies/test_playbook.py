@@ -1265,6 +1265,32 @@ def test_a_person_asked_to_call_is_handed_over_as_a_call(bank: ResponseBank, cha
     assert "call you" not in hand_over("My card is still blocked. I want to speak to a manager.")
 
 
+def test_a_calm_call_about_something_routine_is_rung_back_by_a_colleague(
+    bank: ResponseBank,
+) -> None:
+    # "Escalating a routine rebooking to a team lead as if someone senior was requested is
+    # off" (panel round 51).
+    def caller(intensity: float, requests: list[str], **values: str) -> str:
+        text = "I need to move my check-up. Could somebody ring me back after four?"
+        playbook = build(
+            bank,
+            "neutral",
+            intensity,
+            "human_request",
+            requests=requests,
+            text=text,
+            values=values,
+        )
+        return playbook.steps[steps_of(playbook).index("escalate")].responses[0].text
+
+    assert "a colleague" in caller(0.2, ["talk_to_person", "change_something"])
+    assert "a team lead" in caller(0.8, ["talk_to_person", "change_something"])
+    assert "a team lead" in caller(0.2, ["talk_to_person", "refund_or_compensation"])
+    # Whom the customer named still rings.
+    named = caller(0.2, ["talk_to_person"], lead_name="the practice manager")
+    assert "the practice manager" in named
+
+
 def test_only_a_message_that_asks_a_question_is_thanked_for_one(bank: ResponseBank) -> None:
     def opening(text: str) -> str:
         playbook = build(bank, "neutral", 0.1, requests=["information"], text=text)
