@@ -817,6 +817,10 @@ _SAFETY = [
         r"(?:concentrator|oxygen)\b[^.!?\n]{0,40}?\b(?:has stopped|stopped working|isn't working|"
         r"is not working|not working|won't (?:start|turn on|work)|has failed|failed|broken|"
         r"keeps? beeping|is beeping|'s beeping)",
+        # A home dialysis that cannot run: "he's on home haemodialysis... it can't run without
+        # water" (panel round 51; none on train, dev or test).
+        r"(?:haemo|hemo)?dialysis\b[^.!?\n]{0,120}?\b(?:can't|cannot|won't|will not) (?:run|work|"
+        r"start)\b",
         # Water reaching the electrics: "dripping out of the light fitting" (round 39; none
         # on train, dev or test).
         r"(?:water|leak\w*|dripping|drips)\b[^.!?\n]{0,60}\b(?:light fittings?|sockets?|"

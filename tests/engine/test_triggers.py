@@ -278,6 +278,12 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "safety_risk",
             "Water is dripping out of the light fitting",
         ),
+        # A home dialysis without water (round 51).
+        (
+            "He's on home haemodialysis and the machine can't run without water.",
+            "safety_risk",
+            "haemodialysis and the machine can't run",
+        ),
         # Hiding from a worker in their home (round 37).
         (
             "he punched the wall and I'm locked in the bathroom with my son",
