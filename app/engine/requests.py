@@ -128,7 +128,8 @@ _ASKER = (
 )
 _PLAN = (
     r"(?:account|plan|subscription|membership|policy|cover|contract|order|booking|service"
-    r"|line|package|direct\s+debit|insurance|workspace)s?"
+    # "please cancel whatever Family add-on this is" (panel round 52).
+    r"|line|package|direct\s+debit|insurance|workspace|add-?on|bolt-?on)s?"
 )
 _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
     (

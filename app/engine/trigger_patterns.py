@@ -77,7 +77,8 @@ _MANAGER = _any(
     # A manager by their place: "the practice manager", "your store manager" (panel round 48).
     # Not an account manager: a sales contact asked about, not a complaint taken higher.
     "(?:line |duty |floor |shift |store |branch |general |practice |office |site |depot "
-    "|restaurant |hotel |shop |area |regional |centre |center |station |clinic )?manager",
+    "|restaurant |hotel |shop |area |regional |centre |center |station |clinic |sales |service "
+    "|workshop |operations )?manager",
     "manger", "managr", "manageer", "mananger", "mgr",
     "supervisor", "supervisr", "superviser", "supervisior", "supervsior", "suppervisor",
     "supervisour", "boss", "superior", "team lead(?:er)?", r"higher[\s-]?ups?",
@@ -114,6 +115,13 @@ _HUMAN_REQUEST = [
         # "Could someone ring my son Michael and explain it to him?" (panel round 33).
         r"|my (?:son|daughter|husband|wife|partner|mum|mom|dad|carer|brother|sister)\b))",
         r"(?:call|ring|phone) me (?:back )?on (?:\+?\d|0\d)",
+        # "I would also like a named person from the fees team to phone me", "can someone from
+        # highways actually ring me" (panel round 52).
+        r"(?:would|'d) (?:also |really )?like (?:a |an )?(?:named |specific |real )?(?:person"
+        r"|someone|somebody|manager|supervisor)\b[^.!?\n]{0,40}? to (?:call|ring|phone|contact)"
+        r" (?:me|us)",
+        r"(?:can|could) (?:someone|somebody|anyone) from (?:the |your )?[\w-]+(?: team"
+        r"| department)? (?:please |actually |just )?(?:call|ring|phone) (?:me|us)",
         # Read against train and dev's real labels, where each was missed; a promise reported
         # ("he would have someone call me back") is not a request.
         r"(?<!would\s)(?<!will\s)(?<!to\s)(?<!'d\s)(?<!'ll\s)"

@@ -274,6 +274,25 @@ def restate(text: str, channel: Channel) -> str | None:
     return f"If I've understood you right, {shifted}."
 
 
+# An occasion the thing is for, on a day still to come: "its my mums birthday present and her
+# birthday is saturday", "will it be ready before my gig on the 28th?" ("should say whether it
+# can arrive before the customer's deadline", panel rounds 47, 50 and 52).
+_OCCASION = (
+    r"(?:birthday|party|wedding|funeral|flight|trip|holiday|gig|concert|exam|interview|operation"
+    r"|appointment|christening|anniversary|match|show|move|moving\s+day)"
+)
+_WHEN = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow"
+    r"|the\s+\d{1,2}(?:st|nd|rd|th))"
+)
+_OCCASION_ON = re.compile(
+    rf"\b{_OCCASION}\s+(?:is|'s)\s+(?:on\s+)?(?:this\s+|next\s+)?(?P<when>{_WHEN})\b"
+    rf"|\bbefore\s+(?:my|our|his|her|their)\s+(?P<occasion>{_OCCASION})\s+(?:on\s+)?"
+    rf"(?:this\s+|next\s+)?(?P<on>{_WHEN})\b",
+    re.IGNORECASE,
+)
+
+
 def deadline_of(text: str) -> str | None:
     """The first date the customer needs something by, as they put it ("by Friday"), or None.
 
@@ -281,7 +300,31 @@ def deadline_of(text: str) -> str | None:
     'by Friday'
     >>> deadline_of("I was promised a call back by 2pm. Nothing.") is None
     True
+    >>> deadline_of("It's a birthday present and her birthday is saturday.")
+    'by Saturday'
     """
+    return _deadline_set(text) or _occasion_day(text)
+
+
+def _occasion_day(text: str) -> str | None:
+    """The day of the occasion the thing is needed for, as a deadline ("before your gig on
+    the 28th", "by Saturday"), or None."""
+    found = _OCCASION_ON.search(html.unescape(text))
+    if found is None:
+        return None
+    if found["occasion"]:
+        return f"before your {found['occasion'].lower()} on {_day(found['on'])}"
+    return f"by {_day(found['when'])}"
+
+
+def _day(when: str) -> str:
+    """A day as a reply writes it: "Saturday", "tomorrow", "the 28th"."""
+    words = " ".join(when.split())
+    return words if words.lower().startswith(("the", "tomorrow")) else words.capitalize()
+
+
+def _deadline_set(text: str) -> str | None:
+    """The first date the customer gives as one to meet ("by Friday", "no later than...")."""
     for match in SENTENCES.finditer(html.unescape(text)):
         sentence = match.group()
         if not _DEADLINE_WORD.search(sentence):

@@ -337,6 +337,22 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "human_request",
             "speak to the practice manager",
         ),
+        # A manager by their department, a named person or a team asked to ring (round 52).
+        (
+            "Put me through to the sales manager, today.",
+            "human_request",
+            "Put me through to the sales manager",
+        ),
+        (
+            "I would also like a named person from the fees team to phone me on 07700 914 362.",
+            "human_request",
+            "would also like a named person from the fees team to phone me",
+        ),
+        (
+            "Can someone from highways actually ring me on the number on my reports?",
+            "human_request",
+            "Can someone from highways actually ring me",
+        ),
         # Leaving weighed aloud.
         (
             "Anyone else with Northlink? Thinking of switching after this week.",

@@ -220,6 +220,9 @@ def test_scorn_a_slip_of_their_own_hardship_or_filler_is_not_given_back(text: st
             "by 5pm on Friday 11 April",
         ),
         ("We'd ideally like it before the 20th, family are coming.", "before the 20th"),
+        # The day of the occasion it is for (panel rounds 47 and 50).
+        ("It's my mum's birthday present and her birthday is saturday.", "by Saturday"),
+        ("Will it be ready before my gig on the 28th?", "before your gig on the 28th"),
     ],
 )
 def test_the_date_a_customer_needs_something_by_is_found(text: str, deadline: str) -> None:
@@ -235,6 +238,7 @@ def test_the_date_a_customer_needs_something_by_is_found(text: str, deadline: st
         "My pension doesn't go in until the 8th, so I need the date moved.",
         "I want the price cut by 20% as agreed.",
         "Where is my parcel?",
+        "It was for her birthday, and her birthday was Saturday.",
     ],
 )
 def test_no_deadline_where_none_is_set(text: str) -> None:
