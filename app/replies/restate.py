@@ -152,8 +152,20 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 # A lower-case "i" marks typing nobody read back: its typos and lower-case names would be
-# given back with it ("where it actualy is", panel round 13).
-_UNREAD_TYPING = re.compile(r"(?<![\w'])i(?![\w'])|(?<![\w'])i'(?:m|ve|ll|d)\b")
+# given back with it ("where it actualy is", panel round 13); so does "its" for "it's" ("its
+# your brother's wedding suit", panel round 53).
+_UNREAD_TYPING = re.compile(
+    r"(?<![\w'])i(?![\w'])|(?<![\w'])i'(?:m|ve|ll|d)\b|\b(?i:its)\s+(?:my|our|your|a|the|his|her)\b"
+)
+# The customer's own pleading or retort, which a reply saying it back mimics: "...today,
+# please, whatever's gone wrong with it", "a supervisor, a real one", "a team leader this time
+# please, not another script" ("parrots the caller word for word", "could sound mocking":
+# panel rounds 48 to 53, nine notes on restatements). Questions given back ("You asked...")
+# drop their polite tail instead.
+_PLEADING = re.compile(
+    r",\s*(?:please|pls|plz)\b|\b(?:please|pls|plz)\s*,|,\s*a\s+real\s+one\b|\bwhatever'?s\b",
+    re.IGNORECASE,
+)
 
 # The customer's words about themselves become "you"; their "you" (the company) becomes "we".
 _FIRST_TO_SECOND = {
@@ -468,7 +480,7 @@ def _usable(clause: str) -> bool:
         return False
     if _FEELINGS_ONLY.match(clause) or _HEDGE.search(clause) or _FILLER.search(clause):
         return False
-    if _CUT_SHORT.search(clause):
+    if _CUT_SHORT.search(clause) or _PLEADING.search(clause):
         return False
     return not _OWN_SLIP_OR_HARDSHIP.search(clause) and sayable(clause)
 

@@ -200,6 +200,11 @@ def test_a_legal_claim_is_not_given_back() -> None:
         "I didn't realise there was a 15 day waiting period and my cat was ill within it.",
         "My hours at work have been cut so I really need to bring my £40 bill down.",
         "I have followed up and have yet to hear back like a week later still.",
+        # Pleading or a retort, which said back mimics them (panel rounds 48 to 53).
+        "I just need it sent over to the pharmacy today, please, whatever's gone wrong with it.",
+        "I want to speak to a supervisor, a real one, and I want to know where my parcel is.",
+        "I'd like that £28 back please, I'll take it to the tip myself.",
+        "Its my brother's wedding suit and the wedding is Saturday so I need it by Friday.",
     ],
 )
 def test_scorn_a_slip_of_their_own_hardship_or_filler_is_not_given_back(text: str) -> None:
