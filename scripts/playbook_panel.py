@@ -12,7 +12,11 @@ and the key (which letter is which version) are written to docs/evaluation/playb
 Reviewers fill one verdict per message and version (see rubric.md), saved as
 verdicts.jsonl; `tables` joins them with the key and prints the before / after tables.
 A later round (`--round 2`) judges new messages: its own hand-written file
-(handwritten_2.jsonl) and real messages no earlier round drew.
+(handwritten_2.jsonl) and real messages no earlier round drew. Once the test split is drawn
+out, real messages nobody labelled make up the rest; a reader labels their asks, blind to the
+playbooks, and `asks` writes them into the round's sample:
+
+    python scripts/playbook_panel.py asks --round 54 --labels /tmp/asks_54.jsonl
 """
 
 from __future__ import annotations
@@ -133,6 +137,48 @@ def draw_real(
     ]
 
 
+def draw_unlabelled(
+    data: Path,
+    count: int,
+    rng: random.Random,
+    exclude: Collection[str] = (),
+) -> list[dict]:
+    """Real messages outside the labelled data, taken in turn from each source, seeded.
+
+    The frozen test split is drawn out after 53 rounds; messages nobody labelled were never
+    read, tuned on or scored either, so they stand in for it. Their asks are not known when
+    they are drawn: `asks` is None until a reader labels them (the `asks` command).
+    """
+    labelled = {r["id"] for r in read_jsonl(LABELS)}
+    pools: dict[str, list[dict]] = {}
+    for path in sorted((data / "real_support_text").glob("*.jsonl")):
+        rows = [
+            row
+            for row in read_jsonl(path)
+            if row["id"] not in labelled and row["id"] not in exclude and len(row["text"]) >= 20
+        ]
+        rng.shuffle(rows)
+        pools[path.name] = rows
+    picked: list[dict] = []
+    names = [name for name in sorted(pools) if pools[name]]
+    while len(picked) < count and names:
+        for name in list(names):
+            if len(picked) == count:
+                break
+            row = pools[name].pop()
+            picked.append(
+                {
+                    "id": row["id"],
+                    "channel": CHANNEL_OF_FILE.get(name, "email"),
+                    "text": row["text"],
+                    "asks": None,
+                }
+            )
+            if not pools[name]:
+                names.remove(name)
+    return picked
+
+
 def playbooks(checkout: Path, messages: Sequence[dict], work: Path) -> dict[str, dict]:
     """Each message's playbook as that checkout's engine builds it."""
     given, taken = work / f"in-{checkout.name}.json", work / f"out-{checkout.name}.json"
@@ -165,7 +211,11 @@ def packets(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed + args.round - 1)
     tag = suffix(args.round)
     written = list(read_jsonl(PANEL / f"handwritten{tag}.jsonl"))
-    messages = written + draw_real(args.data, args.real, rng, judged_before(args.round))
+    judged = judged_before(args.round)
+    real = draw_real(args.data, args.real, rng, judged)
+    if len(real) < args.real:
+        real += draw_unlabelled(args.data, args.real - len(real), rng, judged)
+    messages = written + real
     rng.shuffle(messages)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -216,10 +266,13 @@ def tables(args: argparse.Namespace) -> None:
     for verdict in read_jsonl(args.verdicts or PANEL / f"verdicts{tag}.jsonl"):
         version = key[verdict["id"]][verdict["playbook"]]
         by_version[version].append(verdict)
+    labelled = {r["id"] for r in read_jsonl(LABELS)}
+    written = sum(m["id"].startswith("hw") for m in sample.values())
+    unlabelled = sum(1 for m in sample if not m.startswith("hw") and m not in labelled)
     lines = [
         f"Messages judged: {len({v['id'] for vs in by_version.values() for v in vs})} "
-        f"({sum(m['id'].startswith('hw') for m in sample.values())} hand-written, "
-        f"the rest real customers' messages from the frozen test split)",
+        f"({written} hand-written, {len(sample) - written - unlabelled} real customers' "
+        f"messages from the frozen test split, {unlabelled} real ones nobody labelled)",
         "",
         "| | before | after |",
         "| --- | --- | --- |",
@@ -253,12 +306,27 @@ def tables(args: argparse.Namespace) -> None:
     answered: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for verdict in by_version["new"]:
-        for ask in sample[verdict["id"]]["asks"]:
+        for ask in sample[verdict["id"]]["asks"] or ():
             seen[ask] += 1
             answered[ask] += bool(verdict["request_answered"])
     for ask in sorted(seen):
         lines.append(f"| {ask} | {seen[ask]} | {answered[ask]} |")
     print("\n".join(lines))
+
+
+def asks(args: argparse.Namespace) -> None:
+    """Fill the asks of a round's unlabelled real messages from a reader's labels."""
+    path = PANEL / f"sample{suffix(args.round)}.json"
+    sample = json.loads(path.read_text(encoding="utf-8"))
+    read = {row["id"]: row["asks"] for row in read_jsonl(args.labels)}
+    filled = 0
+    for message in sample:
+        if message["asks"] is None and message["id"] in read:
+            message["asks"] = read[message["id"]]
+            filled += 1
+    path.write_text(json.dumps(sample, indent=1) + "\n", encoding="utf-8")
+    missing = sum(1 for m in sample if m["asks"] is None)
+    print(f"{filled} messages' asks filled; {missing} still unlabelled")
 
 
 def main() -> None:
@@ -272,6 +340,11 @@ def main() -> None:
     make.add_argument("--batches", type=int, default=4)
     make.add_argument("--seed", type=int, default=SEED)
     make.add_argument("--round", type=int, default=1, help="a later round judges new messages")
+    label = commands.add_parser("asks", help="fill unlabelled real messages' asks")
+    label.add_argument("--round", type=int, required=True)
+    label.add_argument(
+        "--labels", type=Path, required=True, help="JSON lines of id and asks, read blind"
+    )
     judge = commands.add_parser("tables", help="before / after tables from the verdicts")
     judge.add_argument("--round", type=int, default=1)
     judge.add_argument("--verdicts", type=Path, default=None, help="default: the round's file")
@@ -280,6 +353,8 @@ def main() -> None:
         if ROOT in args.out.resolve().parents or args.out.resolve() == ROOT:
             parser.error("--out quotes real customers' text: keep it outside the repository")
         packets(args)
+    elif args.command == "asks":
+        asks(args)
     else:
         tables(args)
 
