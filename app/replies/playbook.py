@@ -142,6 +142,11 @@ OFFER_SLOTS: frozenset[str] = frozenset({"options", "offer"})
 # A reply that waits on the details the clarifying question asks for ("as soon as we have
 # those details"): without the question it would answer one never put.
 WAITS_ON_DETAILS = re.compile(r"\b(?:those|these)\s+details\b", re.IGNORECASE)
+# A hand-over made only if it turns out to be needed ("If what you've asked for is more than
+# I'm able to agree, I'll put it to a team lead"): nothing after it may take the lead as
+# brought in ("the follow-up assumes a team lead took it even though escalation was
+# conditional", panel round 52).
+IF_NEEDED = re.compile(r"^\s*If\b")
 # Acknowledge, let them feel understood, then apologise: the steps that speak to feelings.
 FEELINGS: tuple[Step, ...] = ("acknowledge", "empathize", "apologize")
 # How many of those steps may speak to one trigger ("you've had to ask again" twice at most).
@@ -397,6 +402,8 @@ def build_playbook(
             # empathy before it says the same care in other words ("two 'I'm sorry' steps
             # back to back", panel rounds 38 and 41). A condolence is never traded away.
             entries = tuple(e for e in entries if not SORRY.search(e.text)) or entries
+        if step == "follow_up" and said.lead_if_needed:
+            entries = tuple(e for e in entries if "{lead_name}" not in e.text) or entries
         if step in FEELINGS:
             # An apology still to come keeps one framing for itself: "sorry you've had to
             # come back to us" is what a repeat contact is owed, and empathy has lines
@@ -421,6 +428,8 @@ def build_playbook(
                 said.add(entry.text)
                 if step in FEELINGS:
                     said.frame(entry)
+                if step == "escalate" and IF_NEEDED.match(entry.text):
+                    said.lead_if_needed = True
 
     # Once a lead is on the way, the request for a person is answered: the solve step is for
     # the rest ("I can ask a team lead..." after "I'm asking a team lead" contradicts it).
@@ -1053,6 +1062,7 @@ class _Said:
         self.kept_open = False
         self.slots: set[str] = set()
         self.framings: Counter[TriggerType] = Counter()
+        self.lead_if_needed = False  # the hand-over brings a lead in only if needed
 
     def add(self, text: str) -> None:
         words = _plain_words(text)

@@ -1291,6 +1291,28 @@ def test_a_calm_call_about_something_routine_is_rung_back_by_a_colleague(
     assert "the practice manager" in named
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_lead_brought_in_only_if_needed_is_not_followed_up_as_brought_in(
+    bank: ResponseBank, channel: str
+) -> None:
+    # "The follow-up assumes a team lead took it even though escalation was conditional"
+    # (panel round 52).
+    playbook = build(
+        bank,
+        "dissatisfied",
+        0.7,
+        "authority_exceeded",
+        "public_exposure",
+        requests=["refund_or_compensation"],
+        channel=channel,
+    )
+    steps = steps_of(playbook)
+    hand_over = playbook.steps[steps.index("escalate")].responses[0].text
+    assert hand_over.startswith("If ")
+    follow_up = playbook.steps[steps.index("follow_up")].responses[0].text
+    assert "has been in touch" not in follow_up
+
+
 def test_only_a_message_that_asks_a_question_is_thanked_for_one(bank: ResponseBank) -> None:
     def opening(text: str) -> str:
         playbook = build(bank, "neutral", 0.1, requests=["information"], text=text)
