@@ -769,7 +769,12 @@ _SAFETY = [
         "exposed (?:live )?wires?", "live wires?",
         "(?:can't|cant|cannot|can not|couldn't|unable to|struggling to|hard to|trouble|"
         "difficulty) breath(?:e|ing)?", "short(?:ness)? of breath",
-        "unconscious", "not breathing", "stopped breathing", "unresponsive", "allergic reaction",
+        "unconscious", "not breathing", "stopped breathing", "allergic reaction",
+        # A person unresponsive, not a screen, a company or a collector (5 of 5 on train and
+        # dev, and a credit dispute given the crisis script in panel round 54).
+        r"(?:he|she|they|him|her|them|baby|child|son|daughter|husband|wife|partner|mum|mom|dad"
+        r"|mother|father) (?:is|was|went|became|'s|lying) (?:\w+ )?unresponsive",
+        r"found (?:him|her|them|my \w+) unresponsive",
         r"anaphyla\w+", "choking", "choked", "food poisoning", "poison(?:ed|ing)",
         "swallowed (?:a |an |the |some |one |one of the |two )?(?:\\w+ ){0,2}?(?:battery|batteries|"
         "magnets?|button cell|pills?|tablets?|detergent|pods?|pieces?|parts?|bleach|chemicals?|"

@@ -278,6 +278,11 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "safety_risk",
             "Water is dripping out of the light fitting",
         ),
+        (
+            "I came home and found him unresponsive on the floor.",
+            "safety_risk",
+            "found him unresponsive",
+        ),
         # A home dialysis without water (round 51).
         (
             "He's on home haemodialysis and the machine can't run without water.",
@@ -425,6 +430,9 @@ def test_real_wordings_raise_their_trigger(
         ("They said a supervisor would call me back the next day. Nobody did.", "human_request"),
         ("I waited for someone to care enough to give me a call.", "human_request"),
         ("They couldn't fix it unless they could call me on my phone number.", "human_request"),
+        # A bureau or a screen unresponsive is no emergency (panel round 54).
+        ("The credit bureau has been unresponsive to all my disputes.", "safety_risk"),
+        ("My iPhone screen is unresponsive after the update.", "safety_risk"),
         # A hospice named as a charity is no one's care.
         ("I give £25 a month to Hollybrook Hospice by direct debit.", "vulnerable_customer"),
         # A deadline set for a reply is no failed contact yet.
