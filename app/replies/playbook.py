@@ -260,6 +260,12 @@ def build_playbook(
         # Someone else in their name or their account: heard as the worry it is.
         root_causes = (*root_causes, "fraud")
     asked = _explained_first(_asked(requests, profile, fired))
+    if "complaint_only" in asked and profile.label == "satisfied":
+        # A complaint is no satisfied customer's, whatever the type head read: "If anything
+        # could have gone better" to an outage or an angry post (panel rounds 51 and 55, two
+        # 'no' verdicts). The reading is reported as it was; the replies are a complaint's.
+        profile = _as_complaint(profile)
+        types = customer_types(profile, secondary_type_score=secondary_type_score)
     # The customer type's usual ask stood in for a question the message does not ask.
     questions_asked = text is not None and "?" in text
     no_question = requests is None and text is not None and not questions_asked
@@ -553,6 +559,14 @@ def _untagged(
         root_causes=(),
         requests=(),
     )
+
+
+def _as_complaint(profile: CustomerProfile) -> CustomerProfile:
+    """The profile with what read as satisfaction taken as dissatisfaction."""
+    scores = dict(profile.scores)
+    scores["dissatisfied"] = max(scores.get("dissatisfied", 0.0), scores.get("satisfied", 0.0))
+    scores["satisfied"] = 0.0
+    return CustomerProfile("dissatisfied", scores, profile.intensity)
 
 
 def customer_types(

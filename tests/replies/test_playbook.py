@@ -1313,6 +1313,16 @@ def test_a_lead_brought_in_only_if_needed_is_not_followed_up_as_brought_in(
     assert "has been in touch" not in follow_up
 
 
+def test_a_complaint_read_as_satisfied_is_answered_as_a_complaint(bank: ResponseBank) -> None:
+    # "If anything could have gone better" to an outage read as satisfied (panel rounds 51 and
+    # 55): the complaint the request head read decides the replies.
+    playbook = build(bank, "satisfied", 0.4, requests=["complaint_only"], channel="social")
+    assert "apologize" in steps_of(playbook)
+    assert not any("could have gone better" in line for line in lines_of(playbook))
+    praise = build(bank, "satisfied", 0.2, requests=["praise"], channel="social")
+    assert "apologize" not in steps_of(praise)
+
+
 def test_only_a_message_that_asks_a_question_is_thanked_for_one(bank: ResponseBank) -> None:
     def opening(text: str) -> str:
         playbook = build(bank, "neutral", 0.1, requests=["information"], text=text)
