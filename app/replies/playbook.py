@@ -275,6 +275,8 @@ def build_playbook(
     known = frozenset(told) | {name for name, value in values.items() if str(value).strip()}
     contact_refused = text is not None and REFUSES_CONTACT.search(text) is not None
     nothing_wanted = contact_refused or (text is not None and ASKS_NOTHING.search(text) is not None)
+    # A complaint told only to be heard: no remedy put to it, no details asked for it.
+    wants_nothing = nothing_wanted and set(asked) <= {"complaint_only"}
     # A loss is answered by the condolence, never by the customer's words back.
     restatement = (
         None if "bereavement" in root_causes else _restatement(text, profile, fired, asked, channel)
@@ -290,7 +292,7 @@ def build_playbook(
         restated=restatement is not None,
         public=channel in PUBLIC_CHANNELS,
         contact_refused=contact_refused,
-        wants_nothing=nothing_wanted and set(asked) <= {"complaint_only"},
+        wants_nothing=wants_nothing,
         no_complaint=text is not None and NO_COMPLAINT.search(text) is not None,
         questions_asked=questions_asked,
         peak_anger_intensity=peak_anger_intensity,
@@ -386,7 +388,7 @@ def build_playbook(
                 entries = (
                     tuple(e for e in entries if not WAITS_ON_DETAILS.search(e.text)) or entries
                 )
-            if nothing_wanted and set(asked) <= {"complaint_only"}:
+            if wants_nothing:
                 # "I don't need a reply, but you should know": a remedy offered back pushes
                 # process on someone who asked for nothing (panel rounds 32, 33 and 45).
                 entries = (
