@@ -97,11 +97,10 @@ _SARCASM = re.compile(
 )
 
 # Praise words beside a wait told in minutes or hours: 3 labelled train and dev messages and
-# 14 of the panel's 1,470 hand-written ones have both, none praise or satisfied; the panel's
-# hand-written sarcasm says it so
-# ("Gold star... sat on the tarmac for 2 hrs... Really enjoyed the free sauna upgrade", round
-# 48). A wait is a span waited through ("for 2 hrs", "22 mins for a flat white"): not a
-# quick job ("within 10 minutes") nor an allowance ("30 hours funded childcare").
+# 14 of the panel's 1,470 hand-written ones have both, none praise or satisfied ("Gold star...
+# sat on the tarmac for 2 hrs... Really enjoyed the free sauna upgrade", round 48). A wait is
+# a span waited through ("for 2 hrs", "22 mins for a flat white"): not a quick job ("within
+# 10 minutes") nor an allowance ("30 hours funded childcare").
 _PRAISE_WORD = re.compile(
     r"\b(?:enjoyed|enjoying|loved|loving|love|lovely|impressive|gold\s+star|would\s+recommend"
     r"|brilliant|amazing|fantastic|wonderful|superb|great)\b",

@@ -770,8 +770,9 @@ _SAFETY = [
         "(?:can't|cant|cannot|can not|couldn't|unable to|struggling to|hard to|trouble|"
         "difficulty) breath(?:e|ing)?", "short(?:ness)? of breath",
         "unconscious", "not breathing", "stopped breathing", "allergic reaction",
-        # A person unresponsive, not a screen, a company or a collector (5 of 5 on train and
-        # dev, and a credit dispute given the crisis script in panel round 54).
+        # A person unresponsive, not a screen, a company or a collector: none of the 5 train
+        # and dev messages with the bare word was a safety risk, and a credit dispute got the
+        # crisis script for it (panel round 54).
         r"(?:he|she|they|him|her|them|baby|child|son|daughter|husband|wife|partner|mum|mom|dad"
         r"|mother|father) (?:is|was|went|became|'s|lying) (?:\w+ )?unresponsive",
         r"found (?:him|her|them|my \w+) unresponsive",
