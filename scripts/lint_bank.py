@@ -41,8 +41,9 @@ ROOT_CAUSE_STEPS: tuple[Step, ...] = ("solve", "empathize")
 CRISIS_CAUSES: frozenset[str] = frozenset({"gas"})
 # A loss is answered by the condolence; the fix is the request's own.
 CONDOLENCE_CAUSES: frozenset[str] = frozenset({"bereavement"})
-# A call asked for is answered by the hand-over alone: no fix or empathy names it.
-HAND_OVER_CAUSES: frozenset[str] = frozenset({"callback"})
+# Causes one step alone answers, no fix or empathy naming them: a call asked for (the
+# hand-over says who rings), a need the message does not state (the question asks it).
+ONE_STEP_CAUSES: dict[str, Step] = {"callback": "escalate", "unstated": "clarify"}
 # Replies that act on the situation must say which one: a line with no tag would reach a
 # customer it was not written for (a courier line for a missed technician).
 TAGGED_STEPS: tuple[Step, ...] = ("solve", "clarify", "recommend", "set_boundary")
@@ -116,9 +117,10 @@ def lint(bank: ResponseBank) -> list[str]:
         if not any(trigger in entry.triggers for entry in bank.entries):
             gaps.append(f"no entry for trigger {trigger!r}")
     for cause in CAUSE_TAGS:
-        if cause in HAND_OVER_CAUSES:
-            if not any(e.step == "escalate" and cause in e.root_causes for e in bank.entries):
-                gaps.append(f"no 'escalate' entry for root cause {cause!r}")
+        if cause in ONE_STEP_CAUSES:
+            own = ONE_STEP_CAUSES[cause]
+            if not any(e.step == own and cause in e.root_causes for e in bank.entries):
+                gaps.append(f"no {own!r} entry for root cause {cause!r}")
             continue
         for step in ROOT_CAUSE_STEPS:
             if step == "solve" and cause in CRISIS_CAUSES | CONDOLENCE_CAUSES:

@@ -133,6 +133,9 @@ CauseTag = Literal[
     "fraud",
     # A call asked for: the hand-over says the lead will ring (see app/replies/spoken.py).
     "callback",
+    # Nothing asked that could be read, and no question: what the customer needs is asked
+    # before anything is answered (see app/replies/playbook.py).
+    "unstated",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

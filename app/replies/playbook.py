@@ -260,15 +260,24 @@ def build_playbook(
         # Someone else in their name or their account: heard as the worry it is.
         root_causes = (*root_causes, "fraud")
     asked = _explained_first(_asked(requests, profile, fired))
-    if "complaint_only" in asked and profile.label == "satisfied":
-        # A complaint is no satisfied customer's, whatever the type head read: "If anything
-        # could have gone better" to an outage or an angry post (panel rounds 51 and 55, two
-        # 'no' verdicts). The reading is reported as it was; the replies are a complaint's.
+    if "complaint_only" in asked and profile.label in CALM_TYPES:
+        # A complaint is no satisfied or neutral customer's, whatever the type head read: "If
+        # anything could have gone better" to an outage or an angry post (panel rounds 51 and
+        # 55, two 'no' verdicts); a calm one told of a failed delivery or a missed pickup
+        # drew "no apology" in 6 of the 15 neutral readings over rounds 40 to 55, and none
+        # was sent as is. The reading is reported as it was; the replies are a complaint's.
         profile = _as_complaint(profile)
         types = customer_types(profile, secondary_type_score=secondary_type_score)
     # The customer type's usual ask stood in for a question the message does not ask.
     questions_asked = text is not None and "?" in text
     no_question = requests is None and text is not None and not questions_asked
+    # Nothing read and nothing asked of a calm customer: a fault half-told, a reply in a
+    # thread, a remark. Over rounds 40 to 55, 24 of the 28 such playbooks answered
+    # "Here's what I can tell you: {answer}" to no question, and the notes asked for what
+    # the customer needs to be asked first ("there is nothing to answer").
+    unstated = no_question and profile.label == "neutral" and not fired
+    if unstated:
+        root_causes = (*root_causes, "unstated")
     if "change_something" in asked and suggestion_made(text):
         # A change to what the company offers is passed on, never promised.
         root_causes = (*root_causes, "suggestion")
@@ -295,6 +304,7 @@ def build_playbook(
         wants_nothing=wants_nothing,
         no_complaint=text is not None and NO_COMPLAINT.search(text) is not None,
         questions_asked=questions_asked,
+        unstated=unstated,
         peak_anger_intensity=peak_anger_intensity,
         mild_intensity=mild_intensity,
         secondary_type_score=secondary_type_score,
@@ -564,10 +574,11 @@ def _untagged(
 
 
 def _as_complaint(profile: CustomerProfile) -> CustomerProfile:
-    """The profile with what read as satisfaction taken as dissatisfaction."""
+    """The profile with its calm reading (satisfied or neutral) taken as dissatisfaction."""
     scores = dict(profile.scores)
-    scores["dissatisfied"] = max(scores.get("dissatisfied", 0.0), scores.get("satisfied", 0.0))
-    scores["satisfied"] = 0.0
+    calm = profile.label
+    scores["dissatisfied"] = max(scores.get("dissatisfied", 0.0), scores.get(calm, 0.0))
+    scores[calm] = 0.0
     return CustomerProfile("dissatisfied", scores, profile.intensity)
 
 
@@ -598,6 +609,7 @@ def plan_steps(
     wants_nothing: bool = False,
     no_complaint: bool = False,
     questions_asked: bool = False,
+    unstated: bool = False,
     peak_anger_intensity: float = 0.55,
     mild_intensity: float = 0.45,
     secondary_type_score: float = 0.5,
@@ -619,6 +631,8 @@ def plan_steps(
     `no_complaint`: the customer says nothing went wrong,
     so a leaver or a plain ask is not apologised to. `questions_asked`: the message asks
     questions of its own, so an undecided customer has said what they are weighing.
+    `unstated`: nothing the customer asks could be read and they ask no question, so what
+    they need is asked (privately on a public channel) and nothing is answered yet.
     `peak_anger_intensity`: from here on feelings run high, and a difficult customer is heard
     and empathised with before anything else;
     `mild_intensity`: up to here a customer who only asks for information or praises is not
@@ -686,7 +700,9 @@ def plan_steps(
         wanted.discard("set_boundary")
     if route is not None:
         # A request another team handles is passed on plainly: no limits to negotiate, and
-        # an apology only where the customer was failed (they had to ask again). On a public
+        # an apology only where the customer was failed: they had to ask again, or tell of a
+        # fault beside the request ("no apology for the emails and texts that kept coming",
+        # panel rounds 41 to 53, four erasure requests with a problem to fix). On a public
         # channel the account is still confirmed in private first: "promises closure with no
         # identity check on a public channel" (panel round 33).
         wanted.discard("set_boundary")
@@ -696,7 +712,9 @@ def plan_steps(
         else:
             wanted.discard("clarify")
         if not fired & REPEAT_TRIGGERS:
-            wanted -= {"apologize", "empathize"}
+            wanted.discard("empathize")
+            if not asked & {"fix_problem", "complaint_only"}:
+                wanted.discard("apologize")
     if "recommend" in wanted and asked <= {"information"}:
         wanted.discard("solve")  # the recommendation is the answer
     if "bereavement" in known or "vulnerable_customer" in fired:
@@ -745,6 +763,10 @@ def plan_steps(
         wanted.add("clarify")
         to_private = True
 
+    if unstated:
+        wanted.discard("solve")
+        wanted.add("clarify")
+        to_private = public
     peak = profile.intensity >= peak_anger_intensity
     if peak and difficult and not praise_only:
         # At the peak every difficult customer needs to feel heard before anything else; the
@@ -822,11 +844,12 @@ def plan_steps(
         order.append("set_boundary")
     if hand_over_last and not lead_owns_plan:
         order.append("escalate")
-    if not (to_private and "clarify" in order and not fired & OWN_CLOSES):
+    if not ((to_private or unstated) and "clarify" in order and not fired & OWN_CLOSES):
         # A public reply that asks for a direct message ends on that ask: the conversation
         # goes on in private, and a close after it ("If anything else comes up, just get in
         # touch") is one more line in a public thread ("long for social, trim", panel
-        # rounds 36 to 38).
+        # rounds 36 to 38). So does asking what an unstated need is: a close would answer
+        # what was never asked ("I hope that answers your question", round 52).
         order.append("close")
     if follow_up:
         order.append("follow_up")

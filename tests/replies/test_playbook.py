@@ -679,6 +679,36 @@ def test_a_public_erasure_request_is_taken_to_private_messages_first(
         assert steps.index("clarify") < steps.index("solve")
 
 
+def test_an_erasure_request_beside_a_fault_keeps_its_apology(bank: ResponseBank) -> None:
+    # "No apology for the emails and texts that kept coming" (panel rounds 41 to 53): the
+    # request goes to the privacy team plainly, the fault told beside it is still owed one.
+    def steps(*requests: str) -> list[str]:
+        return steps_of(build(bank, "dissatisfied", 0.4, requests=list(requests), route="privacy"))
+
+    assert "apologize" in steps("delete_data", "fix_problem")
+    assert "apologize" not in steps("delete_data", "cancel_or_close")
+
+
+@pytest.mark.parametrize("channel", ["social", "chat", "email"])
+def test_a_calm_message_that_asks_nothing_is_asked_what_it_needs(
+    bank: ResponseBank, channel: str
+) -> None:
+    # "Here's what I can tell you: {answer}" to a half-told fault or a remark in a thread,
+    # which ask nothing (panel rounds 40 to 55): what the customer needs is asked first.
+    text = "the app on my phone since this morning"
+    playbook = build(bank, "neutral", 0.2, channel=channel, requests=None, text=text)
+    assert steps_of(playbook) == ["acknowledge", "clarify"]
+    question = playbook.steps[1].responses[0].text
+    assert "what you'd like us to do" in question or "what you would like us to do" in question
+    assert ("direct message" in question) == (channel == "social")
+    assert "answer" not in lines_of(playbook)[0]
+    # A question, or anything the head read, is answered as before.
+    asked = build(bank, "neutral", 0.2, channel=channel, requests=None, text=text + "?")
+    assert "clarify" not in steps_of(asked)
+    read = build(bank, "neutral", 0.2, channel=channel, requests=["information"], text=text)
+    assert "clarify" not in steps_of(read)
+
+
 def test_a_customer_who_had_to_ask_again_is_not_asked_for_the_details_again(
     bank: ResponseBank,
 ) -> None:
@@ -1137,9 +1167,9 @@ def test_a_public_complaint_asks_for_the_details_in_private_before_offering_anyt
             profile(label, 0.5), escalation(), requests=(), requests_known=known, public=True
         )
         assert steps.index("clarify") < steps.index("solve")
-    # In a chat, or from a customer who is not unhappy, nothing is asked.
+    # In a chat, or from a customer who asks a question calmly, nothing is asked.
     assert "clarify" not in steps_of(build(bank, label, 0.5, requests=("complaint_only",)))
-    calm = build(bank, "neutral", 0.2, channel="social", requests=("complaint_only",))
+    calm = build(bank, "neutral", 0.2, channel="social", requests=("information",))
     assert "clarify" not in steps_of(calm)
 
 
@@ -1313,12 +1343,25 @@ def test_a_lead_brought_in_only_if_needed_is_not_followed_up_as_brought_in(
     assert "has been in touch" not in follow_up
 
 
-def test_a_complaint_read_as_satisfied_is_answered_as_a_complaint(bank: ResponseBank) -> None:
+@pytest.mark.parametrize("label", ["satisfied", "neutral"])
+def test_a_complaint_read_as_calm_is_answered_as_a_complaint(
+    bank: ResponseBank, label: CustomerType
+) -> None:
     # "If anything could have gone better" to an outage read as satisfied (panel rounds 51 and
-    # 55): the complaint the request head read decides the replies.
-    playbook = build(bank, "satisfied", 0.4, requests=["complaint_only"], channel="social")
-    assert "apologize" in steps_of(playbook)
+    # 55), no apology for a missed pickup read as neutral (rounds 40 to 55): the complaint
+    # the request head read decides the replies.
+    playbook = build(bank, label, 0.2, requests=["complaint_only"], channel="social")
+    steps = steps_of(playbook)
+    assert "apologize" in steps
+    assert steps.index("clarify") < steps.index("solve")
     assert not any("could have gone better" in line for line in lines_of(playbook))
+    assert (
+        playbook.steps[0].responses[0].text
+        == build(bank, "dissatisfied", 0.2, requests=["complaint_only"], channel="social")
+        .steps[0]
+        .responses[0]
+        .text
+    )
     praise = build(bank, "satisfied", 0.2, requests=["praise"], channel="social")
     assert "apologize" not in steps_of(praise)
 
