@@ -136,6 +136,10 @@ ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer", "issue"})
 # nearly every hand-over say it, and with both filtered the hand-over left was the one
 # repeating the acknowledgement word for word.
 KEPT_OPEN = re.compile(r"\bstays?\s+open\b", re.IGNORECASE)
+# Asking the customer what they would like done is said once too: after "Here's what I can
+# offer: {options}", a close asking "if there's anything you'd like us to do about it" asks
+# again ("the close repeats the offer", panel rounds 51 to 55: seven notes).
+ASKS_WHAT_THEY_WANT = re.compile(r"\blike us to do\b", re.IGNORECASE)
 # A remedy put on the table: offered before the agent has asked what went wrong, it reads as
 # a script ("options offered before the streaming problem is known", panels 14 and 15).
 OFFER_SLOTS: frozenset[str] = frozenset({"options", "offer"})
@@ -1099,6 +1103,7 @@ class _Said:
         self.runs: set[tuple[str, ...]] = set()
         self.thanked = False
         self.kept_open = False
+        self.asked_what_they_want = False  # a remedy offered, or what they want done asked
         self.slots: set[str] = set()
         self.framings: Counter[TriggerType] = Counter()
         self.lead_if_needed = False  # the hand-over brings a lead in only if needed
@@ -1108,6 +1113,11 @@ class _Said:
         self.runs |= _runs(words)
         self.thanked = self.thanked or _thanks(words)
         self.kept_open = self.kept_open or KEPT_OPEN.search(text) is not None
+        self.asked_what_they_want = (
+            self.asked_what_they_want
+            or bool(OFFER_SLOTS & set(open_slots(text)))
+            or ASKS_WHAT_THEY_WANT.search(text) is not None
+        )
         self.slots |= _once_slots(text)
 
     def frame(self, entry: BankEntry) -> None:
@@ -1122,12 +1132,13 @@ class _Said:
 
     def repeated_by(self, text: str) -> bool:
         """Whether a reply repeats words already said, opens on thanks again, says again that
-        the case stays open, or asks the agent again for a time or an offer it has already
-        given."""
+        the case stays open or asks again what the customer would like done, or asks the
+        agent again for a time or an offer it has already given."""
         words = _plain_words(text)
         return (
             (self.thanked and _thanks(words))
             or (self.kept_open and KEPT_OPEN.search(text) is not None)
+            or (self.asked_what_they_want and ASKS_WHAT_THEY_WANT.search(text) is not None)
             or bool(_runs(words) & self.runs)
             or bool(_once_slots(text) & self.slots)
         )

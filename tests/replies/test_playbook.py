@@ -1852,3 +1852,13 @@ def test_a_charge_is_explained_before_money_back_for_it_is_discussed(bank: Respo
     answers = [_entry(bank, entry_id).requests for entry_id in solves]
     assert len(answers) == 2
     assert "explain_charge" in answers[0] and "refund_or_compensation" in answers[1]
+
+
+@pytest.mark.parametrize("channel", ["email", "chat"])
+def test_what_the_customer_would_like_done_is_asked_once(bank: ResponseBank, channel: str) -> None:
+    # "Here's what I can offer: {options}" then a close asking "if there's anything you'd
+    # like us to do about it" (panel rounds 51 to 55: "the close repeats the offer").
+    playbook = build(bank, "dissatisfied", 0.4, channel=channel, requests=["complaint_only"])
+    lines = lines_of(playbook)
+    assert sum("like us to do" in line or "{options}" in line for line in lines) == 1
+    assert "close" in steps_of(playbook)
