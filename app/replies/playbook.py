@@ -138,8 +138,11 @@ ONCE_SLOTS: frozenset[str] = frozenset({"eta", "offer", "issue"})
 KEPT_OPEN = re.compile(r"\bstays?\s+open\b", re.IGNORECASE)
 # Asking the customer what they would like done is said once too: after "Here's what I can
 # offer: {options}", a close asking "if there's anything you'd like us to do about it" asks
-# again ("the close repeats the offer", panel rounds 51 to 55: seven notes).
-ASKS_WHAT_THEY_WANT = re.compile(r"\blike us to do\b", re.IGNORECASE)
+# again ("the close repeats the offer", panel rounds 51 to 55: seven notes), and so does a
+# follow-up asking for "something you'd like done" ("close and follow-up repeat each other").
+ASKS_WHAT_THEY_WANT = re.compile(
+    r"\b(?:like us to do|(?:you'd|you would) like done)\b", re.IGNORECASE
+)
 # A remedy put on the table: offered before the agent has asked what went wrong, it reads as
 # a script ("options offered before the streaming problem is known", panels 14 and 15).
 OFFER_SLOTS: frozenset[str] = frozenset({"options", "offer"})

@@ -1858,7 +1858,10 @@ def test_a_charge_is_explained_before_money_back_for_it_is_discussed(bank: Respo
 def test_what_the_customer_would_like_done_is_asked_once(bank: ResponseBank, channel: str) -> None:
     # "Here's what I can offer: {options}" then a close asking "if there's anything you'd
     # like us to do about it" (panel rounds 51 to 55: "the close repeats the offer").
-    playbook = build(bank, "dissatisfied", 0.4, channel=channel, requests=["complaint_only"])
-    lines = lines_of(playbook)
-    assert sum("like us to do" in line or "{options}" in line for line in lines) == 1
-    assert "close" in steps_of(playbook)
+    # Nor the follow-up ("something you'd like done": "close and follow-up repeat each other").
+    for label, intensity in (("dissatisfied", 0.4), ("dissatisfied", 0.8)):
+        playbook = build(bank, label, intensity, channel=channel, requests=["complaint_only"])
+        asks = ("like us to do", "like done", "{options}")
+        assert sum(any(a in line for a in asks) for line in lines_of(playbook)) == 1
+        assert "close" in steps_of(playbook)
+    assert "follow_up" in steps_of(playbook)
