@@ -25,8 +25,12 @@ _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)(?:@\w+|#[A-Za-z_]\w*)")
 # Emoji and pictographs, dingbats, variation selectors and joiners.
 _SYMBOLS = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
-# A sentence ends at . ! ? or a line break, but not at the point of "$89.99".
-SENTENCES = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
+# A sentence ends at . ! ? or a line break, but not at the point of "$89.99", nor after a
+# title ("ideally Dr. Anand who saw her" was given back as "ideally Dr.", panel round 56).
+SENTENCES = re.compile(
+    r"(?:[^.!?\n]|(?<=\d)\.(?=\d)|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bProf)\.)+"
+    r"[.!?]*"
+)
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|to whom it may concern)\b"
     r"[^,.!]{0,20}[,.!]?\s*",

@@ -61,6 +61,15 @@ def test_the_clause_with_the_customers_specifics_is_preferred() -> None:
     assert point_of(text) == "I was charged $89.99 twice on order #48213"
 
 
+def test_a_title_does_not_end_the_sentence() -> None:
+    # "ideally Dr. Anand who saw her" was given back as "ideally Dr." (panel round 56).
+    for text in (
+        "I was promised a call back by Dr. Anand on Monday and nobody has rung.",
+        "My mum was seen by Mrs. Hale on 2 May and the letter never came.",
+    ):
+        assert point_of(text) == text.rstrip(".")
+
+
 def test_mentions_greetings_emoji_and_asides_are_left_out() -> None:
     text = "@Brand hi, my sofa (order 55-1902) arrived on 2 May with a ripped cushion 😡 #fail"
     assert restate(text, "chat") == (
