@@ -1867,3 +1867,19 @@ def test_what_the_customer_would_like_done_is_asked_once(bank: ResponseBank, cha
         assert sum(any(a in line for a in asks) for line in lines_of(playbook)) == 1
         assert "close" in steps_of(playbook)
     assert "follow_up" in steps_of(playbook)
+
+
+@pytest.mark.parametrize(
+    "requests", [["fix_problem"], ["complaint_only"], ["refund_or_compensation"]]
+)
+def test_a_repeat_contact_is_told_once_it_need_not_explain_again(
+    bank: ResponseBank, requests: list[str]
+) -> None:
+    # The acknowledgement, the hand-over and the close each said it ("'won't need to
+    # explain/repeat' said twice, trim one", panel rounds 43 to 56: six notes).
+    playbook = build(
+        bank, "dissatisfied", 0.6, "repeated_contact", channel="email", requests=requests
+    )
+    assert "escalate" in steps_of(playbook)
+    promise = re.compile(r"(?:won't|don't) (?:need|have) to (?:repeat|explain)")
+    assert sum(bool(promise.search(line)) for line in lines_of(playbook)) == 1
