@@ -78,7 +78,9 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         r"\b(?:(?:agent|rep(?:resentative)?|advisor|technician|manager|supervisor)\s+(?:called|named)\s+"
         rf"|(?:{_TITLES})\.?\s+)[A-Z][a-z]+\b"
         # The one a customer thanks: "thank you to Priya", "shoutout to Dana at @Brand".
-        r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props)\s+(?:so\s+much\s+)?(?:to\s+"
+        # "How grateful I am to Joanne in the bookings office" thanks her (panel round 56).
+        r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props"
+        r"|(?:grateful|thankful)(?:\s+(?:I\s+am|we\s+are|I'm|we're))?)\s+(?:so\s+much\s+)?(?:to\s+"
         r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
         r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
         # ...or straight to them: "thanks so much Jonah for sorting the swap" (panel round 16).

@@ -107,6 +107,8 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         # Named as the one who deserves a reward (round 45).
         ("@Brand your driver Idris deserves a pay rise.", "Idris"),
         ("The guard on the 17:42 service, Hamish, deserves a pay rise.", "Hamish"),
+        # Someone the customer is grateful to (round 56).
+        ("I wanted to say how grateful I am to Joanne in the bookings office.", "Joanne"),
     ],
 )
 def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:
