@@ -42,8 +42,13 @@ CRISIS_CAUSES: frozenset[str] = frozenset({"gas"})
 # A loss is answered by the condolence; the fix is the request's own.
 CONDOLENCE_CAUSES: frozenset[str] = frozenset({"bereavement"})
 # Causes one step alone answers, no fix or empathy naming them: a call asked for (the
-# hand-over says who rings), a need the message does not state (the question asks it).
-ONE_STEP_CAUSES: dict[str, Step] = {"callback": "escalate", "unstated": "clarify"}
+# hand-over says who rings), a need the message does not state (the question asks it), a
+# problem that went away (the thanks say it).
+ONE_STEP_CAUSES: dict[str, Step] = {
+    "callback": "escalate",
+    "unstated": "clarify",
+    "resolved": "acknowledge",
+}
 # Replies that act on the situation must say which one: a line with no tag would reach a
 # customer it was not written for (a courier line for a missed technician).
 TAGGED_STEPS: tuple[Step, ...] = ("solve", "clarify", "recommend", "set_boundary")

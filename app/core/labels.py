@@ -136,6 +136,9 @@ CauseTag = Literal[
     # Nothing asked that could be read, and no question: what the customer needs is asked
     # before anything is answered (see app/replies/playbook.py).
     "unstated",
+    # The problem went away or was never ours ("ignore me, it's just come back on"): thanked
+    # and left, nothing offered (see app/replies/spoken.py).
+    "resolved",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

@@ -33,6 +33,7 @@ from app.replies.spoken import (
     hazard_reported,
     lived_with,
     loss_told,
+    resolved_told,
     spoken_to,
     suggestion_made,
     thanks_said,
@@ -285,6 +286,9 @@ def build_playbook(
     unstated = no_question and profile.label == "neutral" and not fired
     if unstated:
         root_causes = (*root_causes, "unstated")
+    settled = not fired and resolved_told(text)
+    if settled:
+        root_causes = (*root_causes, "resolved")
     if "change_something" in asked and suggestion_made(text):
         # A change to what the company offers is passed on, never promised.
         root_causes = (*root_causes, "suggestion")
@@ -312,6 +316,7 @@ def build_playbook(
         no_complaint=text is not None and NO_COMPLAINT.search(text) is not None,
         questions_asked=questions_asked,
         unstated=unstated,
+        settled=settled,
         peak_anger_intensity=peak_anger_intensity,
         mild_intensity=mild_intensity,
         secondary_type_score=secondary_type_score,
@@ -368,6 +373,10 @@ def build_playbook(
         entries = candidates(step, answering)
         if step == "close":
             entries = _closing_all(entries, asked)
+        if settled:
+            # The reading's own replies (a complaint's, a praise's) score higher by request;
+            # a customer whose problem went away is answered as such.
+            entries = tuple(e for e in entries if "resolved" in e.root_causes) or entries
         if step == "acknowledge" and text is not None and not questions_asked:
             # "Thanks for your question" to a remark added to a thread, which asks none
             # (panel rounds 41 and 48).
@@ -617,6 +626,7 @@ def plan_steps(
     no_complaint: bool = False,
     questions_asked: bool = False,
     unstated: bool = False,
+    settled: bool = False,
     peak_anger_intensity: float = 0.55,
     mild_intensity: float = 0.45,
     secondary_type_score: float = 0.5,
@@ -640,12 +650,17 @@ def plan_steps(
     questions of its own, so an undecided customer has said what they are weighing.
     `unstated`: nothing the customer asks could be read and they ask no question, so what
     they need is asked (privately on a public channel) and nothing is answered yet.
+    `settled`: the customer says the problem went away, so they are thanked and left.
     `peak_anger_intensity`: from here on feelings run high, and a difficult customer is heard
     and empathised with before anything else;
     `mild_intensity`: up to here a customer who only asks for information or praises is not
     apologised to.
     """
     fired = _trigger_types(escalation)
+    if settled:
+        # Nothing to hear out, fix or follow up: "a short, warm reply that it's back on"
+        # (panel round 57).
+        return ("acknowledge", "close")
     hazard = hazard_reported(escalation)
     if "safety_risk" in fired and not hazard:
         # The hand-off script already says the safety lines an acknowledgement would.

@@ -460,6 +460,30 @@ def call_asked(text: str | None) -> bool:
     return _says(_CALL_ASKED, text)
 
 
+# A customer who writes that the problem went away or was theirs after all: "ignore me,
+# it's just come back on", "ignore my DM from earlier, it was in my coat pocket", "all sorted
+# now thanks". Read as a complaint, they were apologised to and offered options (panel rounds
+# 51, 56 and 57: three 'no' verdicts). Not "they ignore me", nor "until it is fixed": of the
+# labelled messages that say it so, 7, all train, one is a complaint ("it's working now
+# though") and none asks for anything more.
+_RESOLVED = re.compile(
+    r"(?<![a-z]\s)\b(?:ignore|disregard)\s+(?:me|that|this|my\s+(?:last\s+|earlier\s+"
+    r"|previous\s+|other\s+)?(?:message|dm|email|e-mail|tweet|post|question))\b"
+    r"|\bno\s+longer\s+need\s+(?:any\s+)?(?:help|assistance)\b"
+    r"|\b(?:it's|it\s+is|its|all|everything's|everything\s+is|seems\s+to\s+be)\s+"
+    r"(?:(?!not\b)\w+\s+)?(?:sorted|fixed|resolved|working(?:\s+again)?|back\s+on)\s+now\b",
+    re.IGNORECASE,
+)
+_LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+")
+
+
+def resolved_told(text: str | None) -> bool:
+    """Whether the customer says the problem went away, asking nothing more."""
+    if not text or "?" in text:
+        return False
+    return _RESOLVED.search(_LEADING_HANDLES.sub("", text)) is not None
+
+
 def loss_told(text: str | None) -> bool:
     """Whether the customer tells of a death: their empathy is a condolence."""
     if not text or not _LOSS_WORD.search(text):

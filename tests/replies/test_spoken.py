@@ -13,6 +13,7 @@ from app.replies.spoken import (
     hazard_reported,
     lived_with,
     loss_told,
+    resolved_told,
     spoken_to,
     suggestion_made,
 )
@@ -354,3 +355,29 @@ def test_a_condition_or_an_age_is_lived_with_and_hardship_is_not() -> None:
 )
 def test_a_call_asked_for_is_told_from_one_promised(text: str, asked: bool) -> None:
     assert call_asked(text) is asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oh hang on, ignore me, it's just come back on. Sorry for wasting your time!",
+        "@Gym ignore my DM from earlier about the locker key, it was in my coat pocket",
+        "@Brand All sorted now thanks! Managed to speak to someone on your chat.",
+        "Restarted the router and it seems to be working now, cheers",
+    ],
+)
+def test_a_problem_that_went_away_is_told(text: str) -> None:
+    assert resolved_told(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I called the bureaus to dispute it, but they ignore me and give me the runaround.",
+        "Please credit my account for everything you take until it is fixed.",
+        "It's not working now, it was fine yesterday.",
+        "Ignore my last message: is it sorted now?",
+    ],
+)
+def test_a_problem_still_there_is_not_told_as_gone(text: str) -> None:
+    assert not resolved_told(text)
