@@ -118,6 +118,11 @@ AGREED_REFUND = re.compile(
     # "...a refund of £44.99 would reach my card within 5 working days" (panel round 19)
     r"|\brefund\b(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}?\b(?:would|will|should)\s+(?:reach|arrive"
     r"|appear|show|land|be\s+(?:back|with|in|on))\b"
+    # "refund for cancelled flight NB774 approved 21 days ago", "I took the refund rather than
+    # rebooking" (panel round 57: "drop the 'more than I'm able to agree' escalation").
+    r"|\brefund\b(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}?\b(?:approved|agreed|confirmed|authori[sz]ed)"
+    r"\s+(?:\d+|an?|two|three|four|five|six|several)\s+(?:days?|weeks?|months?)\s+ago\b"
+    r"|\b(?:took|accepted|chose|opted\s+for)\s+(?:the\s+|a\s+)?(?:full\s+)?refund\b"
     r"|\brefund\s+(?:was|has\s+been|had\s+been|is)\s+(?:approved|processed|issued|agreed"
     r"|confirmed|authori[sz]ed|initiated)"
     r"|\bstill\s+(?:waiting|haven't\s+(?:got|received)|not\s+received)\s+(?:for\s+)?"

@@ -197,6 +197,12 @@ def test_a_refund_already_agreed_is_chased_not_put_to_a_lead_to_decide() -> None
     assert asks_spoken_to(("status", "refund_or_compensation"), emailed) == ("status",)
     told = "Your agent told me in writing that the £186.40 would be back on my card by now."
     assert asks_spoken_to(("refund_or_compensation",), told) == ("status",)
+    # Approved some time ago, or taken instead of a rebooking (panel round 57).
+    for chasing in (
+        "@Air refund for cancelled flight NB774 approved 21 days ago. Where is it?",
+        "I took the refund rather than rebooking. It's now the 29th and nothing's back.",
+    ):
+        assert spoken_to(read, ("refund_or_compensation",), chasing).triggers == ()
     # A refund asked for the first time is still a decision for a lead.
     new = "The heater arrived broken and I'd like a refund."
     assert spoken_to(read, ("refund_or_compensation",), new) == read
