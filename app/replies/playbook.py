@@ -267,6 +267,11 @@ def build_playbook(
     if fraud_told(text):
         # Someone else in their name or their account: heard as the worry it is.
         root_causes = (*root_causes, "fraud")
+    if any(t.type == "repeated_contact" and t.source != "model" for t in escalation.triggers):
+        # "Third email", or a conversation that shows it: "'It sounds as though' hedges a
+        # contact count the customer stated plainly" (panel rounds 48 to 57, nine notes). A
+        # repeat only the model reads is still said as a reading.
+        root_causes = (*root_causes, "repeat_stated")
     asked = _explained_first(_asked(requests, profile, fired))
     if "complaint_only" in asked and profile.label in CALM_TYPES:
         # A complaint is no satisfied or neutral customer's, whatever the type head read: "If

@@ -1896,3 +1896,26 @@ def test_a_problem_that_went_away_is_thanked_and_left(bank: ResponseBank, channe
     )
     assert steps_of(playbook) == ["acknowledge", "close"]
     assert "glad it's sorted" in lines_of(playbook)[0]
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
+def test_a_repeat_contact_the_message_states_is_not_hedged(
+    bank: ResponseBank, channel: str
+) -> None:
+    # "'It sounds as though' hedges a contact count the customer stated plainly" (panel rounds
+    # 48 to 57); a repeat only the model reads is still said as a reading.
+    def opening(source: str) -> str:
+        read = Escalation(True, "high", (Trigger("repeated_contact", "x", 0, 1, source, 0.9),))  # type: ignore[arg-type]
+        playbook = build_playbook(
+            bank,
+            profile=profile("dissatisfied", 0.6),
+            escalation=read,
+            channel=channel,  # type: ignore[arg-type]
+            requests=["fix_problem"],
+        )
+        return playbook.steps[0].responses[0].text
+
+    assert "more than once" in opening("pattern")
+    assert not opening("pattern").startswith("It sounds")
+    assert not opening("conversation").startswith("It sounds")
+    assert opening("model").startswith("It sounds")
