@@ -291,6 +291,8 @@ def build_playbook(
     unstated = no_question and profile.label == "neutral" and not fired
     if unstated:
         root_causes = (*root_causes, "unstated")
+    # The problem went away, or was never ours ("ignore me, it's just come back on"): thanked
+    # and left, whatever the heads read of the complaint it began as.
     settled = not fired and resolved_told(text)
     if settled:
         root_causes = (*root_causes, "resolved")
