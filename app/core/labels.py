@@ -139,8 +139,8 @@ CauseTag = Literal[
     # The problem went away or was never ours ("ignore me, it's just come back on"): thanked
     # and left, nothing offered (see app/replies/spoken.py).
     "resolved",
-    # A repeat contact the message or the conversation shows, not only the model's reading:
-    # acknowledged as said, not hedged (see app/replies/playbook.py).
+    # A repeat contact the customer counts, or the conversation shows, not only the model's
+    # reading: acknowledged as said, not hedged (see app/replies/spoken.py).
     "repeat_stated",
 ]
 

@@ -33,6 +33,7 @@ from app.replies.spoken import (
     hazard_reported,
     lived_with,
     loss_told,
+    repeat_stated,
     resolved_told,
     spoken_to,
     suggestion_made,
@@ -267,10 +268,8 @@ def build_playbook(
     if fraud_told(text):
         # Someone else in their name or their account: heard as the worry it is.
         root_causes = (*root_causes, "fraud")
-    if any(t.type == "repeated_contact" and t.source != "model" for t in escalation.triggers):
-        # "Third email", or a conversation that shows it: "'It sounds as though' hedges a
-        # contact count the customer stated plainly" (panel rounds 48 to 57, nine notes). A
-        # repeat only the model reads is still said as a reading.
+    if repeat_stated(escalation):
+        # "My third email", or a conversation that shows it: acknowledged as said.
         root_causes = (*root_causes, "repeat_stated")
     asked = _explained_first(_asked(requests, profile, fired))
     if "complaint_only" in asked and profile.label in CALM_TYPES:

@@ -489,6 +489,32 @@ def resolved_told(text: str | None) -> bool:
     return _RESOLVED.search(_LEADING_HANDLES.sub("", text)) is not None
 
 
+# A repeat contact counted in the customer's own words ("this is my third email", "I've asked
+# in your app twice", "I have to keep chasing"), not a wait ("still waiting") or a fix tried
+# ("we've tried it twenty times"). Said so, it is acknowledged as said: "'It sounds as
+# though' hedges a contact count the customer stated plainly" (panel rounds 48 to 57, nine
+# notes). Where only the reading says it, "You've had to bring this up more than once"
+# asserted a history nobody checked (round 58).
+_CONTACTS_COUNTED = re.compile(
+    r"\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:time|call|email|e-mail"
+    r"|message|letter|chase|request|complaint|attempt)\b"
+    r"|\b(?:asked|called|phoned|rung|rang|emailed|e-mailed|written|wrote|contacted|chased"
+    r"|messaged|complained|been\s+through\s+this)\b(?:\s+\w+){0,4}?\s+(?:twice|(?:two|three"
+    r"|four|five|six|several|many|multiple|\d+)\s+times)\b"
+    r"|\bkeep\s+(?:chasing|calling|asking|emailing|ringing|writing)\b",
+    re.IGNORECASE,
+)
+
+
+def repeat_stated(escalation: Escalation) -> bool:
+    """Whether a repeat contact is told, by the customer's count or the conversation."""
+    return any(
+        t.type == "repeated_contact"
+        and (t.source == "conversation" or _CONTACTS_COUNTED.search(t.evidence) is not None)
+        for t in escalation.triggers
+    )
+
+
 def loss_told(text: str | None) -> bool:
     """Whether the customer tells of a death: their empathy is a condolence."""
     if not text or not _LOSS_WORD.search(text):

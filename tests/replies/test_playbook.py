@@ -1899,13 +1899,17 @@ def test_a_problem_that_went_away_is_thanked_and_left(bank: ResponseBank, channe
 
 
 @pytest.mark.parametrize("channel", ["chat", "email"])
-def test_a_repeat_contact_the_message_states_is_not_hedged(
+def test_a_repeat_contact_the_customer_counts_is_not_hedged(
     bank: ResponseBank, channel: str
 ) -> None:
     # "'It sounds as though' hedges a contact count the customer stated plainly" (panel rounds
-    # 48 to 57); a repeat only the model reads is still said as a reading.
-    def opening(source: str) -> str:
-        read = Escalation(True, "high", (Trigger("repeated_contact", "x", 0, 1, source, 0.9),))  # type: ignore[arg-type]
+    # 48 to 57); "still waiting" read as a repeat is still said as a reading (round 58).
+    def opening(evidence: str, source: str) -> str:
+        read = Escalation(
+            True,
+            "high",
+            (Trigger("repeated_contact", evidence, 0, 1, source, 0.9),),  # type: ignore[arg-type]
+        )
         playbook = build_playbook(
             bank,
             profile=profile("dissatisfied", 0.6),
@@ -1915,7 +1919,11 @@ def test_a_repeat_contact_the_message_states_is_not_hedged(
         )
         return playbook.steps[0].responses[0].text
 
-    assert "more than once" in opening("pattern")
-    assert not opening("pattern").startswith("It sounds")
-    assert not opening("conversation").startswith("It sounds")
-    assert opening("model").startswith("It sounds")
+    for evidence, source in (
+        ("this is the third time I have written", "pattern"),
+        ("I've asked in your app twice to close it", "model"),
+        ("earlier turns", "conversation"),
+    ):
+        said = opening(evidence, source)
+        assert "more than once" in said and not said.startswith("It sounds"), evidence
+    assert opening("still waiting", "pattern").startswith("It sounds")
