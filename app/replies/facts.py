@@ -86,7 +86,10 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         # ...or straight to them: "thanks so much Jonah for sorting the swap" (panel round 16).
         # Title Case words are not names: "Thanks Again For Everything".
         r"|(?!(?-i:(?:Again|All|Everyone|Guys|Team|Very|So|You|For|Both)\b))"
-        rf"(?=(?-i:(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+)\s+for\b))"
+        rf"(?=(?-i:(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+)\s+for\b)"
+        # ...or to a titled name, "for" or not: "Thank you Dr Okonjo and nurse Hattie" (round
+        # 58). A bare name stays unread without "for": "Thank you Spotify!" thanks a brand.
+        rf"|(?=(?-i:(?:{_TITLES})\.?\s+[A-Z][a-z]+)\b))"
         # "Thanks to Amazon's new system..." blames; it thanks nobody.
         # A title stays with the name: "thank you to Mrs Adeyemi" thanks her, not "Mrs".
         rf"(?P<thanked>(?-i:(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+))\b(?!['\u2019]s\b)",

@@ -86,6 +86,7 @@ def test_facts_come_in_reading_order_without_overlaps() -> None:
         "Thanks Again For Everything",
         "Thank You For your help",
         "Thanks Hugh, the new meter is in",
+        "Thank you Spotify! Back up and running.",
     ],
 )
 def test_thanks_to_a_group_or_to_no_name_name_nobody(text: str) -> None:
@@ -109,6 +110,8 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         ("The guard on the 17:42 service, Hamish, deserves a pay rise.", "Hamish"),
         # Someone the customer is grateful to (round 56).
         ("I wanted to say how grateful I am to Joanne in the bookings office.", "Joanne"),
+        # A titled name thanked with no "for" (round 58).
+        ("She's home now. Thank you Dr Okonjo and nurse Hattie", "Dr Okonjo"),
     ],
 )
 def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:
