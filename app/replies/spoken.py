@@ -466,11 +466,11 @@ def call_asked(text: str | None) -> bool:
 
 
 # A customer who writes that the problem went away or was theirs after all: "ignore me,
-# it's just come back on", "ignore my DM from earlier, it was in my coat pocket", "all sorted
-# now thanks". Read as a complaint, they were apologised to and offered options (panel rounds
-# 51, 56 and 57: three 'no' verdicts). Not "they ignore me", nor "until it is fixed": of the
-# labelled messages that say it so, 7, all train, one is a complaint ("it's working now
-# though") and none asks for anything more.
+# it's just come back on", "ignore my DM from earlier, it was in my coat pocket" (panel
+# messages). Read as a complaint, they were apologised to and offered options (panel rounds
+# 51, 56 and 57: three 'no' verdicts). Not a company said to ignore them, nor a fix still
+# awaited ("...until it is sorted"): of the labelled messages that say it so, 7, all train,
+# one is a complaint about how long the fix took and none asks for anything more.
 _RESOLVED = re.compile(
     r"(?<![a-z]\s)\b(?:ignore|disregard)\s+(?:me|that|this|my\s+(?:last\s+|earlier\s+"
     r"|previous\s+|other\s+)?(?:message|dm|email|e-mail|tweet|post|question))\b"

@@ -368,7 +368,7 @@ def test_a_call_asked_for_is_told_from_one_promised(text: str, asked: bool) -> N
     [
         "Oh hang on, ignore me, it's just come back on. Sorry for wasting your time!",
         "@Gym ignore my DM from earlier about the locker key, it was in my coat pocket",
-        "@Brand All sorted now thanks! Managed to speak to someone on your chat.",
+        "@Brand everything's working again now, cheers for the help earlier",
         "Restarted the router and it seems to be working now, cheers",
     ],
 )
@@ -379,8 +379,8 @@ def test_a_problem_that_went_away_is_told(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "I called the bureaus to dispute it, but they ignore me and give me the runaround.",
-        "Please credit my account for everything you take until it is fixed.",
+        "I keep writing to the landlord but they ignore me every single time.",
+        "Knock the fee off my bill each month until it is fixed properly.",
         "It's not working now, it was fine yesterday.",
         "Ignore my last message: is it sorted now?",
     ],
