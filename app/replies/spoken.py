@@ -475,6 +475,8 @@ _RESOLVED = re.compile(
     r"(?<![a-z]\s)\b(?:ignore|disregard)\s+(?:me|that|this|my\s+(?:last\s+|earlier\s+"
     r"|previous\s+|other\s+)?(?:message|dm|email|e-mail|tweet|post|question))\b"
     r"|\bno\s+longer\s+need\s+(?:any\s+)?(?:help|assistance)\b"
+    # "So nothing needed after all, sorry to bother you!" (panel round 59).
+    r"|\b(?:nothing|no\s+help|no\s+action)\s+(?:is\s+)?needed\s+after\s+all\b"
     r"|\b(?:it's|it\s+is|its|all|everything's|everything\s+is|seems\s+to\s+be)\s+"
     r"(?:(?!not\b)\w+\s+)?(?:sorted|fixed|resolved|working(?:\s+again)?|back\s+on)\s+now\b",
     re.IGNORECASE,

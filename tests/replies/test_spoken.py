@@ -370,6 +370,7 @@ def test_a_call_asked_for_is_told_from_one_promised(text: str, asked: bool) -> N
         "@Gym ignore my DM from earlier about the locker key, it was in my coat pocket",
         "@Brand everything's working again now, cheers for the help earlier",
         "Restarted the router and it seems to be working now, cheers",
+        "I updated the app and my playlists are back. So nothing needed after all, thanks!",
     ],
 )
 def test_a_problem_that_went_away_is_told(text: str) -> None:
