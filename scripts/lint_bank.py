@@ -44,12 +44,14 @@ CONDOLENCE_CAUSES: frozenset[str] = frozenset({"bereavement"})
 # Causes one step alone answers, no fix or empathy naming them: a call asked for (the
 # hand-over says who rings), a need the message does not state (the question asks it), a
 # problem that went away (the thanks say it), a repeat contact the message states (the
-# acknowledgement says it unhedged).
+# acknowledgement says it unhedged), a private message already sent (the move to private
+# messages picks it up).
 ONE_STEP_CAUSES: dict[str, Step] = {
     "callback": "escalate",
     "unstated": "clarify",
     "resolved": "acknowledge",
     "repeat_stated": "acknowledge",
+    "dm_sent": "clarify",
 }
 # Replies that act on the situation must say which one: a line with no tag would reach a
 # customer it was not written for (a courier line for a missed technician).

@@ -142,6 +142,9 @@ CauseTag = Literal[
     # A repeat contact the customer counts, or the conversation shows, not only the model's
     # reading: acknowledged as said, not hedged (see app/replies/spoken.py).
     "repeat_stated",
+    # A private message the customer says they have already sent: picked up there, not asked
+    # for again (see app/replies/spoken.py).
+    "dm_sent",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

@@ -67,7 +67,7 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
     (
         "date",
         rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b(?:,?\s+\d{{4}})?"
-        rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+        rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
         r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
         rf"|(?:last|this|next|on)\s+{_DAYS}\b"
         r"|yesterday\b|today\b|tomorrow\b|last (?:week|month|night)\b)",
@@ -80,7 +80,11 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         # The one a customer thanks: "thank you to Priya", "shoutout to Dana at @Brand".
         # "How grateful I am to Joanne in the bookings office" thanks her (panel round 56).
         r"|\b(?:thanks|thank\s+you|shout[- ]?out|kudos|props"
-        r"|(?:grateful|thankful)(?:\s+(?:I\s+am|we\s+are|I'm|we're))?)\s+(?:so\s+much\s+)?(?:to\s+"
+        r"|(?:grateful|thankful)(?:\s+(?:I\s+am|we\s+are|I'm|we're))?"
+        # Thanks the company is asked to pass on: "please thank Dr Okonjo and the nurse",
+        # "pass on my thanks to Bea" (panel round 59).
+        r"|please\s+thank|(?:pass|give)\s+(?:on\s+)?(?:my|our)\s+(?:thanks|gratitude))"
+        r"\s+(?:so\s+much\s+)?(?:to\s+"
         r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
         r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
         # ...or straight to them: "thanks so much Jonah for sorting the swap" (panel round 16).

@@ -33,6 +33,7 @@ from app.replies.spoken import (
     hazard_reported,
     lived_with,
     loss_told,
+    message_sent,
     repeat_stated,
     resolved_told,
     spoken_to,
@@ -74,6 +75,9 @@ LEAD_OWNS_PLAN: frozenset[TriggerType] = REPEAT_TRIGGERS
 SAFETY_TRIGGERS: frozenset[TriggerType] = frozenset({"safety_risk", "vulnerable_customer"})
 # A customer leaving or taking their data back is not talked out of it: no retention pitch.
 NO_RETENTION: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_data"})
+# Asks a customer makes without anything having gone wrong: asked calmly, they are answered,
+# not apologised for.
+CALM_ASKS: frozenset[RequestLabel] = frozenset({"information", "praise", "change_something"})
 # Asks that say something went wrong, whatever else the customer says of the service.
 COMPLAINED: frozenset[RequestLabel] = frozenset(
     {"complaint_only", "fix_problem", "refund_or_compensation"}
@@ -271,7 +275,10 @@ def build_playbook(
     if repeat_stated(escalation):
         # "My third email", or a conversation that shows it: acknowledged as said.
         root_causes = (*root_causes, "repeat_stated")
-    asked = _explained_first(_asked(requests, profile, fired))
+    if channel in PUBLIC_CHANNELS and message_sent(text):
+        # "I've sent you a DM": the move to private messages picks it up, not asks again.
+        root_causes = (*root_causes, "dm_sent")
+    asked = _explained_first(_asked(requests, profile, fired, text))
     if "complaint_only" in asked and profile.label in CALM_TYPES:
         # A complaint is no satisfied or neutral customer's, whatever the type head read: "If
         # anything could have gone better" to an outage or an angry post (panel rounds 51 and
@@ -707,12 +714,14 @@ def plan_steps(
         wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}
     if (
         asked
-        and asked <= {"information", "praise"}
+        and asked <= CALM_ASKS
         and profile.intensity <= mild_intensity
         and not fired & REPEAT_TRIGGERS
     ):
         # A question asked calmly is answered, not apologised for: "sorry for the trouble"
         # to a how-to question or to thanks with a question misread both (panel round 22).
+        # So is a change asked for calmly: "apologises for an {issue} that doesn't exist" to
+        # a house move, a reschedule, a plan switched at renewal (panel rounds 54 to 59).
         # A status or charge question chases something late or unexpected: its apology stays.
         wanted.discard("apologize")
     if no_complaint and not asked & COMPLAINED and not fired & REPEAT_TRIGGERS:
@@ -888,17 +897,33 @@ def _asked(
     requests: Collection[RequestLabel] | None,
     profile: CustomerProfile,
     fired: frozenset[TriggerType],
+    text: str | None = None,
 ) -> tuple[RequestLabel, ...]:
-    """The requests to answer: the customer's, or their type's usual one when not known."""
+    """The requests to answer: the customer's, or their type's usual one when not known.
+
+    A message that asks a question of its own is no complaint with no ask.
+    """
     # Asking for a person is a request even when only the trigger caught it, and when it is
     # all that is known, it is the whole ask.
     wants_person = "human_request" in fired
     if requests is None:
-        return ("talk_to_person",) if wants_person else (TYPE_ASKS[profile.label],)
+        if wants_person:
+            return ("talk_to_person",)
+        usual = TYPE_ASKS[profile.label]
+        if usual == "complaint_only" and _asks_something(text):
+            # "Could you tell me how much notice we would get?" is answered, not passed on
+            # as feedback: "treats the message as feedback to pass on" (panel round 59).
+            return ("information",)
+        return (usual,)
     asked = list(requests)
     if wants_person and "talk_to_person" not in asked:
         asked.insert(0, "talk_to_person")
     return tuple(asked)
+
+
+def _asks_something(text: str | None) -> bool:
+    """Whether the message asks a question that wants an answer, not a rhetorical one."""
+    return text is not None and bool(questions_asked(text))
 
 
 def _explained_first(asked: tuple[RequestLabel, ...]) -> tuple[RequestLabel, ...]:

@@ -60,8 +60,10 @@ _BE = frozenset({"is", "are", "was", "were", "am"})
 # Where "be" goes back in after a noun subject: before a participle ("my order is arriving",
 # "the train is due"), before a final preposition ("the £186 is for"), else at the end.
 _PARTICIPLE = re.compile(
-    r"^(?:\w{3,}ing|\w{3,}(?<!e)ed|given|taken|done|gone|seen|sent|paid|due|open|closed)$"
+    r"^(?:[a-z]\w{2,}ing|[a-z]\w{2,}(?<!e)ed|given|taken|done|gone|seen|sent|paid|due|open"
+    r"|closed|being)$"
 )
+_BEFORE_PARTICIPLE = frozenset("still already also now even ever yet".split())
 _PREPOSITIONS = frozenset("for about from to with of on in at by".split())
 # Where "be" goes in after a noun subject asked about: before what follows the noun ("what
 # the quoted upload speed is for any of the plans", "what the team's email is so I can...").
@@ -213,7 +215,12 @@ def _declarative(wh: str, aux: str, subject: str, rest: str) -> str | None:
     # runs up to what follows it; in a yes-or-no question, "be" goes before a participle.
     follows = _AFTER_THE_NOUN if wh != "whether" else frozenset()
     for index, word in enumerate(words):
-        if _PARTICIPLE.match(word.casefold()) or word.casefold() in follows:
+        # A name is no participle: "is the pack for Wilfred Penhallow still coming?".
+        participle = _PARTICIPLE.match(word) is not None
+        if participle or word.casefold() in follows:
+            # "Still" and its like stay after "be": "the pack is still coming".
+            if participle and index and words[index - 1].casefold() in _BEFORE_PARTICIPLE:
+                index -= 1
             return " ".join([subject, *words[:index], aux, *words[index:]])
     if wh == "whether":
         # "Is the excess different?": one word after a one-word subject; more is a guess.

@@ -491,6 +491,26 @@ def resolved_told(text: str | None) -> bool:
     return _RESOLVED.search(_LEADING_HANDLES.sub("", text)) is not None
 
 
+# A customer on a public channel who says they have already messaged us privately: "I've sent
+# you a DM", "check your DMs", "DM sent". Asked for a direct message all the same, they were
+# told to write again ("say we will check the DMs and reply there rather than asking them
+# to write again", panel round 59). On train and dev 12 messages say it so, all tweets; not
+# a message sent elsewhere ("I messaged you questions on Facebook").
+_MESSAGE_SENT = re.compile(
+    r"\bcheck\s+(?:your|ur)\s+(?:dms?|inbox|direct\s+messages|pms?)\b"
+    r"|\b(?:dm|pm)\s+sent\b"
+    r"|\bsent\s+(?:you\s+|u\s+)?(?:an?\s+)?(?:dm|pm|direct\s+message|private\s+message)\b"
+    r"|\b(?:i|we)(?:'ve|\s+have|ve)?\s+(?:just\s+|already\s+)?(?:dm'?e?d|pm'?e?d|messaged"
+    r"|inboxed)\s+(?:you|u)\b(?!\s+(?:\w+\s+){0,2}on\s+(?:facebook|instagram|whatsapp))",
+    re.IGNORECASE,
+)
+
+
+def message_sent(text: str | None) -> bool:
+    """Whether the customer says they have already sent us a private message."""
+    return _says(_MESSAGE_SENT, text)
+
+
 # A repeat contact counted in the customer's own words ("this is my third email", "I've asked
 # in your app twice", "I have to keep chasing"), not a wait ("still waiting") or a fix tried
 # ("we've tried it twenty times"). Said so, it is acknowledged as said: "'It sounds as

@@ -112,6 +112,9 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         ("I wanted to say how grateful I am to Joanne in the bookings office.", "Joanne"),
         # A titled name thanked with no "for" (round 58).
         ("She's home now. Thank you Dr Okonjo and nurse Hattie", "Dr Okonjo"),
+        # Thanks the company is asked to pass on (round 59).
+        ("First, please thank Dr Okonjo and the nurse from Tuesday.", "Dr Okonjo"),
+        ("Could you pass on my thanks to Priya at the front desk?", "Priya"),
     ],
 )
 def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:

@@ -98,7 +98,7 @@ def test_empathy_leaves_the_repeat_contact_framing_to_the_apology(bank: Response
     assert not framed["empathize"]
 
 
-@pytest.mark.parametrize("request_label", ["information", "praise"])
+@pytest.mark.parametrize("request_label", ["information", "praise", "change_something"])
 def test_a_calm_question_or_thanks_gets_no_apology(
     bank: ResponseBank, request_label: RequestLabel
 ) -> None:
@@ -1927,3 +1927,34 @@ def test_a_repeat_contact_the_customer_counts_is_not_hedged(
         said = opening(evidence, source)
         assert "more than once" in said and not said.startswith("It sounds"), evidence
     assert opening("still waiting", "pattern").startswith("It sounds")
+
+
+def test_a_question_asked_where_no_request_was_read_is_answered_not_passed_on(
+    bank: ResponseBank,
+) -> None:
+    # "Treats the message as feedback to pass on" where the customer asked how much notice
+    # they would get (panel round 59): a question is no complaint with no ask.
+    written_for = {entry.id: entry.requests for entry in bank.entries}
+
+    def answers(text: str) -> tuple[str, ...]:
+        playbook = build(bank, "dissatisfied", 0.4, channel="email", text=text)
+        return written_for[playbook.steps[steps_of(playbook).index("solve")].responses[0].id]
+
+    assert "information" in answers("Could you tell me how much notice we'd get before works?")
+    # A rhetorical question is still a complaint: it is passed on.
+    assert "complaint_only" in answers("Why is nobody answering the phone?")
+
+
+def test_a_private_message_already_sent_is_picked_up_not_asked_for_again(
+    bank: ResponseBank,
+) -> None:
+    # "Say we will check the DMs and reply there rather than asking them to write again"
+    # (panel round 59).
+    def clarify(text: str, channel: str = "social") -> str:
+        playbook = build(
+            bank, "dissatisfied", 0.5, channel=channel, requests=["fix_problem"], text=text
+        )
+        return playbook.steps[steps_of(playbook).index("clarify")].responses[0].text
+
+    assert "look for your direct message" in clarify("@Brand I've sent you a DM about my app")
+    assert "send us a direct message" in clarify("@Brand my app keeps crashing on the login page")

@@ -21,6 +21,12 @@ from app.replies.questions import MAX_QUESTIONS, asked_note, questions_asked
             "whether the marquee is included in both packages",
         ),
         ("Is the excess different?", "whether the excess is different"),
+        # A name is no participle, and "still" stays after "be" (panel round 40's message).
+        (
+            "Is the blister pack for Wilfred Penhallow still coming today?",
+            "whether the blister pack for Wilfred Penhallow is still coming today",
+        ),
+        ("Is my order still being processed?", "whether your order is still being processed"),
         # Questions for something: "be" goes back where it reads.
         ("What is the £186 for?", "what the £186 is for"),
         ("What is this charge for exactly?", "what this charge is for"),

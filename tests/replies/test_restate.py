@@ -70,6 +70,15 @@ def test_a_title_does_not_end_the_sentence() -> None:
         assert point_of(text) == text.rstrip(".")
 
 
+def test_a_month_or_number_cut_short_before_its_figure_does_not_end_the_sentence() -> None:
+    # "I understand that you only figured out yesterday Apr." (panel round 59).
+    for text in (
+        "I only found out on Apr. 22 that my account was still being charged.",
+        "My parcel was left at no. 14 on 2 May and nobody told me.",
+    ):
+        assert point_of(text) == text.rstrip(".")
+
+
 def test_mentions_greetings_emoji_and_asides_are_left_out() -> None:
     text = "@Brand hi, my sofa (order 55-1902) arrived on 2 May with a ripped cushion 😡 #fail"
     assert restate(text, "chat") == (

@@ -13,6 +13,7 @@ from app.replies.spoken import (
     hazard_reported,
     lived_with,
     loss_told,
+    message_sent,
     resolved_told,
     spoken_to,
     suggestion_made,
@@ -388,3 +389,20 @@ def test_a_problem_that_went_away_is_told(text: str) -> None:
 )
 def test_a_problem_still_there_is_not_told_as_gone(text: str) -> None:
     assert not resolved_told(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [
+        ("@Brand I've sent you a DM about my order", True),
+        ("@Brand ive sent a pm", True),
+        ("@Brand Hi! I messaged you. Kindly check it. Thanks!", True),
+        ("@Brand please check your DMs", True),
+        ("@Brand DM sent, thanks", True),
+        # A message sent somewhere else is not one to pick up in private.
+        ("@Brand I messaged you questions on Facebook and got the run around", False),
+        ("@Brand can I DM you my order number?", False),
+    ],
+)
+def test_a_private_message_already_sent_is_told(text: str, sent: bool) -> None:
+    assert message_sent(text) is sent
