@@ -191,8 +191,9 @@ _PLAIN_ASKS: tuple[tuple[RequestLabel, re.Pattern[str]], ...] = (
             # ...or a point of a list: "Could you please: - close the workspace" (round 33).
             # "Delete my account and every byte of my data" (round 35), not "please delete the
             # following accounts" from a credit file, which is a correction (train and dev).
-            r"|(?:^|[.!?]\s+)(?:please\s+)?delete\s+my\s+account\b"
-            r"|(?:^|[.!?]\s+|\n\s*[-\u2022*]\s*)(?:please\s+)?(?:close|cancel|terminate)\s+"
+            # After a colon too: "for the avoidance of doubt: close my account" (round 60).
+            r"|(?:^|[.!?:]\s+)(?:please\s+)?delete\s+my\s+account\b"
+            r"|(?:^|[.!?:]\s+|\n\s*[-\u2022*]\s*)(?:please\s+)?(?:close|cancel|terminate)\s+"
             r"(?:my|our|the)\s+"
             r"(?:[\w-]+\s+){0,2}" + _PLAN + r"\b"
             # "I need to cancel my plan because my pet died", "I'm moving abroad, so I need

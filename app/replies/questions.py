@@ -76,7 +76,11 @@ _AFTER_THE_NOUN = frozenset(
 # ends in March"): what is left is the question itself.
 _RUN_ON = re.compile(
     r"(?:^|,?\s+)(?:or|and)\s+(?:if|when|what|how|where|which|who|why|whether|do|does|did|is|are"
-    r"|am|can|will|should|would|have|has|was|were|not|i|we)\b.*$",
+    r"|am|can|will|should|would|have|has|was|were|not|i|we"
+    # A request run on after the question: "...what that payment is and get my card working
+    # again" was given back whole (panel round 60).
+    r"|get|make|send|sort|fix|put|stop|cancel|refund|give|tell|take|unblock|unfreeze|reset"
+    r"|book|arrange|ring|call)\b.*$",
     re.IGNORECASE,
 )
 _ASIDE = re.compile(r"^(?P<head>(?:\S+\s+){3,}?\S+?)[,:;]\s.*$")
@@ -97,6 +101,9 @@ _WHO_IS_THIS = re.compile(
     # The name is read case-sensitively: "is this the right number?" is a real question.
     r"^(?i:is\s+(?:this|that)|am\s+i\s+(?:speaking|talking)\s+(?:to|with)|have\s+i\s+(?:got|reached)"
     r"|are\s+you)\s+(?:the\s+)?(?:[A-Z][\w&'-]*\s*)+\??$"
+    # ...or the line by what it is for: "Is this the council highways line?" (round 60).
+    r"|^(?i:is\s+(?:this|that)\s+the\s+(?!right\b|correct\b)(?:[\w&'-]+\s+){0,3}(?:line|helpline"
+    r"|number|department|office|desk))\??$"
 )
 # "Would that be all right?" gives back nothing the agent can answer on its own: "You asked
 # whether that would be all right" (panel round 32). Its point is the ask before it.

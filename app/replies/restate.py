@@ -56,9 +56,17 @@ _SUBJECT_OPENERS = frozenset(
     "when last on yesterday today for every each".split()
 )
 # "I want a manager, this is the third time I'm writing": a new subject after a comma.
+# Not the comma that closes an aside: "saying what, if anything, you're keeping and why" was
+# given back as "saying what, if anything" (panel round 60).
 _COMMA_SPLICE = re.compile(
-    r",\s+(?=(?:this|that|it|it's|i|i'm|i've|we|we're|you|you're|they|there)\s)", re.I
+    r"(?<!if anything)(?<!of course)(?<!I think)(?<!I'm afraid)"
+    r",\s+(?=(?:this|that|it|it's|i|i'm|i've|we|we're|you|you're|they|there)\s)",
+    re.I,
 )
+# A number that opens a point of a list: what follows it is a demand in note form ("1. The
+# patio lifted and re-laid, at your cost"), which read back became "I understand that the
+# patio lifted and re-laid, at our cost", agreeing to it (panel round 60).
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 _CONJUNCTIONS = re.compile(r"^(?:and|but|so|then|also|plus|because|which|as|or)\s+", re.I)
 # What a split leaves dangling at the end: "...would be covered; however" (panel round 16).
 _DANGLING = re.compile(r"(?:[\s,;:]+(?:and|but|or|however|although|because))*[\s,;:]*$", re.I)
@@ -383,9 +391,11 @@ def point_of(text: str) -> str | None:
     # object ("@Brand took $23"), and a sentence that loses it no longer makes sense.
     cleaned = plain_message(text, mark_lost=True)
     best: tuple[int, int, int, str] | None = None
+    listed = False
     for position, match in enumerate(SENTENCES.finditer(cleaned)):
         raw = match.group().strip()
-        if not raw or "?" in raw:
+        follows_number, listed = listed, _LIST_NUMBER.fullmatch(raw) is not None
+        if not raw or "?" in raw or follows_number:
             continue
         # An aside in brackets does not survive a change of person; the sentence does.
         sentence = " ".join(_ASIDE.sub("", raw).rstrip(".!").split())

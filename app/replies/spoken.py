@@ -405,14 +405,17 @@ _THANKS_SAID = re.compile(
     r"|massive\s+)?(?:thanks|thank\s+you)\b"
     # "...your driver Idris deserves a pay rise", "she deserves a medal" (round 45; none on
     # train or dev says it).
-    rf"|\b{REWARD_WISHED}",
+    rf"|\b{REWARD_WISHED}"
+    # "Can't say enough good things about Marek" (round 60; none on train or dev says it).
+    r"|\bcan(?:'t|not|\s+not)\s+say\s+enough\s+(?:good|nice|kind)\s+things\b"
+    r"|\bcan(?:'t|not|\s+not)\s+(?:thank|recommend|praise)\s+(?:\w+\s+){1,3}?enough\b",
     re.IGNORECASE,
 )
 
 
 def thanks_said(text: str | None) -> bool:
-    """Whether the message opens on thanks, says it was written to thank, or wishes someone
-    a reward for their work."""
+    """Whether the message opens on thanks, says it was written to thank, wishes someone a
+    reward for their work, or cannot praise them enough."""
     return _says(_THANKS_SAID, text)
 
 
@@ -499,6 +502,8 @@ def resolved_told(text: str | None) -> bool:
 _MESSAGE_SENT = re.compile(
     r"\bcheck\s+(?:your|ur)\s+(?:dms?|inbox|direct\s+messages|pms?)\b"
     r"|\b(?:dm|pm)\s+sent\b"
+    # Counted: "Three DMs, zero replies" (panel round 60).
+    r"|\b(?:two|three|four|five|several|multiple|\d+)\s+(?:dms|pms|direct\s+messages)\b"
     r"|\bsent\s+(?:you\s+|u\s+)?(?:an?\s+)?(?:dm|pm|direct\s+message|private\s+message)\b"
     r"|\b(?:i|we)(?:'ve|\s+have|ve)?\s+(?:just\s+|already\s+)?(?:dm'?e?d|pm'?e?d|messaged"
     r"|inboxed)\s+(?:you|u)\b(?!\s+(?:\w+\s+){0,2}on\s+(?:facebook|instagram|whatsapp))",

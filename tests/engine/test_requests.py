@@ -158,6 +158,9 @@ def test_thanks_said_to_be_the_point_of_writing_come_first_beside_another_ask() 
     # A reward wished on someone is praise too (round 45), whatever the head reads.
     reward = "Your driver Idris deserves a pay rise. Carried it up five floors in the snow."
     assert asked({"complaint_only": 0.7}, reward) == ("praise",)
+    # So is praise that cannot be said enough (round 60), though the story tells of a fault.
+    story = "Can't say enough good things about Marek. Wheel buckled, he trued it in an hour."
+    assert asked({"complaint_only": 0.7}, story) == ("praise",)
 
 
 @pytest.mark.parametrize(
@@ -235,6 +238,8 @@ def test_a_charge_named_without_asking_what_it_was_for_is_not_that_question(text
             "Third estimated bill. I'm done. Close my account at the end of the month.",
             "cancel_or_close",
         ),
+        # After a colon (panel round 60).
+        ("For the avoidance of doubt: close my account today.", "cancel_or_close"),
         ("The gig was cancelled. How do I get that money back?", "refund_or_compensation"),
         ("The kettle leaks. I'd like a full refund please.", "refund_or_compensation"),
         ("Nice staff, but it arrived smashed. I want my money back.", "refund_or_compensation"),

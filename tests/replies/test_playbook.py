@@ -699,9 +699,14 @@ def test_a_calm_message_that_asks_nothing_is_asked_what_it_needs(
     playbook = build(bank, "neutral", 0.2, channel=channel, requests=None, text=text)
     assert steps_of(playbook) == ["acknowledge", "clarify"]
     question = playbook.steps[1].responses[0].text
-    assert "what you'd like us to do" in question or "what you would like us to do" in question
+    assert "what you need" in question
     assert ("direct message" in question) == (channel == "social")
     assert "answer" not in lines_of(playbook)[0]
+    # Nothing presumes a problem the message does not tell of ("'I'm here to help with this'
+    # and 'what's happened' assume a problem that doesn't exist", panel round 60).
+    assert not re.search(
+        r"help with this|what's happened|what has happened", " ".join(lines_of(playbook))
+    )
     # A question, or anything the head read, is answered as before.
     asked = build(bank, "neutral", 0.2, channel=channel, requests=None, text=text + "?")
     assert "clarify" not in steps_of(asked)

@@ -86,6 +86,9 @@ def test_what_runs_on_after_the_question_is_cut_off() -> None:
         "Is this Ostlea Telecom?",
         "Am I speaking to Harbour Lights?",
         "Oh, is that Orbel Energy?",
+        "Is this the council highways line?",
+        # A request run on after the question leaves too little of it to give back.
+        "Can you tell me what that payment is and get my card working again?",
     ],
 )
 def test_a_question_that_cannot_be_given_back_safely_is_left_out(text: str) -> None:

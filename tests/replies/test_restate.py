@@ -79,6 +79,19 @@ def test_a_month_or_number_cut_short_before_its_figure_does_not_end_the_sentence
         assert point_of(text) == text.rstrip(".")
 
 
+def test_a_point_of_a_numbered_list_is_not_given_back() -> None:
+    # "1. The patio lifted and re-laid, at your cost" came back as "I understand that the
+    # patio lifted and re-laid, at our cost", agreeing to the demand (panel round 60).
+    text = "What I want:\n1. The patio re-laid with the right fall, at your cost, by 13 June."
+    assert point_of(text) is None
+
+
+def test_the_comma_that_closes_an_aside_does_not_split_the_sentence() -> None:
+    # "saying what, if anything, you're keeping" came back as "saying what, if anything".
+    text = "I paid £40 on 2 May and want to know what, if anything, you're keeping of it."
+    assert point_of(text) != "I paid £40 on 2 May and want to know what, if anything"
+
+
 def test_mentions_greetings_emoji_and_asides_are_left_out() -> None:
     text = "@Brand hi, my sofa (order 55-1902) arrived on 2 May with a ripped cushion 😡 #fail"
     assert restate(text, "chat") == (

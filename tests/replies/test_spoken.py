@@ -399,6 +399,7 @@ def test_a_problem_still_there_is_not_told_as_gone(text: str) -> None:
         ("@Brand Hi! I messaged you. Kindly check it. Thanks!", True),
         ("@Brand please check your DMs", True),
         ("@Brand DM sent, thanks", True),
+        ("@Brand promised my deposit back. Three DMs, zero replies.", True),
         # A message sent somewhere else is not one to pick up in private.
         ("@Brand I messaged you questions on Facebook and got the run around", False),
         ("@Brand can I DM you my order number?", False),
