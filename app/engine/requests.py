@@ -36,8 +36,10 @@ _ERASURE = re.compile(
     r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling)"
     # "I want my phone number, email, address and order history gone from your systems
     # completely" (panel round 38; none on train or dev).
-    r"|(?:want|need|would\s+like)\s+(?:my|our|all\s+my)\b[^.?!]{0,80}\b(?:gone|deleted|erased"
-    r"|wiped)\s+from\s+(?:your|all\s+your)\s+(?:systems?|records|databases?|servers?)"
+    # "I'd also like every image from our session, and our details, deleted from your files"
+    # (round 61; none on train or dev).
+    r"|(?:want|need|like)\s+(?:my|our|all\s+my|every|all)\b[^.?!]{0,80}\b(?:gone|deleted|erased"
+    r"|wiped|removed)\s+from\s+(?:your|all\s+your)\s+(?:systems?|records|databases?|servers?|files)"
     # "...delete my account completely, including the voice recordings" (round 41; none on
     # train or dev).
     r"|(?:delete|erase|wipe|purge|remove)\b[^.?!]{0,60}\bincluding\s+(?:the\s+|my\s+|all\s+)?"

@@ -35,6 +35,12 @@ _STAFF = (
     r"|hygienist|lady|gentleman|guy|man|woman"
 )
 
+# Where staff work, written as a name's last word ("Glasgow Airport"): never a person.
+_PLACES = (
+    r"(?-i:Airport|Station|Centre|Center|Hospital|Branch|Store|Shop|Office|Desk|Team|Support"
+    r"|Services?|Depot|Clinic|Surgery|Library|Hotel|Road|Street|Park)"
+)
+
 # Ordered: an earlier kind claims its span first, so "3 days" is a duration, not a date.
 _SOURCES: tuple[tuple[FactKind, str], ...] = (
     (
@@ -109,11 +115,17 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         # (round 45). Not a handle: "...offline mode in @Notchpad deserves a pay rise" praises
         # the company's people, not a person called Notchpad (round 47).
         # "The guard on the 17:42, Hamish, deserves a pay rise" (round 48): the comma of an aside.
-        rf"|(?<![@#])\b(?P<rewarded>(?-i:[A-Z][a-z]+))(?=,?\s+{REWARD_WISHED})",
+        # Not the place they work: "...on the desk at Glasgow Airport deserves a medal" thanked
+        # "Airport" (round 61).
+        rf"|(?<![@#])\b(?!{_PLACES}\b)(?P<rewarded>(?-i:[A-Z][a-z]+))(?=,?\s+{REWARD_WISHED})"
+        # ...or the one praise is written about: "Kind words for Desmond, your handyman",
+        # "can't say enough good things about Marek" (panel round 60).
+        r"|\b(?:kind\s+words|(?:good|nice|kind)\s+things)\s+(?:for|about)\s+"
+        r"(?P<praised>(?-i:[A-Z][a-z]+))\b(?!['\u2019]s\b)",
     ),
 )
 # The named groups that hold the person a customer thanks.
-_PRAISED = ("thanked", "rewarded")
+_PRAISED = ("thanked", "rewarded", "praised")
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _SOURCES
 )

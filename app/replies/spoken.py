@@ -186,6 +186,9 @@ _LOSS = re.compile(
     # "my mum's phone contract. She died on the 9th" (panel round 31): a person, or a pet,
     # dies; a device "dies" as "it", which this leaves out.
     r"|\b(?:she|he)\s+(?:had\s+)?died"
+    # Told as news: "I'm so sorry to tell you that Ray died suddenly" (panel round 61).
+    r"|(?:sorry|sad)\s+to\s+(?:tell\s+you|say|let\s+you\s+know|inform\s+you)\s+(?:that\s+)?"
+    r"[^.!?\n]{0,30}?\b(?:died|passed\s+away)"
     r"|bereave\w*|death\s+of\s+(?:my|our)|(?:my|our)\s+late\s+(?:husband|wife|partner|mother"
     r"|father|mum|mom|dad|son|daughter|brother|sister)"
     r"|(?<!want to )(?<!instead of )(?:had\s+to\s+)?(?:put|putting)\s+(?:him|her)\s+(?:down"

@@ -33,6 +33,7 @@ def test_unknown_labels_are_ignored() -> None:
         "I want you to clear all my personal records from your system.",
         "I'd appreciate it if you wouldn't sell my personal info to other companies.",
         "Close my account and delete every progress photo and weight log you hold on me.",
+        "I'd also like every image from our session, and our details, deleted from your files.",
         "Can you make sure my photos and messages are actually deleted, not just hidden?",
         "Delete my account and all the data you hold about me, backups included.",
         "I closed my account in April. Please erase all personal data you still hold about me.",

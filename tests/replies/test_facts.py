@@ -115,10 +115,20 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         # Thanks the company is asked to pass on (round 59).
         ("First, please thank Dr Okonjo and the nurse from Tuesday.", "Dr Okonjo"),
         ("Could you pass on my thanks to Priya at the front desk?", "Priya"),
+        # The one praise is written about (round 60).
+        ("Subject: Kind words for Desmond, your handyman", "Desmond"),
+        ("Can't say enough good things about Marek at @SpokeShop.", "Marek"),
     ],
 )
 def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:
     assert fact_values(extract_facts(text))["person"] == person
+
+
+def test_a_place_wished_a_reward_is_no_one_to_pass_thanks_to() -> None:
+    # "...on the desk at Glasgow Airport deserves a medal" passed the thanks to "Airport"
+    # (panel round 61).
+    text = "Rafael on the desk at Glasgow Airport deserves a medal."
+    assert "person" not in fact_values(extract_facts(text))
 
 
 def test_a_person_named_but_not_thanked_is_no_one_to_pass_thanks_to() -> None:

@@ -1963,3 +1963,13 @@ def test_a_private_message_already_sent_is_picked_up_not_asked_for_again(
 
     assert "look for your direct message" in clarify("@Brand I've sent you a DM about my app")
     assert "send us a direct message" in clarify("@Brand my app keeps crashing on the login page")
+
+
+def test_a_complaint_with_no_ask_is_not_made_bigger_or_offered_a_menu(bank: ResponseBank) -> None:
+    # "'Time and worry' overstates a mild complaint" and "'put this right' with {options}
+    # overreaches for a complaint about policy terms" (panel rounds 58 to 61).
+    playbook = build(bank, "dissatisfied", 0.6, channel="email", requests=["complaint_only"])
+    said = " ".join(lines_of(playbook))
+    assert "empathize" in steps_of(playbook) and "solve" in steps_of(playbook)
+    assert "time and worry" not in said
+    assert "put this right" not in said

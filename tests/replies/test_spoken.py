@@ -276,6 +276,7 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         "My brother died in May and the account is in his name.",
         "Tom's dad, Graham, died very suddenly last Tuesday.",
         "I'm ringing about my mum's phone contract. She died on the 9th of January.",
+        "I'm so sorry to tell you that Ray died suddenly three weeks ago.",
     ):
         assert loss_told(told), told
     for not_told in (
