@@ -1973,3 +1973,14 @@ def test_a_complaint_with_no_ask_is_not_made_bigger_or_offered_a_menu(bank: Resp
     assert "empathize" in steps_of(playbook) and "solve" in steps_of(playbook)
     assert "time and worry" not in said
     assert "put this right" not in said
+
+
+def test_a_complaint_handed_to_a_lead_is_not_kept_by_the_agent(bank: ResponseBank) -> None:
+    # "'I'll look at it' blurs ownership with the team lead" (panel round 62, two notes).
+    playbook = build(
+        bank, "dissatisfied", 0.6, "repeated_contact", channel="email", requests=["complaint_only"]
+    )
+    assert "escalate" in steps_of(playbook)
+    assert not any("I'll look at it" in line for line in lines_of(playbook))
+    kept = build(bank, "dissatisfied", 0.5, channel="email", requests=["complaint_only"])
+    assert "escalate" not in steps_of(kept)
