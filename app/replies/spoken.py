@@ -500,7 +500,7 @@ def resolved_told(text: str | None) -> bool:
 # A customer on a public channel who says they have already messaged us privately: "I've sent
 # you a DM", "check your DMs", "DM sent". Asked for a direct message all the same, they were
 # told to write again ("say we will check the DMs and reply there rather than asking them
-# to write again", panel round 59). On train and dev 12 messages say it so, all tweets; not
+# to write again", panel round 59). On train and dev 11 messages say it so, all tweets; not
 # a message sent elsewhere ("I messaged you questions on Facebook").
 _MESSAGE_SENT = re.compile(
     r"\bcheck\s+(?:your|ur)\s+(?:dms?|inbox|direct\s+messages|pms?)\b"
