@@ -27,8 +27,8 @@ _HANDLE = re.compile(r"(?<!\w)(?:@\w+|#[A-Za-z_]\w*)")
 _SYMBOLS = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # A sentence ends at . ! ? or a line break, but not at the point of "$89.99", nor after a
 # title ("ideally Dr. Anand who saw her" was given back as "ideally Dr.", panel round 56),
-# nor after a month or a number cut short before its figure ("yesterday Apr." was given
-# back for "yesterday Apr. 2", round 59).
+# nor after a month or a number cut short before its figure ("on Mar. 3", "no. 14": a
+# restatement ended at the month's point in round 59).
 SENTENCES = re.compile(
     r"(?:[^.!?\n]|(?<=\d)\.(?=\d)|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bProf)\."
     r"|(?:(?<=\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))|(?<=\bSept)|(?<=\b[Nn]o))\.(?=\s?\d))+"

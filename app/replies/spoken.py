@@ -501,7 +501,7 @@ def resolved_told(text: str | None) -> bool:
 # you a DM", "check your DMs", "DM sent". Asked for a direct message all the same, they were
 # told to write again ("say we will check the DMs and reply there rather than asking them
 # to write again", panel round 59). On train and dev 11 messages say it so, all tweets; not
-# a message sent elsewhere ("I messaged you questions on Facebook").
+# a message sent somewhere else, such as a Facebook page.
 _MESSAGE_SENT = re.compile(
     r"\bcheck\s+(?:your|ur)\s+(?:dms?|inbox|direct\s+messages|pms?)\b"
     r"|\b(?:dm|pm)\s+sent\b"

@@ -71,9 +71,9 @@ def test_a_title_does_not_end_the_sentence() -> None:
 
 
 def test_a_month_or_number_cut_short_before_its_figure_does_not_end_the_sentence() -> None:
-    # "I understand that you only figured out yesterday Apr." (panel round 59).
+    # A restatement ended at a month's point, before its day (panel round 59).
     for text in (
-        "I only found out on Apr. 22 that my account was still being charged.",
+        "I only found out on Mar. 3 that my account was still being charged.",
         "My parcel was left at no. 14 on 2 May and nobody told me.",
     ):
         assert point_of(text) == text.rstrip(".")
