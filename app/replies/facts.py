@@ -175,7 +175,8 @@ _ROLE_WORDS = r"(?:manager|supervisor|team\s+leader|director)"
 _ROLE = re.compile(
     r"\b(?:speak|talk|get|put|pass|transfer|escalate|hand|send)\w*\s+(?:me\s+)?(?:this\s+)?"
     r"(?:through\s+)?(?:to|with)\s+(?P<who>(?:a|an|the|your)\s+(?:[\w-]+\s+){0,2}?"
-    rf"(?:{_ROLE_WORDS}|team|department))\b"
+    # "A team manager" is a manager: the team is not who they asked for.
+    rf"(?:{_ROLE_WORDS}|(?:team|department)(?!\s+{_ROLE_WORDS})))\b"
     r"|\b(?:someone|somebody|a\s+person|anyone)\s+(?:senior\s+)?(?:from|in|on)\s+"
     r"(?P<team>(?:your|the)\s+(?:[\w-]+\s+){0,2}?(?:team|department))\b"
     r"|\b(?:i\s+want|i'd\s+like|i\s+need|i\s+expect|please\s+(?:have|get|ask))\s+"

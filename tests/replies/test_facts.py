@@ -148,6 +148,8 @@ def test_a_person_named_but_not_thanked_is_no_one_to_pass_thanks_to() -> None:
         ("I want to speak to A MANAGER.", "a manager"),
         ("I want to speak to your manager, this is the third time!", "a manager"),
         ("Can I talk to your branch manager please?", "our branch manager"),
+        # A manager of a team, not the team (panel round 63: "asking a team to get in touch").
+        ("I want to speak to a team manager today, not tomorrow.", "a team manager"),
     ],
 )
 def test_whom_the_customer_asked_for_is_named_as_a_reply_would(text: str, role: str) -> None:

@@ -1301,6 +1301,27 @@ def test_a_person_asked_to_call_is_handed_over_as_a_call(bank: ResponseBank, cha
     assert "call you" not in hand_over("My card is still blocked. I want to speak to a manager.")
 
 
+@pytest.mark.parametrize("fired", [("human_request",), ("human_request", "repeated_contact")])
+def test_a_caller_who_wants_a_person_is_offered_the_line_now_and_a_call_back_if_none_is_free(
+    bank: ResponseBank, fired: tuple[TriggerType, ...]
+) -> None:
+    # "Caller wants a supervisor now on the phone, so transfer rather than a later contact"
+    # (panel rounds 62, 63); "then I'll put you through" promised a lead who may not be free.
+    playbook = build(
+        bank,
+        "angry",
+        0.7,
+        *fired,
+        requests=["talk_to_person"],
+        channel="phone",
+        text="I want to speak to a supervisor, now, not tomorrow.",
+        values={"lead_name": "a supervisor"},
+    )
+    hand_over = playbook.steps[steps_of(playbook).index("escalate")].responses[0].text
+    assert "now" in hand_over and "{eta}" in hand_over and "a supervisor" in hand_over
+    assert "put you through" not in hand_over
+
+
 def test_a_calm_call_about_something_routine_is_rung_back_by_a_colleague(
     bank: ResponseBank,
 ) -> None:
