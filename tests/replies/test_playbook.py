@@ -1899,17 +1899,20 @@ def test_what_the_customer_would_like_done_is_asked_once(bank: ResponseBank, cha
 @pytest.mark.parametrize(
     "requests", [["fix_problem"], ["complaint_only"], ["refund_or_compensation"]]
 )
-def test_a_repeat_contact_is_told_once_it_need_not_explain_again(
+def test_a_repeat_contact_is_told_its_history_is_kept_not_promised_it_need_not_explain(
     bank: ResponseBank, requests: list[str]
 ) -> None:
     # The acknowledgement, the hand-over and the close each said it ("'won't need to
-    # explain/repeat' said twice, trim one", panel rounds 43 to 56: six notes).
+    # explain/repeat' said twice, trim one", panel rounds 43 to 56: six notes), and "'you
+    # won't need to explain any of it again' is a soft promise" (rounds 59 and 63): the agent
+    # says what they do with the history instead.
     playbook = build(
         bank, "dissatisfied", 0.6, "repeated_contact", channel="email", requests=requests
     )
     assert "escalate" in steps_of(playbook)
     promise = re.compile(r"(?:won't|don't) (?:need|have) to (?:repeat|explain)")
-    assert sum(bool(promise.search(line)) for line in lines_of(playbook)) == 1
+    assert not any(promise.search(line) for line in lines_of(playbook))
+    assert "everything you've told us" in lines_of(playbook)[0]
 
 
 @pytest.mark.parametrize("channel", ["chat", "email", "social"])
