@@ -81,7 +81,7 @@ from scripts.train_real_heads import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-VERSION = "multitask-lora-1.6.0"
+VERSION = "multitask-lora-1.7.0"
 HEADS = {
     "triggers": MESSAGE_TRIGGER_TYPES,
     "requests": REQUEST_LABELS,
@@ -295,9 +295,14 @@ def main() -> None:
     heads = Heads.load(args.models)
     report = {name: report[name] for name in HEADS}
     heads.meta["lexical"] = {"vectorizers": [dict(s) for s in VECTORIZERS], "C": C, **report}
-    heads.save(args.models)
-    choose_policy(args.models, head_dev, dev_texts, dev_targets, dev_masks, dev_rows)
-    print(f"saved {LEXICAL_META}, {LEXICAL_WEIGHTS}, {POLICY_FILE} and heads.json to {args.models}")
+    if "triggers" in args.only:
+        choose_policy(args.models, head_dev, dev_texts, dev_targets, dev_masks, dev_rows)
+    else:
+        # The triggers' blend is as saved, so their policy stays too: chosen again, it would
+        # weigh today's patterns afresh and move trigger readings this run does not touch.
+        heads.meta["version"] = VERSION
+        heads.save(args.models)
+    print(f"saved {LEXICAL_META}, {LEXICAL_WEIGHTS}, the policy and heads.json to {args.models}")
 
 
 def keep_saved(

@@ -72,7 +72,7 @@ FALSE_ESCALATION_BUDGET = 0.075
 # already agreed ("fine, refund plus the credit works").
 RECALL_PRECISION_FLOOR = 0.75
 # The release these heads make; scripts/train_lexical.py, run next, names the blend's.
-VERSION = "multitask-lora-1.6.0"
+VERSION = "multitask-lora-1.7.0"
 SEED = 13
 HIDDEN = 256
 # The heads that read the token states (TokenAttentionHead), and their size and schedule:
