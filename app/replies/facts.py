@@ -120,7 +120,10 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         rf"|(?<![@#])\b(?!{_PLACES}\b)(?P<rewarded>(?-i:[A-Z][a-z]+))(?=,?\s+{REWARD_WISHED})"
         # ...or the one praise is written about: "Kind words for Desmond, your handyman",
         # "can't say enough good things about Marek" (panel round 60).
-        r"|\b(?:kind\s+words|(?:good|nice|kind)\s+things)\s+(?:for|about)\s+"
+        # So is the one given the credit: "massive credit to Jo at the gym" (panel round 65);
+        # never a bare "credit to", which in real complaints is money credited to a store.
+        r"|\b(?:(?:kind\s+words|(?:good|nice|kind)\s+things)\s+(?:for|about)"
+        r"|(?:(?:massive|huge|big|full|great)\s+credit|hats\s+off)\s+to)\s+"
         r"(?P<praised>(?-i:[A-Z][a-z]+))\b(?!['\u2019]s\b)",
     ),
 )

@@ -64,6 +64,16 @@ _PARTICIPLE = re.compile(
     r"|closed|being)$"
 )
 _BEFORE_PARTICIPLE = frozenset("still already also now even ever yet".split())
+# Words between "does it" and its verb, which keep their form: "whether it still works".
+_ADVERBS = _BEFORE_PARTICIPLE | frozenset(
+    "really actually only just usually normally always".split()
+)
+# Verbs that follow a noun after "does this/that" in customers' questions ("does this fee
+# apply", "does that plan cover"): where one follows, the word before it is the noun.
+_PLAIN_VERBS = frozenset(
+    "apply cover include mean cost count need affect change matter come go take show charge "
+    "renew expire qualify happen run get stay work".split()
+)
 _PREPOSITIONS = frozenset("for about from to with of on in at by".split())
 # Where "be" goes in after a noun subject asked about: before what follows the noun ("what
 # the quoted upload speed is for any of the plans", "what the team's email is so I can...").
@@ -206,8 +216,21 @@ def _declarative(wh: str, aux: str, subject: str, rest: str) -> str | None:
             return f"{subject} {aux} {rest}"
         if subject.casefold() in {"i", "you", "we", "they"}:
             return f"{subject} {rest}"
-        verb, _, after = rest.partition(" ")
-        return f"{subject} {_third_person(verb)} {after}".strip()
+        words = rest.split()
+        if (
+            subject.casefold() in {"this", "that"}
+            and len(words) > 1
+            and words[0].casefold() not in _ADVERBS
+            and words[1].casefold() in _ADVERBS | _PLAIN_VERBS
+        ):
+            # "Does this fee apply?": "this" is the fee's determiner (round 65's "whether
+            # this fees apply"); "does this include VAT?" keeps "include" as the verb.
+            subject, words = f"{subject} {words[0]}", words[1:]
+        # "Does it still work?": the adverb stays as it is and the verb after it agrees.
+        adverbs = []
+        while len(words) > 1 and words[0].casefold() in _ADVERBS:
+            adverbs.append(words.pop(0))
+        return " ".join([subject, *adverbs, _third_person(words[0]), *words[1:]])
     # A noun subject ("my order", "the £186") is read only with "be", which goes back in
     # where it reads; elsewhere where the subject ends is a guess ("will the new router...").
     if aux not in _BE:

@@ -278,6 +278,14 @@ _BARE_NUMBER = re.compile(r"^(?:by|before|no later than)\s+\d{1,2}$", re.IGNOREC
 # "Until" is a deadline only where it is given to the company: "you have until 5pm on Friday".
 # "I'm not paid until the 24th" is their circumstance, not a date to meet.
 _GIVEN_UNTIL = re.compile(r"\b(?:you|you've|you guys)\s+(?:have|have got|got)\s+until\b", re.I)
+# A date told of something the customer already did is no date to meet: "does the fee still
+# apply if I submitted before 1 October?" was noted as "you need this before 1 October"
+# (panel round 65). Only after a subject: "I need it delivered by Friday" still sets one.
+_DONE_BEFORE = re.compile(
+    r"\b(?:i|we|he|she|they)\s+(?:\w+ed|paid|sent|left|made|got|came|went|bought|gave|took"
+    r"|put|spent|brought|sold|wrote|rang|spoke)\s*$",
+    re.IGNORECASE,
+)
 
 
 def restate(text: str, channel: Channel) -> str | None:
@@ -361,6 +369,8 @@ def _deadline_set(text: str) -> str | None:
             continue
         for fact in extract_facts(sentence):
             if fact.kind != "deadline" or _BARE_NUMBER.match(fact.text):
+                continue
+            if _DONE_BEFORE.search(sentence, 0, fact.start):
                 continue
             words = fact.text.split()
             if words[0].casefold() == "until":

@@ -118,10 +118,19 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         # The one praise is written about (round 60).
         ("Subject: Kind words for Desmond, your handyman", "Desmond"),
         ("Can't say enough good things about Marek at @SpokeShop.", "Marek"),
+        # The one given the credit (round 65).
+        ("Huge credit to Ines at the Leeds branch for sorting it.", "Ines"),
+        ("Hats off to Tomasz, who found my ring.", "Tomasz"),
     ],
 )
 def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:
     assert fact_values(extract_facts(text))["person"] == person
+
+
+def test_money_credited_to_a_name_is_no_one_to_pass_thanks_to() -> None:
+    # A credit on a bill is money, not praise: only "huge credit to", "hats off to" thank.
+    text = "They said a credit to Harwood Stores would show on my next statement."
+    assert "person" not in fact_values(extract_facts(text))
 
 
 def test_a_place_wished_a_reward_is_no_one_to_pass_thanks_to() -> None:

@@ -27,6 +27,17 @@ from app.replies.questions import MAX_QUESTIONS, asked_note, questions_asked
             "whether the blister pack for Wilfred Penhallow is still coming today",
         ),
         ("Is my order still being processed?", "whether your order is still being processed"),
+        # "Does" agrees with the verb, past an adverb and a noun after "this" (panel round 65:
+        # "whether this fees still apply").
+        (
+            "Does this fee still apply to me if I submitted before 1 October?",
+            "whether this fee still applies to you if you submitted before 1 October",
+        ),
+        (
+            "Does it also cover my partner on the policy?",
+            "whether it also covers your partner on the policy",
+        ),
+        ("Does that include the delivery charge?", "whether that includes the delivery charge"),
         # Questions for something: "be" goes back where it reads.
         ("What is the £186 for?", "what the £186 is for"),
         ("What is this charge for exactly?", "what this charge is for"),

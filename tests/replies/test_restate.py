@@ -275,6 +275,8 @@ def test_the_date_a_customer_needs_something_by_is_found(text: str, deadline: st
         "I want the price cut by 20% as agreed.",
         "Where is my parcel?",
         "It was for her birthday, and her birthday was Saturday.",
+        # A date of something already done (panel round 65).
+        "Does the fee still apply to me if I submitted before 1 October?",
     ],
 )
 def test_no_deadline_where_none_is_set(text: str) -> None:
