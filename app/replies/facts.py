@@ -251,7 +251,10 @@ def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
     # "Bought 2 tickets at £35 each... what are the extra £21.80 for?": the charge to explain
     # is the one in the question, not the first price told ("Here's what the £35 charge is
     # for", panel round 28).
-    asked = next((fact for fact in amounts if _in_question(text, fact)), None)
+    # A sum the customer asks to have explained comes first, question mark or not ("tell me
+    # what the £63.18 is" beside an overpayment asked after in the subject, panel round 66).
+    explained = next((fact for fact in amounts if _explanation_asked(text, fact)), None)
+    asked = explained or next((fact for fact in amounts if _in_question(text, fact)), None)
     meant = asked or _told_most(amounts)
     if meant is not None:
         values["amount"] = _as_value(meant)
@@ -280,6 +283,24 @@ def _told_most(amounts: list[Fact]) -> Fact | None:
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     return next(fact for fact in amounts if _as_value(fact) == ranked[0][0])
+
+
+# What comes before a sum whose explanation is asked for: "what the £63.18 is", "explain
+# the £12 fee", "what exactly is this £9.99".
+_EXPLAIN_BEFORE = re.compile(
+    r"\b(?:what(?:'s|\s+is|\s+was|\s+are|\s+were)?|explain|explanation\s+(?:of|for))\s+"
+    r"(?:exactly\s+)?(?:is\s+)?(?:the|this|that|these|those)\s+(?:extra\s+|additional\s+|new\s+)?$",
+    re.IGNORECASE,
+)
+_NEAR = 40
+
+
+def _explanation_asked(text: str, fact: Fact) -> bool:
+    """Whether the customer asks what this sum is."""
+    return (
+        bool(text)
+        and _EXPLAIN_BEFORE.search(text, max(0, fact.start - _NEAR), fact.start) is not None
+    )
 
 
 def _in_question(text: str, fact: Fact) -> bool:

@@ -816,13 +816,17 @@ def plan_steps(
     # else brought the lead in: "the 'right away' offer comes after the hand-over, swap those
     # two" (panel round 47, three playbooks with a repeat contact or a legal threat beside).
     offer_first = "authority_exceeded" in fired and not wants_person and not hazard
+    # An erasure the privacy team takes over has one owner: a lead brought in only because
+    # the customer had to ask again was a second hand-over ("two hand-overs and no single
+    # owner", "the team-lead step is unneeded", panel rounds 63, 65 and 66). The lead is still
+    # paged; the reply names the privacy team alone.
+    privacy_owns = route == "privacy" and fired <= REPEAT_TRIGGERS | {"churn_threat"}
+    hands_over = escalation.escalate and not privacy_owns
     # A hazard is reported to a lead before the rest is answered: safety comes first.
     hand_over_first = (
-        escalation.escalate
-        and not offer_first
-        and bool(fired & HAND_OVER_FIRST or wants_person or hazard)
+        hands_over and not offer_first and bool(fired & HAND_OVER_FIRST or wants_person or hazard)
     )
-    hand_over_last = escalation.escalate and not hand_over_first
+    hand_over_last = hands_over and not hand_over_first
     lead_owns_plan = hand_over_last and not offer_first and bool(fired & LEAD_OWNS_PLAN)
     # A customer who closed the account or had their data erased is not checked on later:
     # there is nothing of theirs left to ask about ("is everything still working?").

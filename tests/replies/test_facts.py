@@ -55,6 +55,16 @@ def test_the_amount_asked_about_is_the_amount_value() -> None:
     assert fact_values(extract_facts(told), told)["amount"] == "£40"
 
 
+def test_the_amount_asked_to_be_explained_comes_before_one_in_a_question() -> None:
+    # The subject asked after an overpayment; the charge to explain was the one the customer
+    # asked about in words, with no question mark ("the £5,000 charge", panel round 66).
+    text = (
+        "Subject: Where is my £900 overpayment?\n\nIt is missing from my statement, and "
+        "there is a line for £41.06 I don't recognise. Please tell me what the £41.06 is."
+    )
+    assert fact_values(extract_facts(text), text)["amount"] == "£41.06"
+
+
 def test_a_sum_told_most_often_is_the_amount_value() -> None:
     text = "The £89.99 renewal, then £7.99 for the add-on, then £89.99 again."
     assert fact_values(extract_facts(text), text)["amount"] == "£89.99"

@@ -689,6 +689,37 @@ def test_an_erasure_request_beside_a_fault_keeps_its_apology(bank: ResponseBank)
     assert "apologize" not in steps("delete_data", "cancel_or_close")
 
 
+@pytest.mark.parametrize("fired", [("repeated_contact",), ("repeated_contact", "churn_threat")])
+def test_an_erasure_asked_again_has_the_privacy_team_as_its_one_owner(
+    bank: ResponseBank, fired: tuple[TriggerType, ...]
+) -> None:
+    # "Two hand-overs (team lead and privacy team) and no single owner" (panel rounds 63, 65,
+    # 66): the lead is paged, the reply hands over once.
+    playbook = build(
+        bank,
+        "dissatisfied",
+        0.5,
+        *fired,
+        channel="email",
+        requests=["delete_data", "cancel_or_close"],
+        route="privacy",
+    )
+    assert "escalate" not in steps_of(playbook)
+    assert "privacy team" in " ".join(lines_of(playbook))
+    # A legal threat still brings a lead in.
+    threatened = build(
+        bank,
+        "dissatisfied",
+        0.5,
+        "repeated_contact",
+        "legal_threat",
+        channel="email",
+        requests=["delete_data"],
+        route="privacy",
+    )
+    assert "escalate" in steps_of(threatened)
+
+
 @pytest.mark.parametrize("channel", ["social", "chat", "email"])
 def test_a_calm_message_that_asks_nothing_is_asked_what_it_needs(
     bank: ResponseBank, channel: str
