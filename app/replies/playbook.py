@@ -749,7 +749,10 @@ def plan_steps(
         else:
             wanted.discard("clarify")
         if not fired & REPEAT_TRIGGERS:
-            wanted.discard("empathize")
+            if "bereavement" not in known:
+                # A death told beside the request keeps its condolence: "no condolence" to a
+                # widow closing her husband's login (panel round 66).
+                wanted.discard("empathize")
             if not asked & {"fix_problem", "complaint_only"}:
                 wanted.discard("apologize")
     if "recommend" in wanted and asked <= {"information"}:

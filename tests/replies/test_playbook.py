@@ -689,6 +689,22 @@ def test_an_erasure_request_beside_a_fault_keeps_its_apology(bank: ResponseBank)
     assert "apologize" not in steps("delete_data", "cancel_or_close")
 
 
+def test_an_erasure_after_a_death_keeps_the_condolence(bank: ResponseBank) -> None:
+    # "No condolence" to a widow asking for her husband's login to be deleted (panel round 66):
+    # the privacy route drops the empathy of a plain request, never a condolence.
+    text = "My husband Tomas died in March. Please delete his online login and close his add-on."
+    playbook = build(
+        bank,
+        "dissatisfied",
+        0.4,
+        channel="email",
+        requests=["delete_data", "cancel_or_close"],
+        route="privacy",
+        text=text,
+    )
+    assert steps_of(playbook)[0] == "empathize"
+
+
 @pytest.mark.parametrize("fired", [("repeated_contact",), ("repeated_contact", "churn_threat")])
 def test_an_erasure_asked_again_has_the_privacy_team_as_its_one_owner(
     bank: ResponseBank, fired: tuple[TriggerType, ...]
