@@ -254,7 +254,11 @@ def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
     # A sum the customer asks to have explained comes first, question mark or not ("tell me
     # what the £63.18 is" beside an overpayment asked after in the subject, panel round 66).
     explained = next((fact for fact in amounts if _explanation_asked(text, fact)), None)
-    asked = explained or next((fact for fact in amounts if _in_question(text, fact)), None)
+    asked = (
+        explained
+        or _pointed_at(text, amounts)
+        or next((fact for fact in amounts if _in_question(text, fact)), None)
+    )
     meant = asked or _told_most(amounts)
     if meant is not None:
         values["amount"] = _as_value(meant)
@@ -301,6 +305,25 @@ def _explanation_asked(text: str, fact: Fact) -> bool:
         bool(text)
         and _EXPLAIN_BEFORE.search(text, max(0, fact.start - _NEAR), fact.start) is not None
     )
+
+
+# "There is a £15 line I don't remember agreeing to. What is that for?": the question points
+# back at the sum told just before it, not at a price asked about elsewhere ("the £38
+# charge", panel round 67).
+_WHAT_IS_THAT = re.compile(
+    r"\bwhat(?:'s|\s+is|\s+was)\s+(?:that|this|it)(?:\s+(?:one|charge|fee|line))?\s+for\b",
+    re.IGNORECASE,
+)
+_POINTED_BACK = 160
+
+
+def _pointed_at(text: str, amounts: list[Fact]) -> Fact | None:
+    """The last sum told shortly before a "what is that for?", where the message asks one."""
+    question = _WHAT_IS_THAT.search(text) if text else None
+    if question is None:
+        return None
+    before = [f for f in amounts if question.start() - _POINTED_BACK <= f.end <= question.start()]
+    return before[-1] if before else None
 
 
 def _in_question(text: str, fact: Fact) -> bool:

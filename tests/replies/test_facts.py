@@ -65,6 +65,16 @@ def test_the_amount_asked_to_be_explained_comes_before_one_in_a_question() -> No
     assert fact_values(extract_facts(text), text)["amount"] == "£41.06"
 
 
+def test_the_amount_a_question_points_back_at_is_the_amount_value() -> None:
+    # "What is that for?" after a £15 line: not the £38 session price asked about in an
+    # earlier question (panel round 67).
+    text = (
+        "Would the weekly plan at £38 a session be enough? Separately, there is a £12 line "
+        "called 'admin fee' on the invoice. What is that for?"
+    )
+    assert fact_values(extract_facts(text), text)["amount"] == "£12"
+
+
 def test_a_sum_told_most_often_is_the_amount_value() -> None:
     text = "The £89.99 renewal, then £7.99 for the add-on, then £89.99 again."
     assert fact_values(extract_facts(text), text)["amount"] == "£89.99"
