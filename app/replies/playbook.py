@@ -278,6 +278,11 @@ def build_playbook(
     if channel in PUBLIC_CHANNELS and message_sent(text):
         # "I've sent you a DM": the move to private messages picks it up, not asks again.
         root_causes = (*root_causes, "dm_sent")
+        if requests is None and not fired and profile.label == "satisfied":
+            # "Sent you a DM! :)" and no more: its cheer is no praise to thank ("treats a note
+            # that the customer has sent a DM as praise", panel round 67). Read as asking
+            # nothing, it is told the message will be picked up in private.
+            profile = _read_as(profile, "neutral")
     asked = _explained_first(_asked(requests, profile, fired, text))
     if "complaint_only" in asked and profile.label in CALM_TYPES:
         # A complaint is no satisfied or neutral customer's, whatever the type head read: "If
@@ -604,11 +609,15 @@ def _untagged(
 
 def _as_complaint(profile: CustomerProfile) -> CustomerProfile:
     """The profile with its calm reading (satisfied or neutral) taken as dissatisfaction."""
+    return _read_as(profile, "dissatisfied")
+
+
+def _read_as(profile: CustomerProfile, label: CustomerType) -> CustomerProfile:
+    """The profile with its top reading taken as `label`, at the score it had."""
     scores = dict(profile.scores)
-    calm = profile.label
-    scores["dissatisfied"] = max(scores.get("dissatisfied", 0.0), scores.get(calm, 0.0))
-    scores[calm] = 0.0
-    return CustomerProfile("dissatisfied", scores, profile.intensity)
+    scores[label] = max(scores.get(label, 0.0), scores.get(profile.label, 0.0))
+    scores[profile.label] = 0.0
+    return CustomerProfile(label, scores, profile.intensity)
 
 
 def customer_types(

@@ -2036,6 +2036,13 @@ def test_a_private_message_already_sent_is_picked_up_not_asked_for_again(
     assert "send us a direct message" in clarify("@Brand my app keeps crashing on the login page")
 
 
+def test_a_cheerful_note_that_a_message_was_sent_is_no_praise(bank: ResponseBank) -> None:
+    # "Treats a note that the customer has sent a DM as praise" (panel round 67).
+    playbook = build(bank, "satisfied", 0.2, channel="social", text="@Brand I've DMed you :)")
+    assert steps_of(playbook) == ["acknowledge", "clarify"]
+    assert "look for your direct message" in lines_of(playbook)[-1]
+
+
 def test_a_complaint_with_no_ask_is_not_made_bigger_or_offered_a_menu(bank: ResponseBank) -> None:
     # "'Time and worry' overstates a mild complaint" and "'put this right' with {options}
     # overreaches for a complaint about policy terms" (panel rounds 58 to 61).
