@@ -283,6 +283,7 @@ def build_playbook(
             # that the customer has sent a DM as praise", panel round 67). Read as asking
             # nothing, it is told the message will be picked up in private.
             profile = _read_as(profile, "neutral")
+            types = customer_types(profile, secondary_type_score=secondary_type_score)
     asked = _explained_first(_asked(requests, profile, fired, text))
     if "complaint_only" in asked and profile.label in CALM_TYPES:
         # A complaint is no satisfied or neutral customer's, whatever the type head read: "If
