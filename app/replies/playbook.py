@@ -279,7 +279,7 @@ def build_playbook(
         # "I've sent you a DM": the move to private messages picks it up, not asks again.
         root_causes = (*root_causes, "dm_sent")
         if requests is None and not fired and profile.label == "satisfied":
-            # "Sent you a DM! :)" and no more: its cheer is no praise to thank ("treats a note
+            # "I've DMed you :)" and no more: its cheer is no praise to thank ("treats a note
             # that the customer has sent a DM as praise", panel round 67). Read as asking
             # nothing, it is told the message will be picked up in private.
             profile = _read_as(profile, "neutral")
