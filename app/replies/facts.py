@@ -122,8 +122,10 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         # "can't say enough good things about Marek" (panel round 60).
         # So is the one given the credit: "massive credit to Jo at the gym" (panel round 65);
         # never a bare "credit to", which in real complaints is money credited to a store.
+        # "Kudos for Bethany at the branch", "can't say enough about Anya" (panel round 69).
         r"|\b(?:(?:kind\s+words|(?:good|nice|kind)\s+things)\s+(?:for|about)"
-        r"|(?:(?:massive|huge|big|full|great)\s+credit|hats\s+off)\s+to)\s+"
+        r"|(?:(?:massive|huge|big|full|great)\s+credit|hats\s+off)\s+to"
+        r"|(?:kudos|props|shout[- ]?outs?)\s+for|can(?:'t|not|\u2019t)\s+say\s+enough\s+about)\s+"
         r"(?P<praised>(?-i:[A-Z][a-z]+))\b(?!['\u2019]s\b)",
     ),
 )

@@ -141,6 +141,9 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         # The one given the credit (round 65).
         ("Huge credit to Ines at the Leeds branch for sorting it.", "Ines"),
         ("Hats off to Tomasz, who found my ring.", "Tomasz"),
+        # Kudos for a name, and praise that cannot be said enough (round 69).
+        ("Subject: Kudos for Wendell at the Harlow depot", "Wendell"),
+        ("Can't say enough about Saoirse at @PetPantry.", "Saoirse"),
     ],
 )
 def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, person: str) -> None:
