@@ -417,6 +417,10 @@ def test_real_wordings_raise_their_trigger(
         ("These jokers again, the app is down.", "abuse"),
         ("Your trash service is down again.", "abuse"),
         ("How do I switch to paperless billing?", "churn_threat"),
+        # A switch to do something, or to an app, is no leaving (train and dev's wrong matches).
+        ("Where do I switch to see my old invoices?", "churn_threat"),
+        ("I had to switch to the Tunely app to watch it.", "churn_threat"),
+        ("Fixed it once I switched to Quickflix App on the TV.", "churn_threat"),
         ("I don't want to cancel my policy, just change the excess.", "churn_threat"),
         # A request for a person made on an earlier call is reported, not made.
         ("I asked to speak with a supervisor and was refused.", "human_request"),
