@@ -187,6 +187,18 @@ def test_safety_replies_are_only_safety_scripts(bank: ResponseBank) -> None:
             assert "safety_risk" in _entry(bank, response.id).triggers, response.id
 
 
+@pytest.mark.parametrize("intensity", [0.5, 0.8])
+def test_a_caller_at_risk_is_not_told_a_person_will_take_over_the_call(
+    bank: ResponseBank, intensity: float
+) -> None:
+    # "Reads like a bot handing over to 'a person' during what is already a phone call"
+    # (panel round 72): on the phone the agent stays on the line.
+    playbook = build(bank, "dissatisfied", intensity, "safety_risk", channel="phone")
+    said = " ".join(lines_of(playbook))
+    assert "a person" not in said and "this conversation" not in said
+    assert "on the line" in said
+
+
 @pytest.mark.parametrize("label", CUSTOMER_TYPES)
 def test_abuse_is_heard_then_given_the_boundary_before_anything_else(
     bank: ResponseBank, label: CustomerType
