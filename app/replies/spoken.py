@@ -504,7 +504,9 @@ def resolved_told(text: str | None) -> bool:
 # a message sent somewhere else, such as a Facebook page.
 _MESSAGE_SENT = re.compile(
     r"\bcheck\s+(?:your|ur)\s+(?:dms?|inbox|direct\s+messages|pms?)\b"
-    r"|\b(?:dm|pm)\s+sent\b"
+    # "DM sent", "a DM has been sent", and the same without "been" (a real reply in panel
+    # round 73 put it so).
+    r"|\b(?:dm|pm)s?\s+(?:(?:has|have|is|was|were)\s+(?:been\s+|now\s+|just\s+)?)?sent\b"
     # Counted: "Three DMs, zero replies" (panel round 60).
     r"|\b(?:two|three|four|five|several|multiple|\d+)\s+(?:dms|pms|direct\s+messages)\b"
     r"|\bsent\s+(?:you\s+|u\s+)?(?:an?\s+)?(?:dm|pm|direct\s+message|private\s+message)\b"

@@ -400,6 +400,8 @@ def test_a_problem_still_there_is_not_told_as_gone(text: str) -> None:
         ("@Brand I messaged you an hour ago about my bill", True),
         ("@Brand please check your DMs", True),
         ("@Brand DM sent, thanks", True),
+        ("@Brand a PM has been sent with my details", True),
+        ("@Brand the DM was sent an hour ago", True),
         ("@Brand promised my deposit back. Three DMs, zero replies.", True),
         # A message sent somewhere else is not one to pick up in private.
         ("@Brand I messaged you twice on Facebook last week", False),
