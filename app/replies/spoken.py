@@ -269,7 +269,16 @@ CARED_FOR_HERE: frozenset[TriggerType] = frozenset({"vulnerable_customer"})
 ASKS_NOTHING = re.compile(
     r"\b(?:not|n't)\s+(?:even\s+)?(?:after|asking\s+for|looking\s+for|expecting|wanting)\s+"
     r"anything\b|\bnot\s+making\s+a\s+claim\b"
-    r"|\b(?:want|wanted|need|needed)\s+(?:it|this|that)\s+on\s+(?:the\s+)?record\b",
+    r"|\b(?:want|wanted|need|needed)\s+(?:it|this|that)\s+on\s+(?:the\s+)?record\b"
+    # "I'm not ringing for money", "not after money back", "I don't want a voucher or
+    # anything, I just want it noted", "I just want this written down" (panel rounds 70 to
+    # 73: five playbooks offered a remedy to callers who had turned one down).
+    r"|\bnot\s+(?:ringing|calling|phoning|writing|emailing|here|after)\s+(?:for\s+|about\s+)?"
+    r"(?:money|anything|compensation|a\s+(?:refund|voucher))\b(?!\s+else)"
+    r"|\b(?:don't|do\s+not)\s+want\s+(?:a\s+|any\s+)?(?:voucher|refund|compensation|money)"
+    r"\s+or\s+anything\b"
+    r"|\b(?:just|only)\s+(?:want|wanted|need)\s+(?:it|this|that)\s+(?:noted|written\s+down"
+    r"|recorded|logged)\b",
     re.IGNORECASE,
 )
 

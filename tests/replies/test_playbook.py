@@ -1798,8 +1798,21 @@ def test_a_public_complaint_that_wants_nothing_back_is_not_taken_to_private_mess
     assert not any("those details" in line for line in lines_of(playbook))
 
 
-def test_a_customer_not_after_anything_is_not_offered_a_remedy(bank: ResponseBank) -> None:
-    text = "I'll keep this short. I'm not after anything. The dress came back ruined."
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm not after anything.",
+        # Panel rounds 70 to 73: a remedy offered to callers who had turned one down.
+        "I'm not ringing for money, I just think somebody ought to know.",
+        "I'm not after money back.",
+        "I don't want a voucher or anything, I just want it noted.",
+        "I just want this written down somewhere.",
+    ],
+)
+def test_a_customer_not_after_anything_is_not_offered_a_remedy(
+    bank: ResponseBank, said: str
+) -> None:
+    text = f"I'll keep this short. {said} The dress came back ruined."
 
     def solve_slots(message: str | None) -> set[str]:
         playbook = build(
