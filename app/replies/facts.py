@@ -129,10 +129,46 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         r"(?P<praised>(?-i:[A-Z][a-z]+))\b(?!['\u2019]s\b)",
     ),
 )
-# The named groups that hold the person a customer thanks.
-_PRAISED = ("thanked", "rewarded", "praised")
+# Staff named beside their job, in praise as often as anywhere: "your night porter, Declan,
+# found...", "Lorraine, the driver on the Wickham round", "a lad called Tyrese had him by the
+# hand" (panel rounds 70 to 73: six playbooks passed the thanks to "the team"). Found only to
+# be thanked: {person} fills lines written for praise alone.
+# Not a greeting or an opening word: "Hi, the engineer...", "Dear, your driver...".
+_NOT_NAMES = (
+    r"Dear|Hi|Hello|Hey|Morning|Evening|Afternoon|Thanks|Yes|No|Sorry|Please|Well|So|Also"
+    r"|And|But|Sir|Madam|Today|Yesterday|Tonight|Then|Now|Again|Anyway|Honestly|Sadly"
+)
+_NAME = (
+    rf"(?-i:(?!(?:{_PLACES}|{_NOT_NAMES}|(?i:{_DAYS}|{_MONTHS}))\b)"
+    rf"(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+)"
+)
+_ROLES = (
+    rf"{_STAFF}|manager|supervisor|attendant|steward|stewardess|cleaner|concierge|host|hostess"
+    r"|handyman|mechanic|surveyor|clerk|assistant|colleague"
+)
+_KIN = r"lad|lass|chap|bloke|fella|girl|boy|gent"
+_NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
+    (
+        "person",
+        rf"\b(?:your|the|our|my)\s+(?:[\w-]+\s+){{0,2}}?(?:{_ROLES}),?\s+"
+        rf"(?P<named>{_NAME})\b(?!['\u2019]s\b)",
+    ),
+    (
+        "person",
+        rf"(?<![@#\w])(?P<named>{_NAME}),\s+(?:the|your|our|my)\s+(?:[@\w-]+\s+){{0,3}}?"
+        rf"(?:{_ROLES})\b",
+    ),
+    (
+        "person",
+        rf"\b(?:a|an|the|your|one)\s+(?:[\w-]+\s+){{0,2}}?(?:{_ROLES}|{_KIN})\s+"
+        rf"(?:called|named)\s+(?P<named>{_NAME})\b",
+    ),
+)
+# The named groups that hold the person a customer thanks; "named" holds staff named by
+# their job, who may be the ones praised but are not thanked by those words alone.
+_PRAISED = ("thanked", "rewarded", "praised", "named")
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _SOURCES
+    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (*_SOURCES, *_NAMED_STAFF)
 )
 
 
@@ -147,6 +183,9 @@ class Fact:
     # A person the customer thanks ("thank you to Priya"), not just one they name: the
     # customer's own name on a call note is a person too, and must not be thanked.
     thanked: bool = False
+    # One of the company's people, named beside their job ("your night porter, Declan"):
+    # the one praise is passed to where the message praises and thanks nobody by name.
+    staff: bool = False
 
 
 def extract_facts(text: str) -> tuple[Fact, ...]:
@@ -168,7 +207,10 @@ def extract_facts(text: str) -> tuple[Fact, ...]:
             if not value or any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            facts.append(Fact(kind, value, start, end, thanked=part != 0))
+            staff = part == "named"
+            facts.append(
+                Fact(kind, value, start, end, thanked=part != 0 and not staff, staff=staff)
+            )
     return tuple(sorted(facts, key=lambda f: f.start))
 
 
@@ -231,7 +273,8 @@ _PLACEHOLDERS: dict[FactKind, str] = {
 
 def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
     """The first of each kind as a placeholder value: {amount}, {duration}, {date}, {order_id},
-    and {person}, the first person the customer thanks. With the message's `text`, {amount} is
+    and {person}, the first person the customer thanks (else the first of the company's
+    people they name beside their job). With the message's `text`, {amount} is
     the first one asked about in a question, where there is one; else the one sum told, or
     told most often. Several sums told as often, none asked about, leave {amount} out: which
     one the charge is, the message does not say.
@@ -249,6 +292,9 @@ def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
             continue  # {person} is the one to pass thanks to, never just anyone named
         if name and name not in values:
             values[name] = _as_value(fact)
+    staff = next((fact for fact in facts if fact.staff), None)
+    if staff is not None and "person" not in values:
+        values["person"] = _as_value(staff)
     amounts = [fact for fact in facts if fact.kind == "amount"]
     # "Bought 2 tickets at £35 each... what are the extra £21.80 for?": the charge to explain
     # is the one in the question, not the first price told ("Here's what the £35 charge is

@@ -150,6 +150,42 @@ def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, per
     assert fact_values(extract_facts(text))["person"] == person
 
 
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # Named beside their job, either way round (panel rounds 70 to 73).
+        ("Your night porter, Declan, found paracetamol at 2am.", "Declan"),
+        ("Lorraine, the @Dashpost driver on the Wickham round, is a gem.", "Lorraine"),
+        ("Before a lad called Tyrese had him by the hand.", "Tyrese"),
+        ("Your night manager, Ines, found a 24-hour pharmacy.", "Ines"),
+    ],
+)
+def test_staff_named_beside_their_job_are_the_person_value_but_not_thanked(
+    text: str, person: str
+) -> None:
+    facts = extract_facts(text)
+    assert fact_values(facts)["person"] == person
+    # Naming someone thanks no one: the message is not read as praise for it.
+    assert not any(fact.thanked for fact in facts)
+
+
+def test_someone_thanked_comes_before_staff_only_named() -> None:
+    text = "Your engineer, Gary, was late, but thank you to Priya for sorting it."
+    assert fact_values(extract_facts(text))["person"] == "Priya"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, the engineer never came.",  # a greeting is no name
+        "The driver Monday was rude.",  # nor a day
+        "At the Station, the driver was kind.",  # nor a place
+    ],
+)
+def test_words_beside_a_job_that_are_not_names_name_nobody(text: str) -> None:
+    assert "person" not in fact_values(extract_facts(text))
+
+
 def test_money_credited_to_a_name_is_no_one_to_pass_thanks_to() -> None:
     # A credit on a bill is money, not praise: only "huge credit to", "hats off to" thank.
     text = "They said a credit to Harwood Stores would show on my next statement."
