@@ -40,6 +40,7 @@ from app.replies.spoken import (
     suggestion_made,
     thanks_said,
 )
+from app.replies.trouble import trouble_told
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
 # Who rings back a calm customer about something routine: not a lead.
@@ -194,7 +195,7 @@ PROBLEM_TOLD_IN_WORDS = 10
 # In a language the model cannot read, the playbook keeps to what holds for any message: the
 # message was read, the answer the agent writes, a lead where patterns raised a trigger, a
 # close. Lines written for a request or a feeling would rest on a reading nobody can trust.
-PLAIN_STEPS: tuple[Step, ...] = ("acknowledge", "escalate", "solve", "close")
+PLAIN_STEPS: tuple[Step, ...] = ("acknowledge", "apologize", "escalate", "solve", "close")
 
 
 Ranker = Callable[[Step, tuple[BankEntry, ...]], tuple[BankEntry, ...]]
@@ -254,6 +255,7 @@ def build_playbook(
             bank,
             language if bank.speaks(language) else DEFAULT_LANGUAGE,
             escalate=escalation.escalate,
+            trouble=trouble_told(text, language),
             channel=channel,
             values=values,
             avoid=bank.avoid_for(types, fired),
@@ -555,16 +557,20 @@ def _plain_playbook(
     language: str,
     *,
     escalate: bool,
+    trouble: bool,
     channel: Channel,
     values: Mapping[str, str],
     avoid: tuple[str, ...],
     route: Route | None,
     responses_per_step: int,
 ) -> Playbook:
-    """The plain steps in the customer's language, each with the bank's best lines in it."""
+    """The plain steps in the customer's language, each with the bank's best lines in it.
+
+    `trouble`: the message tells of something gone wrong, so the customer is apologised to.
+    """
     steps: list[PlaybookStep] = []
     for step in PLAIN_STEPS:
-        if step == "escalate" and not escalate:
+        if (step == "escalate" and not escalate) or (step == "apologize" and not trouble):
             continue
         # Only lines written for no type, trigger, cause or request: none was read. The
         # channel is the one thing known; a line for another channel beats none.

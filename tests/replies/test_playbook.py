@@ -1097,6 +1097,25 @@ def test_a_message_the_model_cannot_read_gets_plain_lines_in_its_language(
     assert all(entry_of(bank, i).language == language for i in chosen)
 
 
+@pytest.mark.parametrize(
+    ("language", "trouble", "calm"),
+    [
+        ("es", "Llevo tres días sin luz y nadie me responde.", "¿Puedo cambiar la dirección?"),
+        ("de", "Meine Erstattung ist immer noch nicht da.", "Kann ich den Termin verschieben?"),
+        ("sv", "Tåget ställdes in och bussen kom aldrig.", "Kan jag byta till en senare tid?"),
+    ],
+)
+def test_a_message_the_model_cannot_read_is_apologised_to_only_where_it_tells_of_trouble(
+    bank: ResponseBank, language: str, trouble: str, calm: str
+) -> None:
+    # "No apology for a stranded traveller" (panel rounds 70 to 73, ten of twelve playbooks).
+    def plain(text: str) -> list[str]:
+        return steps_of(build(bank, "neutral", 0.3, language=language, text=text))
+
+    assert plain(trouble) == ["acknowledge", "apologize", "solve", "close"]
+    assert plain(calm) == ["acknowledge", "solve", "close"]
+
+
 def test_the_plain_playbook_hands_over_when_a_pattern_escalates(bank: ResponseBank) -> None:
     playbook = build(bank, "neutral", 0.3, "legal_threat", language="es")
     assert steps_of(playbook) == ["acknowledge", "escalate", "solve", "close"]

@@ -1,0 +1,39 @@
+import pytest
+
+from app.replies.trouble import trouble_told
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mi tren fue cancelado y quiero que me devuelvan el dinero.", "es"),
+        ("Ma carte a été débitée deux fois.", "fr"),
+        ("Seit drei Tagen ohne Strom, und niemand meldet sich.", "de"),
+        ("Três dias sem rede móvel, ainda não resolveram.", "pt"),
+        ("Il pacco non è ancora arrivato.", "it"),
+        ("Mijn pakket is nog steeds niet aangekomen.", "nl"),
+        ("Paczka nadal nie dotarła.", "pl"),
+        ("Jag har fortfarande inte fått mina pengar tillbaka.", "sv"),
+    ],
+)
+def test_words_of_trouble_are_read_in_each_language(text: str, language: str) -> None:
+    assert trouble_told(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("¿Puedo cambiar la fecha de entrega al viernes? Sin problema si no.", "es"),
+        ("Est-ce que je peux changer mon adresse de livraison ?", "fr"),
+        ("Kein Problem, ich wollte nur fragen, ob ich den Tarif wechseln kann.", "de"),
+        ("Vorrei spostare l'appuntamento da 320 a un altro giorno.", "it"),
+    ],
+)
+def test_a_calm_question_tells_of_no_trouble(text: str, language: str) -> None:
+    assert not trouble_told(text, language)
+
+
+def test_a_language_without_words_of_its_own_tells_of_none() -> None:
+    # Japanese has no word list: no apology is guessed for it.
+    assert not trouble_told("荷物がまだ届きません。", "ja")
+    assert not trouble_told(None, "es")
