@@ -77,8 +77,11 @@ SAFETY_TRIGGERS: frozenset[TriggerType] = frozenset({"safety_risk", "vulnerable_
 # A customer leaving or taking their data back is not talked out of it: no retention pitch.
 NO_RETENTION: frozenset[RequestLabel] = frozenset({"cancel_or_close", "delete_data"})
 # Asks a customer makes without anything having gone wrong: asked calmly, they are answered,
-# not apologised for.
-CALM_ASKS: frozenset[RequestLabel] = frozenset({"information", "praise", "change_something"})
+# not apologised for. A calm cancellation too: a move abroad, an alcove the table does not
+# fit ("drop the needless apology", five notes over panel rounds 44 to 73).
+CALM_ASKS: frozenset[RequestLabel] = frozenset(
+    {"information", "praise", "change_something", "cancel_or_close"}
+)
 # Asks that say something went wrong, whatever else the customer says of the service.
 COMPLAINED: frozenset[RequestLabel] = frozenset(
     {"complaint_only", "fix_problem", "refund_or_compensation"}

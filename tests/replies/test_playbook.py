@@ -98,7 +98,12 @@ def test_empathy_leaves_the_repeat_contact_framing_to_the_apology(bank: Response
     assert not framed["empathize"]
 
 
-@pytest.mark.parametrize("request_label", ["information", "praise", "change_something"])
+@pytest.mark.parametrize(
+    "request_label",
+    # A cancellation asked calmly: "the apology for {issue} is unneeded for a self-made change"
+    # (panel rounds 44 to 73, five such notes).
+    ["information", "praise", "change_something", "cancel_or_close"],
+)
 def test_a_calm_question_or_thanks_gets_no_apology(
     bank: ResponseBank, request_label: RequestLabel
 ) -> None:
@@ -1571,13 +1576,14 @@ def test_a_bereaved_customer_who_had_to_ask_again_is_still_apologised_to_for_tha
 def test_a_customer_who_says_nothing_went_wrong_is_not_apologised_to(
     bank: ResponseBank, channel: str, text: str
 ) -> None:
-    # The type head reads a calm leaver as dissatisfied, which is owed an apology.
+    # The type head reads a leaver as dissatisfied, and above mild intensity that is owed an
+    # apology (a calm cancellation gets none whatever its words).
     asked = ["cancel_or_close", "information"]
-    playbook = build(bank, "dissatisfied", 0.3, requests=asked, channel=channel, text=text)
+    playbook = build(bank, "dissatisfied", 0.5, requests=asked, channel=channel, text=text)
     assert "apologize" not in steps_of(playbook)
     assert "cancel_or_close" in answer_of_first(bank, playbook).requests
     # Without those words, or with a fault to fix, the apology stays.
-    plain = build(bank, "dissatisfied", 0.3, requests=asked, channel=channel, text="Cancel it.")
+    plain = build(bank, "dissatisfied", 0.5, requests=asked, channel=channel, text="Cancel it.")
     assert "apologize" in steps_of(plain)
     fault = build(
         bank,
