@@ -45,9 +45,11 @@ CONDOLENCE_CAUSES: frozenset[str] = frozenset({"bereavement"})
 # hand-over says who rings), a need the message does not state (the question asks it), a
 # problem that went away (the thanks say it), a repeat contact the message states (the
 # acknowledgement says it unhedged), a private message already sent (the move to private
-# messages picks it up).
+# messages picks it up), an ultimatum (the hand-over says it comes if the answer does not
+# settle it).
 ONE_STEP_CAUSES: dict[str, Step] = {
     "callback": "escalate",
+    "ultimatum": "escalate",
     "unstated": "clarify",
     "resolved": "acknowledge",
     "repeat_stated": "acknowledge",

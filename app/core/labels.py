@@ -145,6 +145,9 @@ CauseTag = Literal[
     # A private message the customer says they have already sent: picked up there, not asked
     # for again (see app/replies/spoken.py).
     "dm_sent",
+    # A legal step threatened only if the answer does not come: answered first, handed over
+    # if that does not settle it (see app/replies/spoken.py).
+    "ultimatum",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

@@ -39,6 +39,7 @@ from app.replies.spoken import (
     spoken_to,
     suggestion_made,
     thanks_said,
+    ultimatum_given,
 )
 from app.replies.trouble import trouble_told
 
@@ -321,6 +322,7 @@ def build_playbook(
     nothing_wanted = contact_refused or (text is not None and ASKS_NOTHING.search(text) is not None)
     # A complaint told only to be heard: no remedy put to it, no details asked for it.
     wants_nothing = nothing_wanted and set(asked) <= {"complaint_only"}
+    ultimatum = "legal_threat" in fired and ultimatum_given(text)
     # A loss is answered by the condolence, never by the customer's words back.
     restatement = (
         None if "bereavement" in root_causes else _restatement(text, profile, fired, asked, channel)
@@ -337,6 +339,7 @@ def build_playbook(
         public=channel in PUBLIC_CHANNELS,
         contact_refused=contact_refused,
         wants_nothing=wants_nothing,
+        ultimatum=ultimatum,
         no_complaint=text is not None and NO_COMPLAINT.search(text) is not None,
         questions_asked=questions_asked,
         unstated=unstated,
@@ -345,6 +348,10 @@ def build_playbook(
         mild_intensity=mild_intensity,
         secondary_type_score=secondary_type_score,
     )
+    if ultimatum:
+        # Tagged once the steps are planned, as the call below: it tells nothing of what
+        # went wrong.
+        root_causes = (*root_causes, "ultimatum")
     if call_asked(text):
         # A call asked for is answered by a hand-over that says the lead will ring. Tagged
         # once the steps are planned: it tells nothing of what went wrong, so it must not
@@ -655,6 +662,7 @@ def plan_steps(
     public: bool = False,
     contact_refused: bool = False,
     wants_nothing: bool = False,
+    ultimatum: bool = False,
     no_complaint: bool = False,
     questions_asked: bool = False,
     unstated: bool = False,
@@ -677,7 +685,8 @@ def plan_steps(
     account is first moved to private messages. `contact_refused`: the customer asked not to
     be contacted, so nobody follows up. `wants_nothing`: a complaint that says it asks for
     nothing back, so it is not taken to private messages to be looked into, nor followed up.
-    `no_complaint`: the customer says nothing went wrong,
+    `ultimatum`: a legal step is threatened only if the answer does not come, so the answer
+    comes before the hand-over. `no_complaint`: the customer says nothing went wrong,
     so a leaver or a plain ask is not apologised to. `questions_asked`: the message asks
     questions of its own, so an undecided customer has said what they are weighing.
     `unstated`: nothing the customer asks could be read and they ask no question, so what
@@ -837,7 +846,8 @@ def plan_steps(
     # What the agent can offer now comes before the lead who decides the rest, whatever
     # else brought the lead in: "the 'right away' offer comes after the hand-over, swap those
     # two" (panel round 47, three playbooks with a repeat contact or a legal threat beside).
-    offer_first = "authority_exceeded" in fired and not wants_person and not hazard
+    # So does the answer to an ultimatum ("explain it or I'm going to the ombudsman").
+    offer_first = ("authority_exceeded" in fired or ultimatum) and not wants_person and not hazard
     # An erasure the privacy team takes over has one owner: a lead brought in only because
     # the customer had to ask again was a second hand-over ("two hand-overs and no single
     # owner", "the team-lead step is unneeded", panel rounds 63, 65 and 66). The lead is still

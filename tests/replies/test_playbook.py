@@ -1832,6 +1832,7 @@ def test_a_public_complaint_that_wants_nothing_back_is_not_taken_to_private_mess
         "I'm not after money back.",
         "I don't want a voucher or anything, I just want it noted.",
         "I just want this written down somewhere.",
+        "I'm not looking for a refund or a replacement or anything.",  # round 74
     ],
 )
 def test_a_customer_not_after_anything_is_not_offered_a_remedy(
@@ -1848,6 +1849,39 @@ def test_a_customer_not_after_anything_is_not_offered_a_remedy(
     assert not {"options", "offer"} & solve_slots(text)
     # Without those words the make-good is offered.
     assert {"options", "offer"} & solve_slots("The dress came back ruined.")
+
+
+def test_an_ultimatum_is_answered_before_the_lead_is_brought_in(bank: ResponseBank) -> None:
+    # "Answer first, then escalate if needed" (panel rounds 72 and 73).
+    text = "What is the £8 fee on my statement? Explain it or I'm taking it to the ombudsman."
+    asked = ["explain_charge"]
+    playbook = build(bank, "dissatisfied", 0.5, "legal_threat", requests=asked, text=text)
+    steps = steps_of(playbook)
+    assert steps.index("solve") < steps.index("escalate")
+    escalate = playbook.steps[steps.index("escalate")].responses[0]
+    assert "ultimatum" in _entry(bank, escalate.id).root_causes
+    # A threat made outright still brings the lead in first.
+    outright = "What is the £8 fee? I've instructed my solicitor."
+    plain = steps_of(
+        build(bank, "dissatisfied", 0.5, "legal_threat", requests=asked, text=outright)
+    )
+    assert plain.index("escalate") < plain.index("solve")
+
+
+def test_water_in_the_electrics_is_made_safe_not_met_with_the_crisis_script(
+    bank: ResponseBank,
+) -> None:
+    evidence = "water inside the light fitting"
+    safety = Escalation(True, "high", (Trigger("safety_risk", evidence, 0, 30, "pattern", 0.9),))
+    playbook = build_playbook(
+        bank,
+        profile=profile("dissatisfied", 0.6),
+        escalation=safety,
+        channel="email",
+        requests=["fix_problem"],
+    )
+    steps = steps_of(playbook)
+    assert steps[0] == "acknowledge" and "solve" in steps
 
 
 def test_what_the_agent_can_offer_comes_before_the_lead_the_hand_over_names(

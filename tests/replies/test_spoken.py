@@ -17,6 +17,7 @@ from app.replies.spoken import (
     resolved_told,
     spoken_to,
     suggestion_made,
+    ultimatum_given,
 )
 
 
@@ -229,6 +230,8 @@ def test_a_hazard_told_after_the_fact_is_not_a_crisis() -> None:
 
     assert hazard_reported(safety("sparks came out"))
     assert hazard_reported(safety("the charger caught fire"))
+    # Water in the electrics is a repair to make safe (panel round 74).
+    assert hazard_reported(safety("water inside the light fitting"))
     # Self-harm, a threat or an emergency in the same words stays a crisis.
     assert not hazard_reported(safety("want to end it all"))
     assert not hazard_reported(safety("smell gas"))
@@ -410,3 +413,27 @@ def test_a_problem_still_there_is_not_told_as_gone(text: str) -> None:
 )
 def test_a_private_message_already_sent_is_told(text: str, sent: bool) -> None:
     assert message_sent(text) is sent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Explain it or I'm taking it to the ombudsman.",
+        "I want it back, or I'm raising a chargeback with my bank.",
+        "Fix this otherwise I will see you in small claims court.",
+    ],
+)
+def test_a_legal_step_threatened_if_not_answered_is_an_ultimatum(text: str) -> None:
+    assert ultimatum_given(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have already contacted the ombudsman.",  # taken, not threatened
+        "Refund me or tell me why not.",  # no legal step
+        None,
+    ],
+)
+def test_a_legal_step_taken_or_none_is_no_ultimatum(text: str | None) -> None:
+    assert not ultimatum_given(text)
