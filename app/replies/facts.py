@@ -154,6 +154,12 @@ _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
         rf"(?P<named>{_NAME})\b(?!['\u2019]s\b)",
     ),
     (
+        # A job written as a title: "Nurse Teresa sat on the floor with us" (panel round 75).
+        "person",
+        r"\b(?-i:Nurse|Sister|Doctor|Officer|Coach|Chef|Captain|Driver|Engineer|Porter)\s+"
+        rf"(?P<named>{_NAME})\b(?!['\u2019]s\b)",
+    ),
+    (
         "person",
         rf"(?<![@#\w])(?P<named>{_NAME}),\s+(?:the|your|our|my)\s+(?:[@\w-]+\s+){{0,3}}?"
         rf"(?:{_ROLES})\b",

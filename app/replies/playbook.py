@@ -738,8 +738,11 @@ def plan_steps(
     praise_only = "praise" in asked and asked <= PRAISE_ASKS
     if praise_only:
         # Praise is answered with thanks, and its question in the same reply: no
-        # acknowledgement of a problem, no apology.
-        wanted -= {"acknowledge", "apologize", "empathize", "clarify", "recommend"}
+        # acknowledgement of a problem, no apology. Thanks for care at a death still opens on
+        # the condolence ("jarringly cheerful after a pet's death", panel round 75).
+        wanted -= {"acknowledge", "apologize", "clarify", "recommend"}
+        if "bereavement" not in known:
+            wanted.discard("empathize")
     if (
         asked
         and asked <= CALM_ASKS

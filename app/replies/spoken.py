@@ -192,6 +192,10 @@ _LOSS = re.compile(
     # Told as news: "I'm so sorry to tell you that Ray died suddenly" (panel round 61).
     r"|(?:sorry|sad)\s+to\s+(?:tell\s+you|say|let\s+you\s+know|inform\s+you)\s+(?:that\s+)?"
     r"[^.!?\n]{0,30}?\b(?:died|passed\s+away)"
+    # "We said goodbye to our old cat Moss at the vets on Saturday" (panel round 75).
+    r"|\b(?:said|say|saying)\s+(?:(?:our|my)\s+)?(?:final\s+|last\s+)?goodbyes?\s+to\s+(?:my|our)\s+"
+    r"(?:[\w'-]+\s+){0,2}?(?:cat|dog|pet|puppy|kitten|rabbit|horse|pony|mum|mom|dad|mother"
+    r"|father|husband|wife|partner|nan|gran|grandma|grandad)\b"
     r"|bereave\w*|death\s+of\s+(?:my|our)|(?:my|our)\s+late\s+(?:husband|wife|partner|mother"
     r"|father|mum|mom|dad|son|daughter|brother|sister)"
     r"|(?<!want to )(?<!instead of )(?:had\s+to\s+)?(?:put|putting)\s+(?:him|her)\s+(?:down"
@@ -202,7 +206,7 @@ _NEAR_MISS = re.compile(r"\b(?:almost|nearly)\s+died\b", re.IGNORECASE)
 # A word every loss above holds, to pass over most messages at once: this runs on every one.
 _LOSS_WORD = re.compile(
     r"\b(?:died|passed|funeral|bereave|miscarriage|baby|still\s?b|death|late|sleep|down"
-    r"|euthani[sz]ed)",
+    r"|euthani[sz]ed|goodbyes?)",
     re.IGNORECASE,
 )
 _HARM = re.compile(
@@ -307,6 +311,7 @@ def spoken_to(
     praising = "praise" in requests and set(requests) <= PRAISE_ASKS
     nothing_urgent = bool(requests) and set(requests) <= NOTHING_URGENT_ASKED
     decided = bool(set(requests) & DECIDED_ASKS)
+    complaint = set(requests) == {"complaint_only"}
     # The whole-text patterns run only where their answer can matter: on the hot path.
     agreed = any(t.type == "authority_exceeded" for t in escalation.triggers) and (
         AGREED_REFUND.search(text) is not None
@@ -321,6 +326,7 @@ def spoken_to(
             nothing_urgent=nothing_urgent,
             decided=decided,
             agreed=agreed,
+            complaint=complaint,
         )
     )
     cared_for = (
@@ -338,15 +344,29 @@ def spoken_to(
     return dataclasses.replace(escalation, triggers=kept, escalate=escalate)
 
 
+# Money back turned down in so many words: "not after a refund or a voucher, just want it on
+# record", "I know it says non-refundable so I'm not expecting any money back" (panel round
+# 75: an offer or a refund step for both). No labelled real message says it so.
+_NO_REFUND_WANTED = re.compile(
+    r"(?:\b(?:I'?m|I\s+am|we'?re|we\s+are)\s+|(?:^|(?<=[.!?:;]\s)))not\s+(?:even\s+)?"
+    r"(?:after|looking\s+for|asking\s+for|expecting|chasing)\s+(?:a\s+|any\s+|my\s+)?"
+    r"(?:refund|money(?:\s+back)?|compensation|voucher)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_spoken_to(
     requests: Collection[RequestLabel], text: str | None
 ) -> tuple[RequestLabel, ...]:
     """The requests the playbook answers: a refund already agreed is chased, so its status is
-    what is asked; a privacy request for a copy of one's data, with no word of erasing it, is
-    a question for the privacy team, not an erasure."""
+    what is asked, and one turned down is not asked at all (what is left of a complaint is
+    the complaint); a privacy request for a copy of one's data, with no word of erasing it,
+    is a question for the privacy team, not an erasure."""
     asked = tuple(requests)
     if text is None:
         return asked
+    if "refund_or_compensation" in asked and _NO_REFUND_WANTED.search(text):
+        asked = tuple(r for r in asked if r != "refund_or_compensation") or ("complaint_only",)
     if "refund_or_compensation" in asked and AGREED_REFUND.search(text):
         asked = _instead(asked, "refund_or_compensation", "status")
     if (
@@ -372,7 +392,14 @@ def _unspoken(
     nothing_urgent: bool,
     decided: bool,
     agreed: bool,
+    complaint: bool,
 ) -> bool:
+    if trigger.type == "vulnerable_customer" and complaint and _LIVED_WITH.search(trigger.evidence):
+        # A complaint about how someone with a condition was treated ("told my partner, a
+        # wheelchair user, to wait for a less busy one") is heard as the complaint it is: the
+        # care script ("we'll take it one step at a time", "your circumstances") read as
+        # "borrowed from a hardship template" (panel rounds 59, 65 and 74).
+        return True
     if trigger.type == "repeated_contact" and trigger.source == "model":
         if trigger.confidence < SPOKEN_REPEAT_CONFIDENCE:
             return True

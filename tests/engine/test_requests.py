@@ -85,6 +85,9 @@ def test_the_heads_unsure_wish_for_a_person_counts_only_where_the_trigger_fired(
         ("You charged me more than the price list said!", ("explain_charge",), None),
         ("How much is too much to wait for a refund?", ("refund_or_compensation",), None),
         ("My router keeps dropping the connection.", ("fix_problem",), None),
+        ("We'd like to buy 5 more seats for the team.", (), "sales"),
+        # Buying what is not the company's to sell (panel round 75).
+        ("Bag still lost. Any update before I have to buy more pants?", ("status",), None),
     ],
 )
 def test_buying_questions_go_to_sales_but_complaints_about_price_do_not(

@@ -158,6 +158,8 @@ def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, per
         ("Lorraine, the @Dashpost driver on the Wickham round, is a gem.", "Lorraine"),
         ("Before a lad called Tyrese had him by the hand.", "Tyrese"),
         ("Your night manager, Ines, found a 24-hour pharmacy.", "Ines"),
+        # A job written as a title (round 75).
+        ("Nurse Teresa sat on the floor with us the whole time.", "Teresa"),
     ],
 )
 def test_staff_named_beside_their_job_are_the_person_value_but_not_thanked(

@@ -1851,6 +1851,27 @@ def test_a_customer_not_after_anything_is_not_offered_a_remedy(
     assert {"options", "offer"} & solve_slots("The dress came back ruined.")
 
 
+@pytest.mark.parametrize("channel", ["social", "email"])
+def test_thanks_for_care_at_a_death_open_on_the_condolence_and_stay_quiet(
+    bank: ResponseBank, channel: str
+) -> None:
+    # "Jarringly cheerful after a pet's death" (panel round 75).
+    text = "We said goodbye to our old cat Moss on Saturday. Nurse Teresa sat with us. Thank you."
+    playbook = build(
+        bank,
+        "satisfied",
+        0.3,
+        requests=["praise"],
+        channel=channel,
+        text=text,
+        values={"person": "Teresa"},
+    )
+    assert steps_of(playbook)[0] == "empathize"
+    said = " ".join(lines_of(playbook))
+    assert "sorry for your loss" in said and "Teresa" in said
+    assert "great day" not in said and "!" not in said
+
+
 def test_an_ultimatum_is_answered_before_the_lead_is_brought_in(bank: ResponseBank) -> None:
     # "Answer first, then escalate if needed" (panel rounds 72 and 73).
     text = "What is the £8 fee on my statement? Explain it or I'm taking it to the ombudsman."

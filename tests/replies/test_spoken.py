@@ -139,6 +139,30 @@ def test_a_danger_told_as_past_in_a_complaint_is_read_in_its_sentence() -> None:
         assert spoken_to(read, ("complaint_only",), kept) == read, kept
 
 
+def test_a_complaint_about_how_someone_with_a_condition_was_treated_is_heard_as_one() -> None:
+    # "Told my partner, a wheelchair user, to wait for a less busy one": the complaint's own
+    # lines, not the care script (panel rounds 59, 65 and 74).
+    text = "The guard told my partner (wheelchair user) to wait for a less busy one."
+    start = text.index("wheelchair user")
+    found = Trigger("vulnerable_customer", "wheelchair user", start, start + 15, "pattern", 0.8)
+    read = Escalation(True, "high", (found,))
+    assert spoken_to(read, ("complaint_only",), text).triggers == ()
+    # Asking for something, the condition is still met with care.
+    assert spoken_to(read, ("change_something",), text).triggers == (found,)
+
+
+def test_money_back_turned_down_is_not_asked() -> None:
+    text = "Not after a refund or a voucher, just want it on record: the queue crashed twice."
+    assert asks_spoken_to(("refund_or_compensation",), text) == ("complaint_only",)
+    cancel = "Please cancel one ticket. I'm not expecting any money back, it's non-refundable."
+    assert asks_spoken_to(("refund_or_compensation", "cancel_or_close"), cancel) == (
+        "cancel_or_close",
+    )
+    # Money the company said it would not pay is still asked for.
+    refused = "They told me they are not giving a refund. I want my money back."
+    assert asks_spoken_to(("refund_or_compensation",), refused) == ("refund_or_compensation",)
+
+
 def test_without_the_message_every_trigger_is_spoken_to() -> None:
     read = escalation(trigger("repeated_contact"))
     assert spoken_to(read, (), None) == read
@@ -280,6 +304,7 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         "Tom's dad, Graham, died very suddenly last Tuesday.",
         "I'm ringing about my mum's phone contract. She died on the 9th of January.",
         "I'm so sorry to tell you that Ray died suddenly three weeks ago.",
+        "We said goodbye to our old cat Moss at the vets on Saturday.",  # round 75
     ):
         assert loss_told(told), told
     for not_told in (
