@@ -340,7 +340,12 @@ _ONLY_THANKS = re.compile(
     r"say\s+(?:a\s+)?(?:(?:big|huge|massive|quick|proper)\s+)?(?:thanks|thank)\b"
     r"|\bonly\s+(?:wanted|want|writing|ringing|calling|emailing|messaging|here)\s+to\s+thank\b"
     r"|\bpass\s+(?:on\s+)?(?:my|our|a)\s+(?:\w+\s+)?(?:thanks|thank[- ]you|compliments"
-    r"|gratitude)\b",
+    r"|gratitude)\b"
+    # "Credit where it's due", "I just wanted her manager to know" (panel round 76; the two
+    # labelled train and dev messages that say "credit where credit is due" are praise).
+    r"|\bcredit\s+where\s+(?:it'?s|it\s+is|credit'?s|credit\s+is)\s+due\b"
+    r"|\b(?:just|only)\s+want(?:ed)?\s+(?:her|his|their)\s+(?:manager|boss|supervisor"
+    r"|line\s+manager)\s+to\s+know\b",
     re.IGNORECASE,
 )
 _NOTHING_ASKED = re.compile(

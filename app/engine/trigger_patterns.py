@@ -501,7 +501,10 @@ _CHURN = [
         # Leaving weighed aloud: thinking of switching, looking at other carriers, not wanting
         # to switch but about to, "fix it or I'll go elsewhere". On train and dev, 11 of the 12
         # messages these match carry the label.
-        r"thinking (?:of |about )?(?:switching|moving|leaving|changing)\b",
+        # Not moving over to the company: "thinking of moving over when my contract with the
+        # other lot ends" is a prospective customer (panel round 76).
+        r"thinking (?:of |about )?(?:switching|moving|leaving|changing)\b"
+        r"(?! (?:over|across)\b)(?! (?:over )?to (?:you|your)\b)",
         r"looking (?:at|in|into) (?:other|another|different) (?:carrier|provider|compan|bank"
         r"|insurer|network|option)\w*",
         r"(?:don'?t|do not) want to (?:switch|move|change) (?:to|over)\b",

@@ -41,7 +41,7 @@ from app.replies.spoken import (
     thanks_said,
     ultimatum_given,
 )
-from app.replies.trouble import trouble_told
+from app.replies.trouble import loss_told_in, trouble_told
 
 CALM_TYPES: frozenset[CustomerType] = frozenset({"satisfied", "neutral"})
 # Who rings back a calm customer about something routine: not a lead.
@@ -260,6 +260,7 @@ def build_playbook(
             language if bank.speaks(language) else DEFAULT_LANGUAGE,
             escalate=escalation.escalate,
             trouble=trouble_told(text, language),
+            loss=loss_told_in(text, language),
             channel=channel,
             values=values,
             avoid=bank.avoid_for(types, fired),
@@ -568,6 +569,7 @@ def _plain_playbook(
     *,
     escalate: bool,
     trouble: bool,
+    loss: bool,
     channel: Channel,
     values: Mapping[str, str],
     avoid: tuple[str, ...],
@@ -576,11 +578,26 @@ def _plain_playbook(
 ) -> Playbook:
     """The plain steps in the customer's language, each with the bank's best lines in it.
 
-    `trouble`: the message tells of something gone wrong, so the customer is apologised to.
+    `trouble`: the message tells of something gone wrong, so the customer is apologised to;
+    `loss`: it tells of a death, so a condolence opens it, and no apology follows.
     """
     steps: list[PlaybookStep] = []
+    if loss:
+        condolence = bank.candidates(
+            "empathize",
+            channel=None,
+            language=language,
+            customer_types=(),
+            triggers=(),
+            root_causes=("bereavement",),
+            requests=(),
+        )
+        if condolence:
+            steps.append(
+                PlaybookStep("empathize", (_response(condolence[0], values, None, channel),))
+            )
     for step in PLAIN_STEPS:
-        if (step == "escalate" and not escalate) or (step == "apologize" and not trouble):
+        if (step == "escalate" and not escalate) or (step == "apologize" and (not trouble or loss)):
             continue
         # Only lines written for no type, trigger, cause or request: none was read. The
         # channel is the one thing known; a line for another channel beats none.

@@ -1,4 +1,5 @@
-"""Whether a message in a language the model cannot read tells of something gone wrong.
+"""Whether a message in a language the model cannot read tells of something gone wrong, or
+of a death.
 
 The model reads English only, so a message in another language gets the plain playbook: the
 message was read, the agent's answer, a close. Without a reading of the complaint, it never
@@ -86,7 +87,7 @@ _TROUBLE_WORDS: dict[str, str] = {
     ),
     "sv": (
         r"tillbaka\s+pengarna|[åa]terbetalning|ers[äa]ttning|inst[äa]lld\w*|st[äa]lldes\s+in"
-        r"|utan\s+f[öo]rvarning|tv[åa]\s+g[åa]nger|dubbel\w*|kom\s+aldrig|"
+        r"|utan\s+f[öo]rvarning|tv[åa]\s+g[åa]nger|dubbeldebiter\w*|kom\s+aldrig|"
         r"problem|klagom[åa]l|reklamation|fortfarande|utan\s+(?:str[öo]m|el|vatten|internet"
         r"|v[äa]rme|svar)|ingen\s+har|f[öo]rsenad\w*|fel|oacceptabel\w*|br[åa]dskande"
         r"|avbrott|trasig\w*|fungerar\s+inte|inte\s+kommit|inte\s+f[åa]tt|i\s+(?:\d+|tv[åa]"
@@ -97,6 +98,37 @@ _TROUBLE: dict[str, re.Pattern[str]] = {
     language: re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
     for language, words in _TROUBLE_WORDS.items()
 }
+
+
+# A death or a funeral told of, in the same languages: the plain playbook then opens on a
+# condolence ("it needs a line of condolence for a bereaved customer", panel rounds 71 and 75:
+# a German and a Polish message).
+_LOSS_WORDS: dict[str, str] = {
+    "es": r"falleci\w*|muri[oó]|difunt[oa]|p[eé]rdida\s+de\s+mi|luto|funeral|entierro",
+    "pt": r"faleceu|falecimento|falecid[oa]|morreu|luto|funeral|enterro",
+    "fr": r"d[ée]c[ée]d[ée]e?|d[ée]c[eè]s|est\s+mort[e]?|nous\s+a\s+quitt[ée]s?|deuil"
+    r"|obs[èe]ques|enterrement",
+    "de": r"verstorben\w*|gestorben|tod\s+(?:meine[sr]?|unsere[sr]?)|todesfall|trauer\w*"
+    r"|beerdigung|beisetzung",
+    "it": r"decedut[oa]|scompars[oa]|[èe]\s+mort[oa]|morte\s+d[ie]|lutto|funerale",
+    "nl": r"overleden|overlijden|gestorven|rouw|begrafenis|uitvaart",
+    "pl": r"zmar[łl]\w*|[śs]mier[ćc]\w*|[żz]a[łl]ob\w*|odesz[łl]\w*|pogrzeb\w*",
+    "sv": r"avled|avliden|gick\s+bort|d[öo]dsfall|d[öo]dsbo|begravning\w*",
+}
+_LOSS: dict[str, re.Pattern[str]] = {
+    language: re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+    for language, words in _LOSS_WORDS.items()
+}
+
+
+def loss_told_in(text: str | None, language: str) -> bool:
+    """Whether the message, written in `language`, tells of a death.
+
+    >>> loss_told_in("Mein Vater ist am 28. Oktober gestorben.", "de")
+    True
+    """
+    pattern = _LOSS.get(language)
+    return pattern is not None and bool(text) and pattern.search(text or "") is not None
 
 
 def trouble_told(text: str | None, language: str) -> bool:

@@ -384,3 +384,10 @@ def test_a_message_that_wants_nothing_back_is_a_complaint_with_no_ask(text: str)
 def test_an_ask_in_so_many_words_counts_even_beside_no_reply_needed() -> None:
     text = "No reply needed, but please cancel my membership from next month."
     assert asked({"status": 0.8}, text) == ("cancel_or_close",)
+
+
+def test_credit_given_where_it_is_due_is_praise() -> None:
+    # "Credit where it's due... I just wanted her manager to know" read as a complaint
+    # (panel round 76).
+    text = "Boiler died on Christmas Eve. Credit where it's due, Farida sorted it in an hour."
+    assert asked({"complaint_only": 0.54, "praise": 0.52}, text=text) == ("praise",)

@@ -412,6 +412,8 @@ def test_real_wordings_raise_their_trigger(
 @pytest.mark.parametrize(
     ("text", "type_"),
     [
+        # Moving over to the company is no leaving (panel round 76).
+        ("Is 5G live yet? Thinking of moving over when my contract ends.", "churn_threat"),
         ("I need a refund receipt for my expense claim.", "authority_exceeded"),
         ("Can I get a refund for the $60 mug? It arrived chipped.", "authority_exceeded"),
         ("These jokers again, the app is down.", "abuse"),

@@ -1121,6 +1121,13 @@ def test_a_message_the_model_cannot_read_is_apologised_to_only_where_it_tells_of
     assert plain(calm) == ["acknowledge", "solve", "close"]
 
 
+def test_a_death_told_in_another_language_opens_on_a_condolence(bank: ResponseBank) -> None:
+    text = "Mein Vater ist gestorben. Bitte beenden Sie den Vertrag, die Abbuchung stimmt nicht."
+    playbook = build(bank, "neutral", 0.3, language="de", text=text)
+    assert steps_of(playbook) == ["empathize", "acknowledge", "solve", "close"]
+    assert "Beileid" in playbook.steps[0].responses[0].text
+
+
 def test_the_plain_playbook_hands_over_when_a_pattern_escalates(bank: ResponseBank) -> None:
     playbook = build(bank, "neutral", 0.3, "legal_threat", language="es")
     assert steps_of(playbook) == ["acknowledge", "escalate", "solve", "close"]

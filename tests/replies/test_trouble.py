@@ -1,6 +1,6 @@
 import pytest
 
-from app.replies.trouble import trouble_told
+from app.replies.trouble import loss_told_in, trouble_told
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,8 @@ def test_words_of_trouble_are_read_in_each_language(text: str, language: str) ->
         ("Est-ce que je peux changer mon adresse de livraison ?", "fr"),
         ("Kein Problem, ich wollte nur fragen, ob ich den Tarif wechseln kann.", "de"),
         ("Vorrei spostare l'appuntamento da 320 a un altro giorno.", "it"),
+        # A double room is no double charge (panel round 76).
+        ("Vi skulle vilja flytta bokningen, samma dubbelrum med havsutsikt.", "sv"),
     ],
 )
 def test_a_calm_question_tells_of_no_trouble(text: str, language: str) -> None:
@@ -37,3 +39,17 @@ def test_a_language_without_words_of_its_own_tells_of_none() -> None:
     # Japanese has no word list: no apology is guessed for it.
     assert not trouble_told("荷物がまだ届きません。", "ja")
     assert not trouble_told(None, "es")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mein Vater ist am 28. Oktober gestorben.", "de"),
+        ("W piątek jest pogrzeb w rodzinie.", "pl"),  # a funeral (panel round 75)
+        ("Mi madre falleció en marzo.", "es"),
+    ],
+)
+def test_a_death_is_read_in_each_language(text: str, language: str) -> None:
+    assert loss_told_in(text, language)
+    assert not loss_told_in("Kann ich den Termin verschieben?", "de")
+    assert not loss_told_in(text, "ja")
