@@ -46,10 +46,11 @@ CONDOLENCE_CAUSES: frozenset[str] = frozenset({"bereavement"})
 # problem that went away (the thanks say it), a repeat contact the message states (the
 # acknowledgement says it unhedged), a private message already sent (the move to private
 # messages picks it up), an ultimatum (the hand-over says it comes if the answer does not
-# settle it).
+# settle it), a number given to be rung on (the hand-over says it is rung).
 ONE_STEP_CAUSES: dict[str, Step] = {
     "callback": "escalate",
     "ultimatum": "escalate",
+    "number_given": "escalate",
     "unstated": "clarify",
     "resolved": "acknowledge",
     "repeat_stated": "acknowledge",

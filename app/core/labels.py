@@ -148,6 +148,9 @@ CauseTag = Literal[
     # A legal step threatened only if the answer does not come: answered first, handed over
     # if that does not settle it (see app/replies/spoken.py).
     "ultimatum",
+    # A call asked for on a number the message gives: the hand-over says it is rung, and does
+    # not ask for a number again (see app/replies/spoken.py).
+    "number_given",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

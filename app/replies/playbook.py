@@ -34,6 +34,7 @@ from app.replies.spoken import (
     lived_with,
     loss_told,
     message_sent,
+    number_given,
     repeat_stated,
     resolved_told,
     spoken_to,
@@ -358,6 +359,8 @@ def build_playbook(
         # once the steps are planned: it tells nothing of what went wrong, so it must not
         # stand in for a cause the clarifying question would ask about.
         root_causes = (*root_causes, "callback")
+        if number_given(text):
+            root_causes = (*root_causes, "number_given")
         if (
             set(asked) <= ROUTINE_ASKS | {"talk_to_person"}
             and fired <= {"human_request"}

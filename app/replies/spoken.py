@@ -534,6 +534,24 @@ def call_asked(text: str | None) -> bool:
     return _says(_CALL_ASKED, text)
 
 
+# A number to ring given in the message ("ring me on 07700 900418", "my mobile is ..."): the
+# call is made to it, and "if you'd like us to use a different number from the one on your
+# account" asked again for what was given ("confirm the mobile she already gave", eight
+# notes over panel rounds 52 to 77).
+_NUMBER_GIVEN = re.compile(
+    r"\b(?:on|at|number\s+is|mobile(?:\s+is)?|phone(?:\s+is)?|tel(?:ephone)?)[:\s]+"
+    r"(?:\+\d{1,3}\s?)?\(?0?\d{2,5}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
+    # A mobile number on its own, as a post signs off with one ("... 07391 662 018").
+    r"|(?<![\d-])(?:\+44\s?7|07)\d{3}\s?\d{3}\s?\d{3}(?![\d-])",
+    re.IGNORECASE,
+)
+
+
+def number_given(text: str | None) -> bool:
+    """Whether the message gives a phone number to be called on."""
+    return _says(_NUMBER_GIVEN, text)
+
+
 # A customer who writes that the problem went away or was theirs after all: "ignore me,
 # it's just come back on", "ignore my DM from earlier, it was in my coat pocket" (panel
 # messages). Read as a complaint, they were apologised to and offered options (panel rounds

@@ -1385,9 +1385,13 @@ def test_a_person_asked_to_call_is_handed_over_as_a_call(bank: ResponseBank, cha
     ring = hand_over(
         "My card is still blocked. Can someone from your team ring me on 07700 900123?"
     )
-    # The lead rings; the number stays the customer's to confirm ("say they'll ring the
-    # number given", panel rounds 43 to 46).
-    assert "call you" in ring and "different number" in ring
+    # The lead rings the number given ("say they'll ring the number given", panel rounds 43
+    # to 46), and does not ask for one again ("confirm the mobile she already gave", eight
+    # notes over rounds 52 to 77).
+    assert "call you" in ring and "the number you've given us" in ring
+    assert "different number" not in ring
+    # With no number given, the customer may still give another one.
+    assert "different number" in hand_over("My card is still blocked. Can someone ring me?")
     assert "call you" not in hand_over("My card is still blocked. I want to speak to a manager.")
 
 

@@ -14,6 +14,7 @@ from app.replies.spoken import (
     lived_with,
     loss_told,
     message_sent,
+    number_given,
     resolved_told,
     spoken_to,
     suggestion_made,
@@ -462,3 +463,17 @@ def test_a_legal_step_threatened_if_not_answered_is_an_ultimatum(text: str) -> N
 )
 def test_a_legal_step_taken_or_none_is_no_ultimatum(text: str | None) -> None:
     assert not ultimatum_given(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "given"),
+    [
+        ("Please ring me on 07700 900418 after four.", True),
+        ("My mobile is 0161 496 0000.", True),
+        ("Could a person ring me please. 07391 662 018", True),  # signed off with it
+        ("Please ring me, policy HG-40218.", False),  # a reference is no number
+        ("Can someone call me back today?", False),
+    ],
+)
+def test_a_number_to_ring_is_read_where_the_message_gives_one(text: str, given: bool) -> None:
+    assert number_given(text) is given
