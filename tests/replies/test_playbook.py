@@ -1883,6 +1883,25 @@ def test_thanks_for_care_at_a_death_open_on_the_condolence_and_stay_quiet(
     assert "great day" not in said and "!" not in said
 
 
+@pytest.mark.parametrize("channel", ["chat", "email"])
+# "I can help with the cancellation", "I'll look into it with you" after a lead took the case
+# "blurs who owns it" (panel rounds 74, 76 and 78).
+@pytest.mark.parametrize("request_label", ["cancel_or_close", "explain_charge"])
+def test_after_a_hand_over_the_request_is_answered_without_keeping_the_case(
+    bank: ResponseBank, channel: str, request_label: RequestLabel
+) -> None:
+    def answer(playbook: Playbook) -> BankEntry:
+        return _entry(bank, playbook.steps[steps_of(playbook).index("solve")].responses[0].id)
+
+    handed = build(
+        bank, "dissatisfied", 0.6, "human_request", requests=[request_label], channel=channel
+    )
+    assert request_label in answer(handed).requests
+    assert answer(handed).owner != "agent"
+    kept = build(bank, "dissatisfied", 0.3, requests=[request_label], channel=channel)
+    assert answer(kept).owner == "agent"
+
+
 def test_an_ultimatum_is_answered_before_the_lead_is_brought_in(bank: ResponseBank) -> None:
     # "Answer first, then escalate if needed" (panel rounds 72 and 73).
     text = "What is the £8 fee on my statement? Explain it or I'm taking it to the ombudsman."
