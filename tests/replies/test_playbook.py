@@ -138,11 +138,13 @@ def test_safety_comes_first(bank: ResponseBank, label: CustomerType, others: tup
     assert "safety_risk" in _entry(bank, playbook.steps[0].responses[0].id).triggers
 
 
+# Water in the electrics is a repair to make safe too (panel round 74).
+@pytest.mark.parametrize("evidence", ["sparks came out", "water inside the light fitting"])
 def test_a_hazard_reported_after_the_fact_is_answered_not_met_with_the_crisis_script(
-    bank: ResponseBank,
+    bank: ResponseBank, evidence: str
 ) -> None:
-    evidence = "sparks came out"
-    hazard = Escalation(True, "urgent", (Trigger("safety_risk", evidence, 0, 15, "pattern", 0.9),))
+    found = Trigger("safety_risk", evidence, 0, len(evidence), "pattern", 0.9)
+    hazard = Escalation(True, "urgent", (found,))
     playbook = build_playbook(
         bank,
         profile=profile("dissatisfied", 0.6),
@@ -1917,22 +1919,6 @@ def test_an_ultimatum_is_answered_before_the_lead_is_brought_in(bank: ResponseBa
         build(bank, "dissatisfied", 0.5, "legal_threat", requests=asked, text=outright)
     )
     assert plain.index("escalate") < plain.index("solve")
-
-
-def test_water_in_the_electrics_is_made_safe_not_met_with_the_crisis_script(
-    bank: ResponseBank,
-) -> None:
-    evidence = "water inside the light fitting"
-    safety = Escalation(True, "high", (Trigger("safety_risk", evidence, 0, 30, "pattern", 0.9),))
-    playbook = build_playbook(
-        bank,
-        profile=profile("dissatisfied", 0.6),
-        escalation=safety,
-        channel="email",
-        requests=["fix_problem"],
-    )
-    steps = steps_of(playbook)
-    assert steps[0] == "acknowledge" and "solve" in steps
 
 
 def test_what_the_agent_can_offer_comes_before_the_lead_the_hand_over_names(
