@@ -138,8 +138,9 @@ _NOT_NAMES = (
     r"Dear|Hi|Hello|Hey|Morning|Evening|Afternoon|Thanks|Yes|No|Sorry|Please|Well|So|Also"
     r"|And|But|Sir|Madam|Today|Yesterday|Tonight|Then|Now|Again|Anyway|Honestly|Sadly"
 )
+# A capital first, checked before the words it must not be: this runs at every word.
 _NAME = (
-    rf"(?-i:(?!(?:{_PLACES}|{_NOT_NAMES}|(?i:{_DAYS}|{_MONTHS}))\b)"
+    rf"(?-i:(?=[A-Z][a-z])(?!(?:{_PLACES}|{_NOT_NAMES}|(?i:{_DAYS}|{_MONTHS}))\b)"
     rf"(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+)"
 )
 _ROLES = (
@@ -161,7 +162,7 @@ _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
     ),
     (
         "person",
-        rf"(?<![@#\w])(?P<named>{_NAME}),\s+(?:the|your|our|my)\s+(?:[@\w-]+\s+){{0,3}}?"
+        rf"(?<![@#\w])(?-i:(?=[A-Z][a-z]+,))(?P<named>{_NAME}),\s+(?:the|your|our|my)\s+(?:[@\w-]+\s+){{0,3}}?"
         rf"(?:{_ROLES})\b",
     ),
     (
@@ -174,7 +175,17 @@ _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
 # their job, who may be the ones praised but are not thanked by those words alone.
 _PRAISED = ("thanked", "rewarded", "praised", "named")
 _PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (*_SOURCES, *_NAMED_STAFF)
+    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _SOURCES
+)
+_STAFF_PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _NAMED_STAFF
+)
+# Every staff pattern names a job: most messages name none, and skip them all at once (they
+# run on every message).
+_JOB = re.compile(
+    rf"\b(?:{_ROLES}|{_KIN}|(?-i:Nurse|Sister|Doctor|Officer|Coach|Chef|Captain|Driver"
+    r"|Engineer|Porter))\b",
+    re.IGNORECASE,
 )
 
 
@@ -202,7 +213,8 @@ def extract_facts(text: str) -> tuple[Fact, ...]:
     """
     taken: list[tuple[int, int]] = []
     facts: list[Fact] = []
-    for kind, pattern in _PATTERNS:
+    by_job = _STAFF_PATTERNS if _JOB.search(text) else ()
+    for kind, pattern in (*_PATTERNS, *by_job):
         for match in pattern.finditer(text):
             # A pattern that names its point (the person thanked, or praised with a reward)
             # gives that part, not its lead-in.
