@@ -342,7 +342,7 @@ _ONLY_THANKS = re.compile(
     r"|\bpass\s+(?:on\s+)?(?:my|our|a)\s+(?:\w+\s+)?(?:thanks|thank[- ]you|compliments"
     r"|gratitude)\b"
     # "Credit where it's due", "I just wanted her manager to know" (panel round 76; the two
-    # labelled train and dev messages that say "credit where credit is due" are praise).
+    # labelled train and dev messages that use the idiom are praise).
     r"|\bcredit\s+where\s+(?:it'?s|it\s+is|credit'?s|credit\s+is)\s+due\b"
     r"|\b(?:just|only)\s+want(?:ed)?\s+(?:her|his|their)\s+(?:manager|boss|supervisor"
     r"|line\s+manager)\s+to\s+know\b",
@@ -374,8 +374,9 @@ _QUESTION_WORDS = 3
 _SALES = re.compile(
     r"\b(?:how\s+much\s+(?:is|are|does|do|would|for)|pricing|price\s+(?:list|plan)|quote\s+for"
     r"|get\s+a\s+quote|(?:book|schedule|request)\s+a\s+demo|upgrade\s+(?:to|my)\s+\w+\s+plan"
-    # What is bought is named: "buying 3 magnums" at a till, "before I have to buy more
-    # pants" while a bag is lost (panel round 75) buy nothing from a sales team.
+    # What is bought is named: a shop's goods bought at its till (the one train or dev
+    # message the old form matched), or "before I have to buy more pants" while a bag is lost
+    # (panel round 75), buy nothing from a sales team.
     r"|enterprise\s+plan|volume\s+discount"
     r"|buy(?:ing)?\s+(?:\d+\s+|more\s+|extra\s+|a\s+)?(?:licen[cs]es?|seats|users)"
     r"|(?:more|extra|additional)\s+(?:seats|licen[cs]es|users))\b",
