@@ -537,7 +537,7 @@ def call_asked(text: str | None) -> bool:
 # A number to ring given in the message ("ring me on 07700 900418", "my mobile is ..."): the
 # call is made to it, and "if you'd like us to use a different number from the one on your
 # account" asked again for what was given ("confirm the mobile she already gave", eight
-# notes over panel rounds 52 to 77).
+# notes over panel rounds 51 to 77).
 _NUMBER_GIVEN = re.compile(
     r"\b(?:on|at|number\s+is|mobile(?:\s+is)?|phone(?:\s+is)?|tel(?:ephone)?)[:\s]+"
     r"(?:\+\d{1,3}\s?)?\(?0?\d{2,5}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b"

@@ -1389,7 +1389,7 @@ def test_a_person_asked_to_call_is_handed_over_as_a_call(bank: ResponseBank, cha
     )
     # The lead rings the number given ("say they'll ring the number given", panel rounds 43
     # to 46), and does not ask for one again ("confirm the mobile she already gave", eight
-    # notes over rounds 52 to 77).
+    # notes over rounds 51 to 77).
     assert "call you" in ring and "the number you've given us" in ring
     assert "different number" not in ring
     # With no number given, the customer may still give another one.
