@@ -246,5 +246,8 @@ def test_a_message_in_another_language_is_answered_in_it_on_no_guessed_request(
     # The request head reads English only: what it guessed is not an ask.
     assert body["asked"] == []
     texts = [r["text"] for step in body["playbook"] for r in step["responses"]]
-    assert [step["step"] for step in body["playbook"]] == ["acknowledge", "solve", "close"]
+    # A blocked card tells of trouble in German's own words: the apology is in German too.
+    steps = [step["step"] for step in body["playbook"]]
+    assert steps == ["acknowledge", "apologize", "solve", "close"]
     assert texts[0].startswith("Vielen Dank")
+    assert texts[1].startswith("Es tut mir")
