@@ -55,6 +55,7 @@ ONE_STEP_CAUSES: dict[str, Step] = {
     "resolved": "acknowledge",
     "repeat_stated": "acknowledge",
     "dm_sent": "clarify",
+    "gripe": "solve",
 }
 # Replies that act on the situation must say which one: a line with no tag would reach a
 # customer it was not written for (a courier line for a missed technician).

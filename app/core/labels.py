@@ -151,6 +151,9 @@ CauseTag = Literal[
     # A call asked for on a number the message gives: the hand-over says it is rung, and does
     # not ask for a number again (see app/replies/spoken.py).
     "number_given",
+    # Praise with a gripe the customer names beside it: both answered in one reply, the
+    # thanks first (see app/engine/requests.py).
+    "gripe",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

@@ -153,6 +153,20 @@ _MENDED = re.compile(
     re.IGNORECASE,
 )
 
+# Praise with a gripe beside it, the gripe named as one: "only gripe is the wifi", "my only
+# grumble", "your app, on the other hand", "in fairness I should also say", "the waiting room
+# side needs sorting". Written so, both halves want an answer: thanks alone "never
+# acknowledges the app problem, which is half the message" (panel rounds 52 to 79, six
+# playbooks). Not "but" or "however" alone: on the labelled train and dev praise, they are
+# as often in praise only ("2 hours on hold, but the 5th rep corrected it!").
+_GRIPE = re.compile(
+    r"\b(?:only|one|main|small|minor|biggest|slight)\s+(?:gripe|grumble|complaint|niggle"
+    r"|criticism|downside|quibble|negative|disappointment|let-?down)s?\b"
+    r"|\bon\s+the\s+other\s+hand\b|\bin\s+fairness\b|\b(?:the|one)\s+downside\b"
+    r"|\bshame\s+about\b|\blet\s+down\s+by\b|\bneeds?\s+sorting\b|\broom\s+for\s+improvement\b",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Cues:
@@ -195,6 +209,11 @@ def fault_left(text: str) -> bool:
     """Whether the message tells of a fault still there and not of one mended since."""
     text = text.replace("\u2019", "'")
     return _STILL_BROKEN.search(text) is not None and _MENDED.search(text) is None
+
+
+def gripe_named(text: str) -> bool:
+    """Whether the message names a gripe of its own beside what it praises."""
+    return _GRIPE.search(text) is not None
 
 
 def read_cues(text: str) -> Cues:

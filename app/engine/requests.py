@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Mapping
 
 from app.core.labels import REQUEST_LABELS, RequestLabel, Route, TriggerType
-from app.engine.cues import fault_left, sarcastic
+from app.engine.cues import fault_left, gripe_named, sarcastic
 from app.replies.spoken import suggestion_made, thanks_said
 
 # The head's second choice still counts when it is this close to sure and nothing passed.
@@ -34,6 +34,11 @@ _ERASURE = re.compile(
     r"|(?:don't|do\s+not|wouldn't|stop)\s+(?:sell|selling|share|sharing)\s+my\s+"
     r"(?:personal\s+)?(?:info|information|data|details)"
     r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling)"
+    # "...asked that his personal data be erased... treat this as an erasure request on his
+    # behalf" (panel round 80; none on train or dev). Not "this information be removed" from
+    # a credit report: a correction, in two train complaints.
+    r"|erasure\s+request|\bpersonal\s+(?:data|details|information)\s+(?:to\s+)?be\s+"
+    r"(?:erased|deleted|wiped)\b"
     # "I want my phone number, email, address and order history gone from your systems
     # completely" (panel round 38; none on train or dev).
     # "I'd also like every image from our session, and our details, deleted from your files"
@@ -396,7 +401,8 @@ def requests_asked(
 
     Every request at or above `min_probability`; if none, the best one when it reaches
     FALLBACK_PROBABILITY. complaint_only excludes every other ask, praise included: the
-    likelier reading stays. Praise alone with a question in the message asks for information
+    likelier reading stays; only a gripe the message names as one beside its praise ("only
+    gripe is the wifi") is both. Praise alone with a question in the message asks for information
     too. A message that says it only thanks, or wants nothing back, asks for nothing the head
     reads into it. An erasure request, a question about a charge, a cancellation, a refund or
     a change asked for in plain words are asks whatever the head says; the head's erasure
@@ -455,6 +461,11 @@ def requests_asked(
         asked = asked or [
             max(("fix_problem", "complaint_only"), key=lambda label: probabilities.get(label, 0.0))
         ]
+    if asked == ["praise"] and gripe_named(text):
+        # "Kacper was a star... only gripe is the wifi never connected": thanks for the one
+        # and the other heard, as LABELLING.md labels it (19 of the 289 labelled train and
+        # dev praise messages are praise and a complaint with no ask).
+        asked.append("complaint_only")
     if asked == ["praise"] and _asks_a_question(text):
         # Thanks with a question in it ("brilliant coat! will the olive be back?") is owed
         # the answer as well as the thanks.
@@ -470,7 +481,7 @@ def requests_asked(
         asked.insert(0, "delete_data")
     if "human_request" in triggers and "talk_to_person" not in asked:
         asked.insert(0, "talk_to_person")
-    if "complaint_only" in asked and len(asked) > 1:
+    if "complaint_only" in asked and len(asked) > 1 and asked != ["praise", "complaint_only"]:
         # LABELLING.md's complaint_only is a complaint with *no* ask: the labels put it beside
         # another ask in 13 of 2,037 messages, so read beside one, one reading is wrong. The
         # likelier stays: on train and dev, complaint_only read first was the label in 2 of 3

@@ -148,6 +148,13 @@ _ROLES = (
     r"|handyman|mechanic|surveyor|clerk|assistant|colleague"
 )
 _KIN = r"lad|lass|chap|bloke|fella|girl|boy|gent"
+# Where someone works, said instead of the job: "Ionela on reception", "Ruari on the bar"
+# (panel rounds 78 and 80: the thanks went to "the team"). None of the labelled train and dev
+# messages names anyone so.
+_POSTS = (
+    r"reception|nights|the\s+(?:front\s+)?desk|the\s+bar|the\s+tills?|the\s+counter|the\s+door"
+    r"|the\s+checkout|the\s+gate|the\s+ward|the\s+night\s+shift"
+)
 _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
     (
         "person",
@@ -170,6 +177,11 @@ _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
         rf"\b(?:a|an|the|your|one)\s+(?:[\w-]+\s+){{0,2}}?(?:{_ROLES}|{_KIN})\s+"
         rf"(?:called|named)\s+(?P<named>{_NAME})\b",
     ),
+    # "Precious and Joel on the night shift" are both thanked.
+    (
+        "person",
+        rf"(?<![@#\w])(?P<named>{_NAME}(?:\s+and\s+{_NAME})?)\s+on\s+(?:{_POSTS})\b",
+    ),
 )
 # The named groups that hold the person a customer thanks; "named" holds staff named by
 # their job, who may be the ones praised but are not thanked by those words alone.
@@ -184,7 +196,8 @@ _STAFF_PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
 # run on every message).
 _JOB = re.compile(
     rf"\b(?:{_ROLES}|{_KIN}|(?-i:Nurse|Sister|Doctor|Officer|Coach|Chef|Captain|Driver"
-    r"|Engineer|Porter))\b",
+    r"|Engineer|Porter))\b"
+    rf"|\bon\s+(?:{_POSTS})\b",
     re.IGNORECASE,
 )
 

@@ -350,6 +350,10 @@ def build_playbook(
         mild_intensity=mild_intensity,
         secondary_type_score=secondary_type_score,
     )
+    if set(asked) == {"praise", "complaint_only"}:
+        # Praise and a gripe beside it (requests.py): answered in one reply, the thanks
+        # first. Tagged once the steps are planned: a gripe is no cause to ask about.
+        root_causes = (*root_causes, "gripe")
     if ultimatum:
         # Tagged once the steps are planned, as the call below: it tells nothing of what
         # went wrong.

@@ -217,8 +217,11 @@ _HARM = re.compile(
     re.IGNORECASE,
 )
 # Praise, alone or with a routine ask: answered by thanks first (the reply carries the
-# answer), and not handed over for what it mentions in passing.
-PRAISE_ASKS: frozenset[RequestLabel] = ROUTINE_ASKS | {"praise"}
+# answer), and not handed over for what it mentions in passing. Beside praise, a complaint
+# with no ask is a gripe the customer names as one ("only gripe is the wifi", requests.py):
+# thanked first and the gripe passed on, not heard out as a complaint ("I can see why this
+# has left you unhappy" to a message of thanks, panel rounds 74 and 75).
+PRAISE_ASKS: frozenset[RequestLabel] = ROUTINE_ASKS | {"praise", "complaint_only"}
 # What a praising customer mentions is not what they raise: a condition in passing, a happy
 # departure ("we're moving abroad, thank you for three lovely years"), or the chasing that is
 # now over ("thank you for chasing it... after the last few months": a team lead taking

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.engine.cues import fault_left, read_cues, sarcastic
+from app.engine.cues import fault_left, gripe_named, read_cues, sarcastic
 
 
 def test_shouting_needs_several_capitalised_words() -> None:
@@ -116,3 +116,30 @@ def test_a_fault_still_there_is_read(text: str) -> None:
 )
 def test_a_fault_told_of_as_mended_or_none_is_not(text: str) -> None:
     assert not fault_left(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kacper was a star. Only gripe is the wifi never connected once.",
+        "My only grumble is that the pay machines still only take coins.",
+        "Bev is a star. Your app, on the other hand, told me it was ready two days early.",
+        "In fairness I should also say the room sits right above the kitchen extractor.",
+        "I just think the waiting room side needs sorting.",
+    ],
+)
+def test_a_gripe_named_as_one_beside_praise_is_read(text: str) -> None:
+    assert gripe_named(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "But" alone is as often in praise only.
+        "2 hours on hold, but the 5th rep corrected it! Thanks for resolving.",
+        "Great coat, however did you get the colour so right?",
+        "Thank you to Connor at your store, he was brilliant.",
+    ],
+)
+def test_a_but_or_however_alone_names_no_gripe(text: str) -> None:
+    assert not gripe_named(text)

@@ -44,6 +44,8 @@ def test_unknown_labels_are_ignored() -> None:
         "I want my phone number, email and order history gone from your systems completely.",
         "Delete my account completely, including the voice recordings from the exercises.",
         "Close my account, and can you also wipe everything you've got stored on the app?",
+        "He has asked that his personal data be erased rather than just deactivated.",
+        "Please treat this as an erasure request on his behalf.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
@@ -53,6 +55,11 @@ def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: s
 
 def test_asking_what_is_stored_is_not_asking_to_erase_it() -> None:
     assert "delete_data" not in asked({}, "I want to know everything you have stored about me.")
+
+
+def test_a_wrong_entry_removed_from_a_credit_report_is_no_erasure() -> None:
+    text = "I request that this information be removed or corrected immediately."
+    assert "delete_data" not in asked({"fix_problem": 0.8}, text)
 
 
 def test_the_heads_erasure_guess_needs_the_message_to_speak_of_data() -> None:
@@ -99,6 +106,23 @@ def test_buying_questions_go_to_sales_but_complaints_about_price_do_not(
 def test_praise_and_a_complaint_with_no_ask_exclude_each_other_the_likelier_stays() -> None:
     assert asked({"praise": 0.8, "complaint_only": 0.6}) == ("praise",)
     assert asked({"praise": 0.6, "complaint_only": 0.8}) == ("complaint_only",)
+
+
+def test_praise_with_a_gripe_named_beside_it_is_praise_and_a_complaint_with_no_ask() -> None:
+    text = "Massive shout-out to Kacper, absolute star. Only gripe is the wifi never connected."
+    assert asked({"praise": 0.7}, text) == ("praise", "complaint_only")
+    # Read as both by the head, the gripe keeps both as well.
+    assert asked({"praise": 0.7, "complaint_only": 0.6}, text) == ("praise", "complaint_only")
+    # Without a gripe named, the likelier reading stays alone.
+    assert asked({"praise": 0.7}, "Kacper was a star, but the flight was long.") == ("praise",)
+
+
+def test_a_gripe_beside_praise_and_another_ask_leaves_the_ask_to_answer() -> None:
+    text = "Loved the stay. Only gripe: can I get the £20 parking fee back?"
+    assert asked({"praise": 0.7, "refund_or_compensation": 0.6}, text) == (
+        "praise",
+        "refund_or_compensation",
+    )
 
 
 def test_praise_with_a_question_in_it_asks_for_the_answer_too() -> None:

@@ -160,6 +160,10 @@ def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, per
         ("Your night manager, Ines, found a 24-hour pharmacy.", "Ines"),
         # A job written as a title (round 75).
         ("Nurse Teresa sat on the floor with us the whole time.", "Teresa"),
+        # Named by where they work (rounds 78 and 80), one or two of them.
+        ("I wanted to say how kind Ionela on reception was.", "Ionela"),
+        ("Ruari on the bar made my mum a cocktail.", "Ruari"),
+        ("Precious and Joel on the night shift sat with him.", "Precious and Joel"),
     ],
 )
 def test_staff_named_beside_their_job_are_the_person_value_but_not_thanked(
@@ -196,9 +200,10 @@ def test_money_credited_to_a_name_is_no_one_to_pass_thanks_to() -> None:
 
 def test_a_place_wished_a_reward_is_no_one_to_pass_thanks_to() -> None:
     # "...on the desk at Glasgow Airport deserves a medal" passed the thanks to "Airport"
-    # (panel round 61).
+    # (panel round 61); the one on the desk is who they are.
     text = "Rafael on the desk at Glasgow Airport deserves a medal."
-    assert "person" not in fact_values(extract_facts(text))
+    assert fact_values(extract_facts(text))["person"] == "Rafael"
+    assert "person" not in fact_values(extract_facts("Glasgow Airport deserves a medal."))
 
 
 def test_a_person_named_but_not_thanked_is_no_one_to_pass_thanks_to() -> None:

@@ -815,6 +815,25 @@ def test_praise_is_thanked_not_treated_as_a_problem(bank: ResponseBank) -> None:
 
 
 @pytest.mark.parametrize("channel", ["chat", "email"])
+@pytest.mark.parametrize("values", [{}, {"person": "Kacper"}])
+def test_praise_with_a_gripe_beside_it_thanks_first_and_passes_the_gripe_on(
+    bank: ResponseBank, channel: str, values: dict[str, str]
+) -> None:
+    # Panel rounds 52 to 79: thanks alone left half the message unanswered; a complaint's
+    # script told a customer writing to thank that this "left you unhappy".
+    asked = ["praise", "complaint_only"]
+    playbook = build(bank, "dissatisfied", 0.45, requests=asked, channel=channel, values=values)  # type: ignore[arg-type]
+    assert steps_of(playbook) == ["solve", "close"]
+    [answer] = playbook.steps[0].responses
+    assert set(_entry(bank, answer.id).requests) == {"praise", "complaint_only"}
+    assert answer.text.startswith("Thank you")
+    assert "I'm sorry about" in answer.text
+    assert ("Kacper" in answer.text) == bool(values)
+    close = playbook.steps[-1].responses[0].text
+    assert "good to hear when things go well" not in close
+
+
+@pytest.mark.parametrize("channel", ["chat", "email"])
 def test_thanks_given_beside_another_ask_are_thanked_before_the_answer(
     bank: ResponseBank, channel: str
 ) -> None:
