@@ -368,7 +368,11 @@ _NOTHING_ASKED = re.compile(
     r"|\b(?:don't|do\s+not)\s+(?:want|need|expect)\s+anything\s+(?:back|in\s+return)\b"
     r"|\bnothing\s+for\s+you\s+to\s+(?:fix|sort\s+out|put\s+right)\b"
     r"|\b(?:rather\s+than|not)\s+for\s+(?:any\s+)?action\b"
-    r"|\bno\s+action\s+(?:is\s+)?(?:needed|necessary|required|expected)\b",
+    r"|\bno\s+action\s+(?:is\s+)?(?:needed|necessary|required|expected)\b"
+    # "No need to reply to this, I just want it on record" (panel round 81: read as a fault
+    # to fix, with a team lead and a plan).
+    r"|\bno\s+need\s+(?:to\s+(?:reply|respond|get\s+back)|for\s+(?:a|any)\s+(?:reply|response))\b"
+    r"|\b(?:want|wanted)\s+(?:it|this|that)\s+on\s+(?:the\s+)?record\b",
     re.IGNORECASE,
 )
 # A question of three words or more ("is it vegan?"), outside brackets: "(Dev, I think?)"

@@ -122,6 +122,10 @@ _HUMAN_REQUEST = [
         r" (?:me|us)",
         r"(?:can|could) (?:someone|somebody|anyone) from (?:the |your )?[\w-]+(?: team"
         r"| department)? (?:please |actually |just )?(?:call|ring|phone) (?:me|us)",
+        # ...or told to: "someone from your control room ring me NOW" (panel round 80; none
+        # on train or dev). "Someone from your office will ring me" reports a promise.
+        r"(?:someone|somebody) (?:from|in|at) (?:the |your )?[\w-]+(?: (?:team|room|department"
+        r"|desk|office|centre|center))? (?:please |just )?(?:call|ring|phone) (?:me|us)\b",
         # Read against train and dev's real labels, where each was missed; a promise reported
         # ("he would have someone call me back") is not a request.
         r"(?<!would\s)(?<!will\s)(?<!to\s)(?<!'d\s)(?<!'ll\s)"
@@ -790,6 +794,10 @@ _SAFETY = [
         "(?:don't|do not) know how (?:much )?(?:longer|long) i can (?:keep )?(?:go(?:ing)? on|"
         "keep going|cope|take (?:it|this)|carry on|hold on)",
         r"gas\b[^.!?\n]{0,60}?\bsmell|smell\w*[^.!?\n]{0,40}?\bgas\b",
+        # Gas told by its smell alone, "a funny smell by the boiler cupboard, a bit eggy"
+        # (panel round 81; none on train or dev).
+        r"smell\w*[^.!?\n]{0,40}?\b(?:eggy|rotten eggs?|sulph?ur\w*)\b"
+        r"|(?:eggy|rotten[\s-]eggs?|sulph?urous) smell",
         "(?:assaulted|attacked|punched|shoved|spat at|grabbed|threatened to (?:hurt|hit|kill|"
         "attack)) (?:me|us|my \\w+)",
         "threatened (?:me|us|my \\w+)(?! with (?:a |an |the )?(?:late|fee|fees|charges?|bailiffs?|"
@@ -926,6 +934,13 @@ _VULNERABLE = [
         "cerebral palsy|epilepsy|cystic fibrosis|lupus|sickle cell|spina bifida|down syndrome|"
         "heart failure|kidney failure|long covid|me/cfs|fibromyalgia)",
         "motor neurone?",
+        # A condition named by what it is treated for, or a medicine that cannot be missed:
+        # "takes levetiracetam twice a day for epilepsy... he can't miss doses" (panel round
+        # 80; none on train or dev).
+        r"(?:takes?|taking|needs?|needing) (?:\w+ ){1,5}for (?:his |her |my |their )?(?:epilepsy"
+        r"|seizures|diabetes|(?:a |the )?heart condition)\b",
+        r"(?:can't|cannot|can not|mustn't|must not) (?:miss|go without|be without) (?:a |any "
+        r"|his |her |my |their )?(?:doses?|medication|meds|insulin|inhaler)",
         # Read against train and dev's real labels, where each was missed.
         r"(?:i|we) (?:fell|have fallen|had fallen|became|have been|had been|got|was|am|'m) "
         r"(?:very |seriously |really |so )?ill(?![\w-])",
@@ -933,6 +948,11 @@ _VULNERABLE = [
         "emergency|treatment)",
         r"(?:house|home|flat|apartment) (?:was |got )?(?:destroyed|flooded|burn(?:ed|t) down)",
         r"in (?:her|his|their|my|our) (?:late |mid |early )?[789]0'?s",
+        # "I am 77 years old" (train, labelled so), "I'm eighty-one" (panel round 81); not "I'm
+        # 90 minutes away".
+        r"(?:i'm|i am|im) (?:[7-9]\d|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six"
+        r"|seven|eight|nine))?(?: years? old| years of age)?(?=[\s,.;:!?)]|$)(?!\s*(?:minutes"
+        r"|mins|miles|percent|km|pounds|dollars|days|hours|%|yards|feet|ft|calls|times|\$))",
         "(?:a|had a|her|his|my|since the|after the|after a|since a|since her|since his) stroke",
         r"(?<!almost\s)(?<!nearly\s)(?:had|has) a heart attack",
         "(?:i'm recovering from|i am recovering from|i just had|i had|i'm having|i am having|since "

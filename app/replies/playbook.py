@@ -752,8 +752,11 @@ def plan_steps(
         # "I'm sorry you've had this to deal with" read as pity for a routine request (panel
         # round 34). A condition they live with is no hardship to sympathise with; money
         # trouble, illness or an upset customer still is.
-        routine = bool(asked) and asked <= ROUTINE_ASKS and profile.intensity <= mild_intensity
-        if not (routine and lived_with(escalation)):
+        # Nor is an age given in passing with a question ("I'm 81... what is this £9.50
+        # for?", panel round 81): met with care in the acknowledgement, not pitied. A fault
+        # left unfixed is still sorry for (its only apology may be the empathy's).
+        only_asks = bool(asked) and asked <= ROUTINE_ASKS | QUESTIONS
+        if not (only_asks and profile.intensity <= mild_intensity and lived_with(escalation)):
             wanted.add("empathize")
     if restated:
         wanted.add("acknowledge")

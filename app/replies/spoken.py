@@ -27,8 +27,10 @@ from app.replies.facts import REWARD_WISHED
 # (26 of 35 false ones had none; 63 of 137 true ones had none, and get a plain line instead).
 CONTACTED_AGAIN = re.compile(
     r"\b(?:again|twice|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time"
+    # Tickets raised, not tickets counted in a screen or a day ("15 tickets per screen", panel
+    # round 81).
     r"|(?:several|multiple|many|numerous|countless|\d+|two|three|four|five|six) (?:times|calls"
-    r"|e-?mails|messages|attempts|chats|tickets)"
+    r"|e-?mails|messages|attempts|chats|tickets(?! per| a day| an? hour| each| to the| for the))"
     r"|already (?:called|contacted|e-?mailed|written|wrote|spoke|spoken|tried|reported|raised"
     r"|asked|sent|disputed|complained|filed)"
     r"|still (?:no|not|haven't|hasn't|have not|has not|waiting|nothing|unresolved)"
@@ -163,7 +165,11 @@ _HAZARD = re.compile(
 )
 _GAS = re.compile(
     r"\b(?:smell\w*|smelt|whiff|stink\w*|leak\w*|hiss\w*)\b[^.!?]{0,40}\bgas\b"
-    r"|\bgas\b[^.!?]{0,40}\b(?:smell\w*|smelt|leak\w*|hiss\w*|escap\w*)",
+    r"|\bgas\b[^.!?]{0,40}\b(?:smell\w*|smelt|leak\w*|hiss\w*|escap\w*)"
+    # Gas told by its smell alone: "a funny smell by the boiler cupboard, a bit eggy" (panel
+    # round 81).
+    r"|\b(?:smell\w*|smelt|whiff)\b[^.!?]{0,40}\b(?:eggy|rotten\s+eggs?|sulph?ur\w*)\b"
+    r"|\b(?:eggy|rotten[\s-]eggs?|sulph?urous)\s+smell",
     re.IGNORECASE,
 )
 # A death told of: a person's, a pregnancy's or a pet's, however long ago ("my dog passed away
@@ -199,7 +205,10 @@ _LOSS = re.compile(
     r"|bereave\w*|death\s+of\s+(?:my|our)|(?:my|our)\s+late\s+(?:husband|wife|partner|mother"
     r"|father|mum|mom|dad|son|daughter|brother|sister)"
     r"|(?<!want to )(?<!instead of )(?:had\s+to\s+)?(?:put|putting)\s+(?:him|her)\s+(?:down"
-    r"|to\s+sleep)|(?<!want to )put\s+to\s+sleep|euthani[sz]ed)\b",
+    # Not one still to come: "all future claims will be denied if he needs to be put to
+    # sleep" (panel round 81) is no loss.
+    r"|to\s+sleep)|(?<!want to )(?<!needs to be )(?<!need to be )(?<!will be )(?<!would be )"
+    r"(?<!might be )(?<!may be )(?<!going to be )put\s+to\s+sleep|euthani[sz]ed)\b",
     re.IGNORECASE,
 )
 _NEAR_MISS = re.compile(r"\b(?:almost|nearly)\s+died\b", re.IGNORECASE)

@@ -57,6 +57,17 @@ def test_asking_what_is_stored_is_not_asking_to_erase_it() -> None:
     assert "delete_data" not in asked({}, "I want to know everything you have stored about me.")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No need to reply to this, I just want it on record. The new layout adds clicks.",
+        "I wanted this on record: the lift was out for a week.",
+    ],
+)
+def test_a_complaint_told_only_to_be_on_record_asks_for_nothing(text: str) -> None:
+    assert asked({"fix_problem": 0.8}, text) == ("complaint_only",)
+
+
 def test_a_wrong_entry_removed_from_a_credit_report_is_no_erasure() -> None:
     text = "I request that this information be removed or corrected immediately."
     assert "delete_data" not in asked({"fix_problem": 0.8}, text)

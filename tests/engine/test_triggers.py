@@ -400,6 +400,29 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "vulnerable_customer",
             "I am a retired senior citizen",
         ),
+        (
+            "I am 77 years old and my phones need this battery.",
+            "vulnerable_customer",
+            "I am 77 years old",
+        ),
+        # Panel rounds 80 and 81, none said so on train or dev.
+        ("I'm eighty-one and it's freezing in here.", "vulnerable_customer", "I'm eighty-one"),
+        (
+            "My son takes levetiracetam twice a day for epilepsy.",
+            "vulnerable_customer",
+            "takes levetiracetam twice a day for epilepsy",
+        ),
+        ("Three doses left and he can't miss doses.", "vulnerable_customer", "can't miss doses"),
+        (
+            "Someone from your control room ring me NOW.",
+            "human_request",
+            "Someone from your control room ring me",
+        ),
+        (
+            "There's a funny smell by the boiler cupboard, a bit eggy?",
+            "safety_risk",
+            "smell by the boiler cupboard, a bit eggy",
+        ),
     ],
 )
 def test_real_wordings_raise_their_trigger(
@@ -467,6 +490,11 @@ def test_real_wordings_raise_their_trigger(
         ("My 12 week old puppy was refused cover.", "vulnerable_customer"),
         ("The screen died on my 6-month-old phone.", "vulnerable_customer"),
         ("She's 90 minutes late and not answering.", "vulnerable_customer"),
+        ("I'm 90 minutes away and the app says delivered.", "vulnerable_customer"),
+        ("I'm 80% sure I cancelled it in May.", "vulnerable_customer"),
+        ("I bought a cookbook for my diabetes blog.", "vulnerable_customer"),
+        # A call promised is reported, not asked for.
+        ("Someone from your office will ring me tomorrow, they said.", "human_request"),
         ("The shares fell in value and the fees didn't.", "safety_risk"),
         # Something of theirs, or an animal, fell: no person at risk (panel round 44).
         ("my wedding ring slipped off on deck and the crew found it", "safety_risk"),

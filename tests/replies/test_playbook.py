@@ -1991,27 +1991,44 @@ def test_praise_with_a_question_names_the_person_thanked_once(
     assert not any("make sure" in t for t in said)
 
 
+@pytest.mark.parametrize("asked", [["change_something"], ["explain_charge"]])
 @pytest.mark.parametrize(
     ("evidence", "empathy"),
     [("I'm a wheelchair user", False), ("I'm 81 and", False), ("made redundant", True)],
 )
 def test_a_routine_ask_from_a_customer_with_a_condition_is_met_not_pitied(
-    bank: ResponseBank, evidence: str, empathy: bool
+    bank: ResponseBank, evidence: str, empathy: bool, asked: list[str]
 ) -> None:
     fired = Escalation(
         True, "high", (Trigger("vulnerable_customer", evidence, 0, 9, "pattern", 0.9),)
     )
     playbook = build_playbook(
         bank,
-        profile=profile("neutral", 0.25),
+        profile=profile("dissatisfied", 0.4),
         escalation=fired,
         channel="phone",
-        requests=["change_something"],
+        requests=asked,  # type: ignore[arg-type]
     )
     # "I'm sorry you've had this to deal with" read as pity for a booking change (round 34);
     # money trouble is still met with sympathy.
     assert ("empathize" in steps_of(playbook)) == empathy
     assert "acknowledge" in steps_of(playbook)
+
+
+def test_a_fault_from_an_elderly_caller_is_still_sorry_for(bank: ResponseBank) -> None:
+    # Three missed bin collections for a caller of 88: the empathy's "I'm sorry" may be the
+    # only apology the playbook has (panel round 48).
+    fired = Escalation(
+        True, "high", (Trigger("vulnerable_customer", "I'm 88 and", 0, 9, "pattern", 0.9),)
+    )
+    playbook = build_playbook(
+        bank,
+        profile=profile("dissatisfied", 0.4),
+        escalation=fired,
+        channel="phone",
+        requests=["fix_problem"],
+    )
+    assert "empathize" in steps_of(playbook)
 
 
 TOLD = "The engineer was booked for Tuesday morning and never came, and nobody rang to say why."

@@ -41,6 +41,10 @@ def test_a_repeat_the_model_alone_reads_is_spoken_to_only_where_the_customer_cam
     # Trying to reach us, and no replies, is coming back too (25 of 30 labelled ones are).
     tried = "I've tried for two days to reach your helpline and had no replies."
     assert spoken_to(read, ("fix_problem",), tried) == read
+    # Tickets the customer's team handles are no count of contacts (panel round 81).
+    counted = "The list now shows 15 tickets per screen instead of 40."
+    assert spoken_to(read, ("complaint_only",), counted).triggers == ()
+    assert spoken_to(read, ("fix_problem",), "I have 5 tickets open with you about it.") == read
     # A pattern's match is the customer's own words saying so.
     found = escalation(trigger("repeated_contact", "pattern"))
     assert spoken_to(found, ("fix_problem",), "My order arrived broken.") == found
@@ -269,6 +273,9 @@ def test_gas_smelled_or_leaking_is_told_only_with_a_safety_risk() -> None:
     assert gas_smelled(safety, "There's a smell of gas in the cupboard under the stairs.")
     assert gas_smelled(safety, "I think the gas is leaking from the new meter")
     assert gas_smelled(safety, "we can hear gas hissing by the boiler")
+    # Told by its smell alone (panel round 81).
+    assert gas_smelled(safety, "there's a funny smell by the boiler cupboard, a bit eggy?")
+    assert gas_smelled(safety, "a rotten egg smell in the kitchen since this morning")
     # Gas named for another reason, or no safety risk raised: no gas advice.
     assert not gas_smelled(safety, "My gas bill doubled and I feel unsafe paying it.")
     assert not gas_smelled(escalation(trigger("repeated_contact")), "I can smell gas")
@@ -314,6 +321,8 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         "We don't want to put her to sleep for dental work every year.",
         "My BeatsX died after a week.",
         "It died again this morning, the third router this year.",
+        # One still to come (panel round 81).
+        "All future claims will be denied if he ever needs to be put to sleep.",
         None,
     ):
         assert not loss_told(not_told), not_told
