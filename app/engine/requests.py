@@ -400,6 +400,7 @@ def requests_asked(
     min_probability: float,
     triggers: Collection[TriggerType] = (),
     thanks_someone: bool = False,
+    staff_praised: bool = False,
 ) -> tuple[RequestLabel, ...]:
     """The asks to answer, most probable first.
 
@@ -416,7 +417,9 @@ def requests_asked(
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
     which is praise whatever the head says, unless the thanks are sarcastic; so does a
     message that opens on thanks ("Massive thanks to @brand") or says it was written to
-    thank ("I wanted to say thank you"). Thanks while
+    thank ("I wanted to say thank you"). `staff_praised`: one of the company's people is
+    named and praised ("the night warden, Bartholomew, has been brilliant"), which is praise
+    beside whatever else is asked, unless sarcastic. Thanks while
     the fault is still there are no praise: the fix, or the complaint, is what is asked. A
     suggestion for what the company offers ("bring it back", "please add a skip button") asks
     for a change.
@@ -465,6 +468,12 @@ def requests_asked(
         asked = asked or [
             max(("fix_problem", "complaint_only"), key=lambda label: probabilities.get(label, 0.0))
         ]
+    if staff_praised and not mocking and "praise" not in asked and "complaint_only" not in asked:
+        # Beside a fault or a refund the head reads the fault alone: the thanks went
+        # unanswered (panel rounds 81 and 82), and are passed on after the answer. Not beside a
+        # complaint with no ask: "Sophie on the front desk was lovely, so none of this is aimed
+        # at her" keeps the complaint's hearing (a gripe named beside praise is both).
+        asked.append("praise")
     if asked == ["praise"] and gripe_named(text):
         # "Kacper was a star... only gripe is the wifi never connected": thanks for the one
         # and the other heard, as LABELLING.md labels it (19 of the 289 labelled train and

@@ -42,7 +42,14 @@ from app.engine.triggers import TriggerDetector
 from app.model.base import Classifier
 from app.model.head_specs import read_trigger_policy
 from app.replies.bank import ResponseBank
-from app.replies.facts import Fact, extract_facts, fact_values, facts_told, role_asked_for
+from app.replies.facts import (
+    Fact,
+    extract_facts,
+    fact_values,
+    facts_told,
+    role_asked_for,
+    staff_praised,
+)
 from app.replies.learning import Stats, StatsCache, ThompsonRanker
 from app.replies.playbook import build_playbook
 from app.tenancy.configs import TenantConfigs
@@ -351,6 +358,7 @@ class TriageEngine:
             min_probability=self.settings.thresholds.request_min_probability,
             triggers=[t.type for t in decision.triggers],
             thanks_someone=any(fact.thanked for fact in facts),
+            staff_praised=staff_praised(text, facts),
         )
         route = route_of(text, asked)
         # A buying question is answered by the sales reply, which is tagged as information.

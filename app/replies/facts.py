@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.labels import FactKind
@@ -38,7 +39,9 @@ _STAFF = (
 # Where staff work, written as a name's last word ("Glasgow Airport"): never a person.
 _PLACES = (
     r"(?-i:Airport|Station|Centre|Center|Hospital|Branch|Store|Shop|Office|Desk|Team|Support"
-    r"|Services?|Depot|Clinic|Surgery|Library|Hotel|Road|Street|Park)"
+    r"|Services?|Depot|Clinic|Surgery|Library|Hotel|Road|Street|Park"
+    # A company named after its trade: "Dear Heatherbell Coach Tours" named nobody "Tours".
+    r"|Tours|Travel|Holidays|Lines|Group|Company|Hire|Taxis|Cars)"
 )
 
 # Ordered: an earlier kind claims its span first, so "3 days" is a duration, not a date.
@@ -145,14 +148,15 @@ _NAME = (
 )
 _ROLES = (
     rf"{_STAFF}|manager|supervisor|attendant|steward|stewardess|cleaner|concierge|host|hostess"
-    r"|handyman|mechanic|surveyor|clerk|assistant|colleague"
+    r"|handyman|mechanic|surveyor|clerk|assistant|colleague|warden|tutor|caretaker|lifeguard"
+    r"|stylist|hairdresser|therapist|physio|usher|bartender|housekeeper"
 )
 _KIN = r"lad|lass|chap|bloke|fella|girl|boy|gent"
 # Where someone works, said instead of the job: "Ionela on reception", "Ruari on the bar"
 # (panel rounds 78 and 80: the thanks went to "the team"). None of the labelled train and dev
 # messages names anyone so.
 _POSTS = (
-    r"reception|nights|the\s+(?:front\s+)?desk|the\s+bar|the\s+tills?|the\s+counter|the\s+door"
+    r"reception|nights|the\s+(?:front\s+|late\s+|night\s+)?desk|the\s+bar|the\s+tills?|the\s+counter|the\s+door"
     r"|the\s+checkout|the\s+gate|the\s+ward|the\s+night\s+shift"
 )
 _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
@@ -347,6 +351,30 @@ def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
         # and 48: four notes): a sum named wrongly reads worse than none.
         values.pop("amount", None)
     return values
+
+
+# Praise said of one of the company's people, in the sentence that names them: "the night
+# warden, Bartholomew, has been brilliant", "Big shout to Fenella on the tills, kept a whole
+# queue smiling". Beside a fault or a refund the head reads the fault alone, and the thanks
+# went unanswered (panel rounds 81 and 82, five playbooks). Of the 13 train, dev and panel
+# messages where staff are named with such a word, 9 were labelled praise; the other 4 speak
+# kindly of someone ("lovely, and obviously embarrassed"), whom thanks passed on still fit.
+_PRAISE_OF_STAFF = re.compile(
+    r"\b(?:lovely|brilliant|star|kind|helpful|excellent|amazing|fantastic|wonderful|superb"
+    r"|great|patient|friendly|legend|gem|outstanding|smiling|spellbinding|shout(?:[- ]?out)?)\b",
+    re.IGNORECASE,
+)
+
+
+def staff_praised(text: str, facts: Iterable[Fact]) -> bool:
+    """Whether a staff member the message names is praised in the same sentence."""
+    for fact in facts:
+        if fact.staff:
+            start = max(text.rfind(end, 0, fact.start) for end in ".!?\n") + 1
+            ends = [i for i in (text.find(end, fact.end) for end in ".!?\n") if i >= 0]
+            if _PRAISE_OF_STAFF.search(text, start, min(ends, default=len(text))):
+                return True
+    return False
 
 
 def facts_told(facts: tuple[Fact, ...]) -> frozenset[str]:

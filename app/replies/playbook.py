@@ -526,7 +526,11 @@ def build_playbook(
             # does not answer "can next Thursday's delivery go to my work?" (panel round 31).
             answered = set(entries[0].requests) & set(to_solve) or set(entries[0].requests)
             rests: list[RequestLabel] = []
-            for _ in range(MAX_EXTRA_ANSWERS):
+            # Thanks answered first, beside asks of another kind, leave room for one more: a
+            # praise line written for a loss outranked a cancellation, and the refund beside
+            # it went unanswered (panel round 70's message, once the thanks were read).
+            thanked_first = answered == {"praise"} and to_solve[:1] != ("praise",)
+            for _ in range(MAX_EXTRA_ANSWERS + thanked_first):
                 rest = unanswered(to_solve, answered)
                 if rest is None:
                     break

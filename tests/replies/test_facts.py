@@ -4,7 +4,13 @@ import itertools
 
 import pytest
 
-from app.replies.facts import extract_facts, fact_values, facts_told, role_asked_for
+from app.replies.facts import (
+    extract_facts,
+    fact_values,
+    facts_told,
+    role_asked_for,
+    staff_praised,
+)
 
 
 @pytest.mark.parametrize(
@@ -164,6 +170,8 @@ def test_a_person_thanked_by_their_job_or_for_is_the_person_value(text: str, per
         ("I wanted to say how kind Ionela on reception was.", "Ionela"),
         ("Ruari on the bar made my mum a cocktail.", "Ruari"),
         ("Precious and Joel on the night shift sat with him.", "Precious and Joel"),
+        ("First off, the night warden, Bartholomew, has been brilliant.", "Bartholomew"),
+        ("Staff lovely, Esperanza on the late desk found us a cot.", "Esperanza"),
     ],
 )
 def test_staff_named_beside_their_job_are_the_person_value_but_not_thanked(
@@ -241,3 +249,24 @@ def test_whom_the_customer_asked_for_is_named_as_a_reply_would(text: str, role: 
 )
 def test_no_role_where_the_customer_asked_for_no_one_by_name(text: str) -> None:
     assert role_asked_for(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "praised"),
+    [
+        ("The night warden, Bartholomew, has been brilliant. But the radiator is cold.", True),
+        ("Big shout to Fenella on the tills, kept a whole queue smiling.", True),
+        # Named, and the praise in another sentence about something else.
+        ("The driver, Ian, arrived at 9. The hotel was lovely.", False),
+        # Praise with nobody named.
+        ("The driver was lovely but the parcel was wet.", False),
+    ],
+)
+def test_staff_praised_in_the_sentence_that_names_them(text: str, praised: bool) -> None:
+    assert staff_praised(text, extract_facts(text)) == praised
+
+
+def test_a_company_named_after_its_trade_is_no_person() -> None:
+    # "Dear Heatherbell Coach Tours" passed thanks to "Tours" (panel round 43's message).
+    text = "Dear Heatherbell Coach Tours, the driver, Ian, was lovely."
+    assert fact_values(extract_facts(text))["person"] == "Ian"

@@ -833,6 +833,18 @@ def test_praise_with_a_gripe_beside_it_thanks_first_and_passes_the_gripe_on(
     assert "good to hear when things go well" not in close
 
 
+def test_thanks_answered_first_leave_room_for_the_asks_beside_them(bank: ResponseBank) -> None:
+    # A loss, a cancellation, a refund and thanks to the person who helped (panel rounds 61
+    # and 70): the praise line for a loss outranks the rest, and the refund is answered too.
+    playbook = build(
+        bank, "dissatisfied", 0.5, channel="email",
+        requests=["cancel_or_close", "refund_or_compensation", "praise"],
+        root_causes=["bereavement"], values={"person": "Shona"},
+    )  # fmt: skip
+    answered = {req for i in solve_ids(playbook) for req in entry_of(bank, i).requests}
+    assert {"cancel_or_close", "refund_or_compensation", "praise"} <= answered
+
+
 @pytest.mark.parametrize("channel", ["chat", "email"])
 def test_thanks_given_beside_another_ask_are_thanked_before_the_answer(
     bank: ResponseBank, channel: str
