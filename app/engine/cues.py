@@ -158,7 +158,7 @@ _MENDED = re.compile(
 # side needs sorting". Written so, both halves want an answer: thanks alone "never
 # acknowledges the app problem, which is half the message" (panel rounds 52 to 79, six
 # playbooks). Not "but" or "however" alone: on the labelled train and dev praise, they are
-# as often in praise only ("2 hours on hold, but the 5th rep corrected it!").
+# as often in praise only ("an hour on hold, but the third person I spoke to sorted it").
 _GRIPE = re.compile(
     r"\b(?:only|one|main|small|minor|biggest|slight)\s+(?:gripe|grumble|complaint|niggle"
     r"|criticism|downside|quibble|negative|disappointment|let-?down)s?\b"

@@ -35,7 +35,7 @@ _ERASURE = re.compile(
     r"(?:personal\s+)?(?:info|information|data|details)"
     r"|opt(?:ed)?[-\s]out\s+of\s+(?:your\s+)?(?:disclosing|sharing|selling)"
     # "...asked that his personal data be erased... treat this as an erasure request on his
-    # behalf" (panel round 80; none on train or dev). Not "this information be removed" from
+    # behalf" (panel round 80; none on train or dev). Not a wrong entry to be removed from
     # a credit report: a correction, in two train complaints.
     r"|erasure\s+request|\bpersonal\s+(?:data|details|information)\s+(?:to\s+)?be\s+"
     r"(?:erased|deleted|wiped)\b"

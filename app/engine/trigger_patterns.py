@@ -948,8 +948,8 @@ _VULNERABLE = [
         "emergency|treatment)",
         r"(?:house|home|flat|apartment) (?:was |got )?(?:destroyed|flooded|burn(?:ed|t) down)",
         r"in (?:her|his|their|my|our) (?:late |mid |early )?[789]0'?s",
-        # "I am 77 years old" (train, labelled so), "I'm eighty-one" (panel round 81); not "I'm
-        # 90 minutes away".
+        # An age of 70 or more given (one train message, labelled so), "I'm eighty-one" (panel
+        # round 81); not "I'm 90 minutes away".
         r"(?:i'm|i am|im) (?:[7-9]\d|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six"
         r"|seven|eight|nine))?(?: years? old| years of age)?(?=[\s,.;:!?)]|$)(?!\s*(?:minutes"
         r"|mins|miles|percent|km|pounds|dollars|days|hours|%|yards|feet|ft|calls|times|\$))",

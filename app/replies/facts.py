@@ -356,9 +356,10 @@ def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
 # Praise said of one of the company's people, in the sentence that names them: "the night
 # warden, Bartholomew, has been brilliant", "Big shout to Fenella on the tills, kept a whole
 # queue smiling". Beside a fault or a refund the head reads the fault alone, and the thanks
-# went unanswered (panel rounds 81 and 82, five playbooks). Of the 13 train, dev and panel
-# messages where staff are named with such a word, 9 were labelled praise; the other 4 speak
-# kindly of someone ("lovely, and obviously embarrassed"), whom thanks passed on still fit.
+# went unanswered (panel rounds 81 and 82, five playbooks). Of the 18 train, dev and panel
+# messages where staff are named with such a word, 14 were labelled praise (the one real
+# message among them too); the other 4 speak kindly of someone ("lovely, and obviously
+# embarrassed").
 _PRAISE_OF_STAFF = re.compile(
     r"\b(?:lovely|brilliant|star|kind|helpful|excellent|amazing|fantastic|wonderful|superb"
     r"|great|patient|friendly|legend|gem|outstanding|smiling|spellbinding|shout(?:[- ]?out)?)\b",

@@ -205,8 +205,8 @@ _LOSS = re.compile(
     r"|bereave\w*|death\s+of\s+(?:my|our)|(?:my|our)\s+late\s+(?:husband|wife|partner|mother"
     r"|father|mum|mom|dad|son|daughter|brother|sister)"
     r"|(?<!want to )(?<!instead of )(?:had\s+to\s+)?(?:put|putting)\s+(?:him|her)\s+(?:down"
-    # Not one still to come: "all future claims will be denied if he needs to be put to
-    # sleep" (panel round 81) is no loss.
+    # Not one still to come: a claim refused ahead for whenever the dog might need to be put
+    # to sleep (a real review, panel round 81) is no loss.
     r"|to\s+sleep)|(?<!want to )(?<!needs to be )(?<!need to be )(?<!will be )(?<!would be )"
     r"(?<!might be )(?<!may be )(?<!going to be )put\s+to\s+sleep|euthani[sz]ed)\b",
     re.IGNORECASE,

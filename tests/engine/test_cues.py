@@ -136,9 +136,9 @@ def test_a_gripe_named_as_one_beside_praise_is_read(text: str) -> None:
     "text",
     [
         # "But" alone is as often in praise only.
-        "2 hours on hold, but the 5th rep corrected it! Thanks for resolving.",
+        "An hour on hold, but the third person I spoke to sorted it. Thanks!",
         "Great coat, however did you get the colour so right?",
-        "Thank you to Connor at your store, he was brilliant.",
+        "Thank you to Wilhelmina at the Fenwick branch, she was brilliant.",
     ],
 )
 def test_a_but_or_however_alone_names_no_gripe(text: str) -> None:

@@ -69,7 +69,7 @@ def test_a_complaint_told_only_to_be_on_record_asks_for_nothing(text: str) -> No
 
 
 def test_a_wrong_entry_removed_from_a_credit_report_is_no_erasure() -> None:
-    text = "I request that this information be removed or corrected immediately."
+    text = "Please get that wrong late payment marker taken off my credit file."
     assert "delete_data" not in asked({"fix_problem": 0.8}, text)
 
 

@@ -401,9 +401,9 @@ def test_odd_text_does_not_crash(detector: TriggerDetector, text: str) -> None:
             "I am a retired senior citizen",
         ),
         (
-            "I am 77 years old and my phones need this battery.",
+            "I am 78 years old and the new remote is too fiddly for me.",
             "vulnerable_customer",
-            "I am 77 years old",
+            "I am 78 years old",
         ),
         # Panel rounds 80 and 81, none said so on train or dev.
         ("I'm eighty-one and it's freezing in here.", "vulnerable_customer", "I'm eighty-one"),

@@ -322,7 +322,7 @@ def test_a_death_told_of_is_a_loss_and_a_device_that_died_is_not() -> None:
         "My BeatsX died after a week.",
         "It died again this morning, the third router this year.",
         # One still to come (panel round 81).
-        "All future claims will be denied if he ever needs to be put to sleep.",
+        "Your small print says you won't pay if she ever needs to be put to sleep.",
         None,
     ):
         assert not loss_told(not_told), not_told
