@@ -26,7 +26,7 @@ _ERASURE = re.compile(
     r"(?:personal\s+)?(?:data|information|info|details|records)"
     r"|(?:delete|erase|remove|wipe|purge)\s+(?:all\s+)?(?:the\s+)?(?:personal\s+)?(?:data|information|info)"
     r"\s+(?:you\s+)?(?:still\s+)?(?:hold|have|keep|store)"
-    r"|gdpr|right\s+to\s+(?:be\s+forgotten|erasure)|data\s+(?:erasure|deletion)\s+request"
+    r"|gdpr|right\s+to\s+(?:be\s+forgotten|erasure)|data\s+deletion\s+request"
     r"|ccpa\s+(?:request|deletion)"
     r"|(?:clear|wipe)\s+(?:all\s+)?(?:of\s+)?my\s+personal\s+(?:records|data|information|info)"
     r"|remove\s+(?:my\s+name|me)\s+from\s+(?:your|the|their|all)\s+(?:\w+\s+){0,2}"

@@ -367,15 +367,19 @@ _PRAISE_OF_STAFF = re.compile(
 )
 
 
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of text that holds text[start:end]."""
+    first = max(text.rfind(mark, 0, start) for mark in ".!?\n") + 1
+    ends = [i for i in (text.find(mark, end) for mark in ".!?\n") if i != -1]
+    return text[first : min(ends, default=len(text))]
+
+
 def staff_praised(text: str, facts: Iterable[Fact]) -> bool:
     """Whether a staff member the message names is praised in the same sentence."""
-    for fact in facts:
-        if fact.staff:
-            start = max(text.rfind(end, 0, fact.start) for end in ".!?\n") + 1
-            ends = [i for i in (text.find(end, fact.end) for end in ".!?\n") if i >= 0]
-            if _PRAISE_OF_STAFF.search(text, start, min(ends, default=len(text))):
-                return True
-    return False
+    return any(
+        fact.staff and _PRAISE_OF_STAFF.search(sentence_around(text, fact.start, fact.end))
+        for fact in facts
+    )
 
 
 def facts_told(facts: tuple[Fact, ...]) -> frozenset[str]:

@@ -20,7 +20,7 @@ from collections.abc import Collection
 
 from app.core.domain import Escalation, Trigger
 from app.core.labels import RequestLabel, TriggerType
-from app.replies.facts import REWARD_WISHED
+from app.replies.facts import REWARD_WISHED, sentence_around
 
 # What a customer who has come back writes. Flat alternations only: this runs on any text.
 # On dev, the model's repeat-contact readings with none of these words were mostly wrong
@@ -436,9 +436,7 @@ def _sentence_of(text: str, trigger: Trigger) -> str:
     where its offsets do not point into this text)."""
     if text[trigger.start : trigger.end] != trigger.evidence:
         return trigger.evidence
-    start = max(text.rfind(end, 0, trigger.start) for end in ".!?\n") + 1
-    ends = [i for i in (text.find(end, trigger.end) for end in ".!?\n") if i != -1]
-    return text[start : min(ends, default=len(text))]
+    return sentence_around(text, trigger.start, trigger.end)
 
 
 def gas_smelled(escalation: Escalation, text: str | None) -> bool:
