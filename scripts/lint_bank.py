@@ -56,6 +56,7 @@ ONE_STEP_CAUSES: dict[str, Step] = {
     "repeat_stated": "acknowledge",
     "dm_sent": "clarify",
     "gripe": "solve",
+    "waiting": "apologize",
 }
 # Replies that act on the situation must say which one: a line with no tag would reach a
 # customer it was not written for (a courier line for a missed technician).

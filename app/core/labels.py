@@ -154,6 +154,9 @@ CauseTag = Literal[
     # Praise with a gripe the customer names beside it: both answered in one reply, the
     # thanks first (see app/engine/requests.py).
     "gripe",
+    # A calm customer chasing an order or their money past its time: apologised to for the
+    # wait, which is all the apology can name (see app/replies/spoken.py).
+    "waiting",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

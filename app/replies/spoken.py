@@ -102,6 +102,31 @@ NO_COMPLAINT = re.compile(
     r"\s+(?:you|the\s+service))))",
     re.IGNORECASE,
 )
+# A wait gone past what was promised, or a service gone: what a customer chasing an order, a
+# case or their money writes when they were let down. "No apology for the missed 48 hours",
+# "a sorry for the long wait" (20 of 53 notes on calm chases without one, panel rounds 40 to
+# 84); none for a parcel to be sent elsewhere tomorrow, a bag left on a bus, a question
+# about a gig that moved. Not a bare "yet" ("have the results come back yet?"), nor a bare
+# "still" ("is it still pending?"), nor "lost property". Flat alternations only: this runs on
+# any text.
+LET_DOWN = re.compile(
+    r"\b(?:still\s+(?:no|not|nothing|waiting|hasn'?t|haven'?t|isn'?t|doesn'?t|down|says|saying"
+    r"|stuck|in\s+review|at)|not\s+yet|overdue|(?<!too\s)late(?!\s+(?:mother|father|husband"
+    r"|wife|son|daughter|mum|dad|partner))|delay(?:ed|s)?|no\s+(?:update|news|sign|word|reply"
+    r"|response|one\s+(?:has|rang|called))|nobody|nothing(?:'s|\s+has|\s+is)?\s+(?:back"
+    r"|come|arrived|changed|happened|showing)|since\s+(?:about\s+|around\s+)?(?:\d|yesterday"
+    r"|this\s+morning|last|mon|tue|wed|thu|fri|sat|sun|the\s+\d)"
+    r"|(?:was|were)\s+(?:due|meant|supposed|promised)|promised|told\s+(?:me|us)\s+(?:it|they"
+    r"|you|he|she)?\s*(?:would|'d|will)|said\s+(?:it|they|you|he|she)\s*(?:would|'d|will)"
+    r"|it'?s\s+now|now\s+(?:day|the\s+\d)|day\s+\d+|(?:\d+|two|three|four|five|six|seven"
+    r"|eight|nine|ten|several|a\s+few)\s+(?:days|weeks|months)\s+(?:now|later|on|ago|and)"
+    r"|hasn'?t\s+(?:moved|changed|arrived|come|updated)|haven'?t\s+(?:received|heard|had|got)"
+    r"|not\s+(?:arrived|received|heard|come)|(?:went|gone|is|been)\s+down|dead|outage"
+    r"|not\s+working|no\s+(?:service|internet|power|signal|connection|wi-?fi)"
+    r"|lost(?!\s+property)|missing|never|cancell?ed|wrong|broken|damaged|faulty|twice"
+    r"|without)\b",
+    re.IGNORECASE,
+)
 # What any agent can answer in the same reply: a question, where an order is, a small change.
 ROUTINE_ASKS: frozenset[RequestLabel] = frozenset({"information", "status", "change_something"})
 # A refund the customer was already promised, and is chasing: what they ask is where it is,

@@ -31,7 +31,8 @@ _TROUBLE_WORDS: dict[str, str] = {
         r"|servicio|conexi[oó]n|internet|respuesta|noticias)|nadie|retraso|error|inaceptable"
         r"|lamentable|urgente|aver[ií]a|no\s+funciona|no\s+(?:ha|han)\s+llegado"
         r"|no\s+he\s+recibido|desde\s+hace|otra\s+vez|varias\s+veces|bloquead[oa]|cobrad[oa]"
-        r"|me\s+(?:han|ha)\s+cobrado|atrapad[oa]|tirad[oa]|perdid[oa]"
+        r"|me\s+(?:han|ha)\s+cobrado|atrapad[oa]|tirad[oa]|perdid[oa]|ca[ií]d[oa]"
+        r"|no\s+(?:carga|abre)"
     ),
     "pt": (
         r"reembols\w*|devolu[cç][aã]o|devolvam|cancelad[oa]|sem\s+aviso|sem\s+rede"
@@ -41,6 +42,9 @@ _TROUBLE_WORDS: dict[str, str] = {
         r"|avaria|n[aã]o\s+funciona|n[aã]o\s+chegou|n[aã]o\s+recebi|h[aá]\s+(?:\d+|dois|duas"
         r"|tr[eê]s|v[aá]rios|v[aá]rias)\s+(?:dias|semanas)|de\s+novo|outra\s+vez|bloquead[oa]"
         r"|cobrad[oa]|cobraram|perdid[oa]"
+        # An app or site that is down: "o app está fora do ar... o site não carrega" (panel
+        # round 84).
+        r"|fora\s+do\s+ar|n[aã]o\s+(?:carrega|abre|entra)"
     ),
     "fr": (
         r"rembours\w*|annul[ée]e?|sans\s+pr[ée]avis|deux\s+fois|d[ée]bit[ée]e?\s+de"

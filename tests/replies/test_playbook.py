@@ -120,6 +120,27 @@ def test_a_calm_question_or_thanks_gets_no_apology(
     )
 
 
+def test_a_calm_chase_past_its_time_is_apologised_to_for_the_wait(bank: ResponseBank) -> None:
+    late = "Order BT-20418 was due Tuesday and tracking hasn't moved. Any idea where it is?"
+    for label in ("neutral", "confused", "demanding"):
+        chased = build(bank, label, 0.3, requests=["status"], text=late)
+        assert "apologize" in steps_of(chased), label
+        assert "I'm sorry you've been left waiting on this." in lines_of(chased), label
+    # Nothing late yet: a parcel to be sent elsewhere, a question about where tickets live.
+    early = "Parcel PX 5530 comes tomorrow but I'm at work. Can it go to the pick-up point?"
+    assert "apologize" not in steps_of(
+        build(bank, "neutral", 0.3, requests=["status", "change_something"], text=early)
+    )
+    # An upset customer keeps the apology written for them, and money asked back after a
+    # double charge is not a wait.
+    upset = build(bank, "dissatisfied", 0.4, requests=["status"], text=late)
+    assert "I'm sorry you've been left waiting on this." not in lines_of(upset)
+    twice = "You took £9.99 twice on the 3rd. Please refund one of them."
+    refund = build(bank, "neutral", 0.3, requests=["refund_or_compensation"], text=twice)
+    assert "apologize" in steps_of(refund)
+    assert not any("waiting" in line for line in lines_of(refund))
+
+
 def test_a_customer_who_has_decided_to_leave_gets_no_churn_lines(bank: ResponseBank) -> None:
     leaving = build(bank, "dissatisfied", 0.6, "churn_threat", requests=["cancel_or_close"])
     used = [_entry(bank, r.id) for step in leaving.steps for r in step.responses]

@@ -4,6 +4,7 @@ import pytest
 
 from app.core.domain import Escalation, Trigger
 from app.replies.spoken import (
+    LET_DOWN,
     NO_COMPLAINT,
     REFUSES_CONTACT,
     asks_spoken_to,
@@ -486,3 +487,32 @@ def test_a_legal_step_taken_or_none_is_no_ultimatum(text: str | None) -> None:
 )
 def test_a_number_to_ring_is_read_where_the_message_gives_one(text: str, given: bool) -> None:
     assert number_given(text) is given
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        "Order BR-118204 was due 6-7pm and it's now 8:25.",
+        "Told 7-10 days. It's now day 25. Any idea where they are?",
+        "Broadband dead since about 7 this morning.",
+        "Tracking hasn't moved since Tuesday.",
+        "It's still saying 'in review' after six weeks.",
+        "You promised the deposit back within the week.",
+    ],
+)
+def test_a_wait_past_its_time_or_a_service_gone_is_a_let_down(late: str) -> None:
+    assert LET_DOWN.search(late), late
+
+
+@pytest.mark.parametrize(
+    "calm",
+    [
+        "Have the results come back yet?",
+        "Are they confirmed or still pending?",
+        "I left a bag on the 38, is it at lost property?",
+        "If it's too late to change that, where can I collect it?",
+        "The gig has moved to March. Do my tickets carry over?",
+    ],
+)
+def test_a_calm_question_is_no_let_down(calm: str) -> None:
+    assert not LET_DOWN.search(calm), calm

@@ -10,6 +10,8 @@ from app.replies.trouble import loss_told_in, trouble_told
         ("Ma carte a été débitée deux fois.", "fr"),
         ("Seit drei Tagen ohne Strom, und niemand meldet sich.", "de"),
         ("Três dias sem rede móvel, ainda não resolveram.", "pt"),
+        ("O app está fora do ar desde as 8h e o site não carrega.", "pt"),
+        ("La web está caída y la app no carga.", "es"),
         ("Il pacco non è ancora arrivato.", "it"),
         ("Mijn pakket is nog steeds niet aangekomen.", "nl"),
         ("Paczka nadal nie dotarła.", "pl"),
