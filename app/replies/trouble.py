@@ -38,7 +38,10 @@ _TROUBLE_WORDS: dict[str, str] = {
         r"reembols\w*|devolu[cç][aã]o|devolvam|cancelad[oa]|sem\s+aviso|sem\s+rede"
         r"|duas\s+vezes|j[aá]\s+perdi|"
         r"problema|reclama[cç][aã]o|ainda\s+n[aã]o|sem\s+(?:luz|[aá]gua|g[aá]s|servi[cç]o"
-        r"|internet|resposta|not[ií]cias)|ningu[eé]m|atraso|erro|inaceit[aá]vel|urgente"
+        r"|internet|resposta|not[ií]cias)|ningu[eé]m|atraso|inaceit[aá]vel|urgente"
+        # An error shown, not a typo owned: "escrevi... com um erro" in a card's message
+        # (panel round 85).
+        r"|(?:deu|d[aá]|aparece|mostra)\s+(?:um\s+)?erro|erro\s+(?:no|na|ao|de)"
         r"|avaria|n[aã]o\s+funciona|n[aã]o\s+chegou|n[aã]o\s+recebi|h[aá]\s+(?:\d+|dois|duas"
         r"|tr[eê]s|v[aá]rios|v[aá]rias)\s+(?:dias|semanas)|de\s+novo|outra\s+vez|bloquead[oa]"
         r"|cobrad[oa]|cobraram|perdid[oa]"

@@ -141,6 +141,29 @@ def test_a_calm_chase_past_its_time_is_apologised_to_for_the_wait(bank: Response
     assert not any("waiting" in line for line in lines_of(refund))
 
 
+def test_a_complaint_passed_on_before_the_hand_over_has_no_stray_also(
+    bank: ResponseBank,
+) -> None:
+    playbook = build(
+        bank, "dissatisfied", 0.5, "churn_threat", channel="email", requests=["complaint_only"]
+    )
+    passed_on = [line for line in lines_of(playbook) if "pass your message" in line]
+    assert passed_on
+    assert not any("also pass" in line for line in passed_on)
+
+
+def test_a_complaint_come_back_to_us_is_followed_up_on_the_lead_it_went_to(
+    bank: ResponseBank,
+) -> None:
+    playbook = build(
+        bank, "dissatisfied", 0.6, "repeated_contact", channel="email", requests=["complaint_only"]
+    )
+    assert steps_of(playbook)[-1] == "follow_up"
+    follow_up = playbook.steps[-1].responses[0].text
+    assert "has been in touch" in follow_up
+    assert "something you'd like done" not in follow_up
+
+
 def test_a_customer_who_has_decided_to_leave_gets_no_churn_lines(bank: ResponseBank) -> None:
     leaving = build(bank, "dissatisfied", 0.6, "churn_threat", requests=["cancel_or_close"])
     used = [_entry(bank, r.id) for step in leaving.steps for r in step.responses]

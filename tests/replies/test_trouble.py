@@ -55,3 +55,9 @@ def test_a_death_is_read_in_each_language(text: str, language: str) -> None:
     assert loss_told_in(text, language)
     assert not loss_told_in("Kann ich den Termin verschieben?", "de")
     assert not loss_told_in(text, "ja")
+
+
+def test_a_typo_owned_is_no_trouble_but_an_error_shown_is() -> None:
+    card = "Escrevi a mensagem do cartão com um erro, posso mudar? Obrigada!"
+    assert not trouble_told(card, "pt")
+    assert trouble_told("O app deu erro ao pagar o boleto.", "pt")
