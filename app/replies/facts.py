@@ -360,9 +360,21 @@ def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
 # messages where staff are named with such a word, 14 were labelled praise (the one real
 # message among them too); the other 4 speak kindly of someone ("lovely, and obviously
 # embarrassed").
+_PRAISE_WORDS = (
+    r"lovely|brilliant|excellent|amazing|fantastic|wonderful|superb|great|outstanding"
+    r"|awesome|helpful"
+)
 _PRAISE_OF_STAFF = re.compile(
-    r"\b(?:lovely|brilliant|star|kind|helpful|excellent|amazing|fantastic|wonderful|superb"
-    r"|great|patient|friendly|legend|gem|outstanding|smiling|spellbinding|shout(?:[- ]?out)?)\b",
+    rf"\b(?:{_PRAISE_WORDS}|star|kind|patient|friendly|legend|gem|smiling|spellbinding"
+    r"|shout(?:[- ]?out)?)\b",
+    re.IGNORECASE,
+)
+# Praise of the service in words of praise: "honestly it's been great", "I LOVE the new
+# brushes". The request head also reads praise into a plain plea ("PLEASE box things
+# properly... All mums everywhere", panel round 44), which is not thanked back. Not a wish
+# ("I'd love to know").
+_PRAISE_SAID = re.compile(
+    rf"\b(?:{_PRAISE_WORDS}|(?<!would\s)(?<!'d\s)lov(?:e|ed|ing)|honou?red)\b",
     re.IGNORECASE,
 )
 
@@ -372,6 +384,17 @@ def sentence_around(text: str, start: int, end: int) -> str:
     first = max(text.rfind(mark, 0, start) for mark in ".!?\n") + 1
     ends = [i for i in (text.find(mark, end) for mark in ".!?\n") if i != -1]
     return text[first : min(ends, default=len(text))]
+
+
+def praise_said(text: str | None) -> bool:
+    """Whether the message speaks well of the service in words of praise.
+
+    >>> praise_said("Honestly it's been great. Could you add a search?")
+    True
+    >>> praise_said("I'd love to know when the app comes out.")
+    False
+    """
+    return bool(text) and _PRAISE_SAID.search(text or "") is not None
 
 
 def staff_praised(text: str, facts: Iterable[Fact]) -> bool:

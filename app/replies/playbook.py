@@ -18,6 +18,7 @@ from app.core.labels import (
     TriggerType,
 )
 from app.replies.bank import DEFAULT_LANGUAGE, BankEntry, ResponseBank, fill, open_slots
+from app.replies.facts import praise_said
 from app.replies.questions import asked_note, questions_asked
 from app.replies.restate import DEADLINE_NOTE, after_line, deadline_of, restate
 from app.replies.spoken import (
@@ -569,12 +570,14 @@ def build_playbook(
                 "praise" in asked
                 and "praise" not in answered
                 and not values.get("person")
-                and thanks_said(text)
+                and (thanks_said(text) or (praise_said(text) and not said.thanked))
             ):
                 # "I wanted to say thank you, and also, is there a form for putting it in
                 # writing?": the question answered, and the thanks thanked first, as they
                 # came (panel round 44: "never thanks them"). A person thanked by name is
-                # passed the thanks below.
+                # passed the thanks below. Praise the head reads beside another ask, said in
+                # words of praise, is thanked too unless a line has thanked them already:
+                # "no thanks for the kind words", "skips any thanks" (panel rounds 85 and 86).
                 thanks = [
                     e
                     for e in candidates("solve", ("praise",))

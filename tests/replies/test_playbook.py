@@ -164,6 +164,15 @@ def test_a_complaint_come_back_to_us_is_followed_up_on_the_lead_it_went_to(
     assert "something you'd like done" not in follow_up
 
 
+def test_praise_read_beside_an_idea_is_thanked_before_the_answer(bank: ResponseBank) -> None:
+    idea = "Honestly it's been great for our rotas. One thing: could you add a no-closing option?"
+    playbook = build(bank, "neutral", 0.3, requests=["change_something", "praise"], text=idea)
+    solves = [r.text for step in playbook.steps if step.step == "solve" for r in step.responses]
+    assert len(solves) == 2
+    assert "thank" in solves[0].lower()
+    assert "thank" not in solves[1].lower()
+
+
 def test_a_customer_who_has_decided_to_leave_gets_no_churn_lines(bank: ResponseBank) -> None:
     leaving = build(bank, "dissatisfied", 0.6, "churn_threat", requests=["cancel_or_close"])
     used = [_entry(bank, r.id) for step in leaving.steps for r in step.responses]
