@@ -222,7 +222,11 @@ _SECOND_TO_FIRST = {
 _SUBJECT_VERBS = frozenset(
     "should shouldn't can can't cannot could couldn't will won't would wouldn't must did didn't "
     "do don't does have haven't had hadn't are aren't were weren't never always said told "
-    "promised sent charged took".split()
+    "promised sent charged took"
+    # What a company does with data or money it holds: "the personal data you hold about me"
+    # gave "the personal data us hold" (panel round 88).
+    " hold held keep kept store stored process processed sell sold share shared owe owed"
+    " collect collected".split()
 )
 # After these, "you" starts a clause and is its subject ("we"); elsewhere it is an object ("us").
 _CLAUSE_OPENERS = frozenset(

@@ -694,6 +694,10 @@ _SUGGESTION = re.compile(
     r"|\b(?:(?:could|can|will|would)\s+(?:we|you)|any\s+chance\s+(?:you'?ll|you\s+(?:will|could"
     r"|can)|of))\s+(?:please\s+)?(?:get|have|add)(?:ing)?\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}"
     r"(?:way|option|feature|button|setting|function)\b"
+    # "could you let us log sets per side? is that on the roadmap at all?" (panel round 88;
+    # no train or dev message says either).
+    r"|\bon\s+(?:the|your)\s+roadmap\b|\b(?:could|can|will|would)\s+you\s+(?:please\s+)?"
+    r"(?:let|allow)\s+(?:us|users|people)\s+(?:to\s+)?(?!know\b|in\b)\w+"
     r"|\bwhy\s+(?:would|did|are|have)\s+(?:you|u|y'all|they)\s+(?:\w+\s+)?(?:get(?:ting)?\s+"
     r"rid\s+of|remov\w+|discontinu\w+|tak(?:e|ing|en)\s+away|scrap\w*)",
     re.IGNORECASE,

@@ -25,6 +25,11 @@ from app.replies.restate import after_line, deadline_of, point_of, restate, shif
             "you don't want us claiming money we shouldn't",
         ),
         ("I wasn't told about the fee", "you weren't told about the fee"),
+        # Panel round 88: "the personal data us hold".
+        (
+            "I am asking you to erase the personal data you hold about me",
+            "you are asking us to erase the personal data we hold about you",
+        ),
         # The "was" of a dropped "I" agrees with "you".
         (
             "I dropped it off on Monday and was told it'd be ready Thursday",

@@ -338,6 +338,7 @@ def test_a_change_asked_of_what_the_company_offers_is_a_suggestion() -> None:
         "@Spotify why did you remove the mini album cover next to each song?",
         "Small suggestion for @Buses: could we get a way to pin our home stop?",
         "Any chance you'll add a way to split one transaction across categories?",
+        "could you let us log sets per side? is that on the roadmap at all?",
     ):
         assert suggestion_made(made), made
     for not_made in (
@@ -346,6 +347,7 @@ def test_a_change_asked_of_what_the_company_offers_is_a_suggestion() -> None:
         "They put it back on my report after 30 days.",
         "Can you change my delivery address to 4 Mill Lane?",
         "Could you add whichever roaming add-on makes most sense to my account from the 3rd?",
+        "Could you let us know when the engineer is coming?",
         None,
     ):
         assert not suggestion_made(not_made), not_made
