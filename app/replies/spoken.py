@@ -324,7 +324,12 @@ ASKS_NOTHING = re.compile(
     r"\s+want)\s+(?:an?\s+|any\s+)?(?:voucher|refund|replacement|compensation|money|apology)"
     r"(?:,?\s+(?:or\s+)?(?:an?\s+)?\w+){0,2}?\s+or\s+anything\b"
     r"|\b(?:just|only)\s+(?:want|wanted|need)\s+(?:it|this|that)\s+(?:noted|written\s+down"
-    r"|recorded|logged)\b",
+    r"|recorded|logged)\b"
+    # "No, I don't need anything booked, I just want to feed something back" (panel round
+    # 87: offered {options} to make it right; no train or dev message says either).
+    r"|\b(?:don't|do\s+not)\s+need\s+anything\s+(?:booked|done|doing|sorting|fixed|sorted)\b"
+    r"|\b(?:just|only)\s+(?:want|wanted|wanting)\s+to\s+(?:feed\s+(?:something|this|it)\s+back"
+    r"|give\s+(?:you\s+)?(?:some\s+)?feedback)\b",
     re.IGNORECASE,
 )
 

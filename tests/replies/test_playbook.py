@@ -1930,6 +1930,7 @@ def test_a_public_complaint_that_wants_nothing_back_is_not_taken_to_private_mess
         "I don't want a voucher or anything, I just want it noted.",
         "I just want this written down somewhere.",
         "I'm not looking for a refund or a replacement or anything.",  # round 74
+        "No, I don't need anything booked, I just want to feed something back.",  # round 87
     ],
 )
 def test_a_customer_not_after_anything_is_not_offered_a_remedy(
