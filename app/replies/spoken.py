@@ -632,7 +632,10 @@ _MESSAGE_SENT = re.compile(
     r"|\b(?:two|three|four|five|several|multiple|\d+)\s+(?:dms|pms|direct\s+messages)\b"
     r"|\bsent\s+(?:you\s+|u\s+)?(?:an?\s+)?(?:dm|pm|direct\s+message|private\s+message)\b"
     r"|\b(?:i|we)(?:'ve|\s+have|ve)?\s+(?:just\s+|already\s+)?(?:dm'?e?d|pm'?e?d|messaged"
-    r"|inboxed)\s+(?:you|u)\b(?!\s+(?:\w+\s+){0,2}on\s+(?:facebook|instagram|whatsapp))",
+    r"|inboxed)\s+(?:you|u)\b(?!\s+(?:\w+\s+){0,2}on\s+(?:facebook|instagram|whatsapp))"
+    # A reply that opens on it: "DMed, ty" (panel round 88: thanked as praise; both train and
+    # dev messages that open so ask nothing).
+    r"|^\W*(?:@\w+\W+)*(?:just\s+)?(?:dm'?e?d|pm'?e?d|inboxed)\b",
     re.IGNORECASE,
 )
 

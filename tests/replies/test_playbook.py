@@ -2261,9 +2261,10 @@ def test_a_private_message_already_sent_is_picked_up_not_asked_for_again(
 
 def test_a_cheerful_note_that_a_message_was_sent_is_no_praise(bank: ResponseBank) -> None:
     # "Treats a note that the customer has sent a DM as praise" (panel round 67).
-    playbook = build(bank, "satisfied", 0.2, channel="social", text="@Brand I've DMed you :)")
-    assert steps_of(playbook) == ["acknowledge", "clarify"]
-    assert "look for your direct message" in lines_of(playbook)[-1]
+    for text in ("@Brand I've DMed you :)", "@Brand DMed, ty"):  # the second: round 88
+        playbook = build(bank, "satisfied", 0.2, channel="social", text=text)
+        assert steps_of(playbook) == ["acknowledge", "clarify"], text
+        assert "look for your direct message" in lines_of(playbook)[-1]
 
 
 def test_a_complaint_with_no_ask_is_not_made_bigger_or_offered_a_menu(bank: ResponseBank) -> None:

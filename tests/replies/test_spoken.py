@@ -444,6 +444,8 @@ def test_a_problem_still_there_is_not_told_as_gone(text: str) -> None:
         ("@Brand a PM has been sent with my details", True),
         ("@Brand the DM was sent an hour ago", True),
         ("@Brand promised my deposit back. Three DMs, zero replies.", True),
+        ("@Brand DMed, ty", True),  # panel round 88
+        ("@Brand DMed customer services last week and nothing", True),
         # A message sent somewhere else is not one to pick up in private.
         ("@Brand I messaged you twice on Facebook last week", False),
         ("@Brand can I DM you my order number?", False),
