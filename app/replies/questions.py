@@ -32,7 +32,11 @@ MIN_WORDS, MAX_WORDS = 5, 22
 # while I'm writing: is it...".
 _LEAD_IN = re.compile(
     r"^(?:(?:and|but|so|also|plus|ok|okay|oh|hi|hello|hey|sorry|another thing"
-    r"|one (?:more |last |other )?question(?: while i'm (?:writing|at it|here))?)[,:;]?\s+)+",
+    r"|one (?:more |last |other )?question(?: while i'm (?:writing|at it|here))?"
+    # "Can I ask as well, she's twelve, ... is there a blood test?" asks leave to ask: given
+    # back, it read "You asked whether you can ask as well, she's twelve" (panel round 91).
+    r"|(?:can|could|may) i (?:just )?ask(?: (?:as well|too|also|something|a question"
+    r"|one more thing))?)[,:;]?\s+)+",
     re.IGNORECASE,
 )
 # "Could you tell me whether...", "I'd like to know when...": already in reported order.

@@ -44,6 +44,8 @@ from app.replies.questions import MAX_QUESTIONS, asked_note, questions_asked
         ("When will it be delivered?", "when it will be delivered"),
         ("Where is my glasses order CL-558201?", "where your glasses order CL-558201 is"),
         ("What is the last date of my membership?", "what the last date of your membership is"),
+        # Leave to ask, then the question (panel round 91).
+        ("Could I ask, is the marquee included?", "whether the marquee is included"),
         # Already in reported order.
         (
             "Could you tell me if I'm on the priority services register?",
@@ -100,6 +102,9 @@ def test_what_runs_on_after_the_question_is_cut_off() -> None:
         "Is this the council highways line?",
         # A request run on after the question leaves too little of it to give back.
         "Can you tell me what that payment is and get my card working again?",
+        # Leave to ask, and what follows is no question (panel round 91: "You asked whether
+        # you can ask as well, she's twelve").
+        "And, sorry, can I ask as well, she's twelve, is there a blood test beforehand?",
     ],
 )
 def test_a_question_that_cannot_be_given_back_safely_is_left_out(text: str) -> None:
