@@ -155,7 +155,7 @@ CauseTag = Literal[
     # thanks first (see app/engine/requests.py).
     "gripe",
     # A calm customer chasing an order or their money past its time: apologised to for the
-    # wait, which is all the apology can name (see app/replies/spoken.py).
+    # wait, which is all the apology can name (see app/replies/playbook.py).
     "waiting",
 ]
 
