@@ -337,7 +337,12 @@ def build_playbook(
         None if "bereavement" in root_causes else _restatement(text, profile, fired, asked, channel)
     )
     noted = _acknowledgement_notes(text, channel, profile, fired, asked, restatement)
-    let_down = text is not None and LET_DOWN.search(text) is not None
+    # Read only where it can matter: a chase of an order, a case or money.
+    let_down = (
+        bool(set(asked) & OWED_AN_APOLOGY)
+        and text is not None
+        and LET_DOWN.search(text) is not None
+    )
     plan = plan_steps(
         profile,
         escalation,
