@@ -555,16 +555,26 @@ def ultimatum_given(text: str | None) -> bool:
 
 
 # A call asked for: "please call me", "can someone from your team ring me on 07...", "have
-# a manager call me", "give me a call". Not a call back promised and never made, which is a
-# repeat contact. On train and dev, 9 of the 16 messages that match ask for a person; the
-# hand-over that answers it says a lead will ring ("say they'll ring the number given",
-# "confirm the callback number", panel rounds 43 to 46). "Call us" is left out: it is mostly
-# the company's own invitation to call, quoted back in a review.
+# a manager call me", "give me a call", "I'd like the claims manager responsible for it to
+# ring me", "get your branch manager to ring me". Not a call back promised and never made,
+# which is a repeat contact. On train and dev, 9 of the 16 messages that match ask for a
+# person; the hand-over that answers it says a lead will ring ("say they'll ring the number
+# given", "confirm the callback number", panel rounds 43 to 46). The one to ring named at
+# length ("someone from the claims team to ring me") was missed on 45 panel messages, all
+# asking for a person, and the call went unanswered ("should explicitly offer the requested
+# phone call back", seven notes over rounds 89 to 92); no train or dev message says it so.
+# "Call us" is left out: it is mostly the company's own invitation to call, quoted back in
+# a review.
+_CALL_VERB = r"(?:call|ring|phone|telephone)"
 _CALL_ASKED = re.compile(
     r"(?:\bplease|\bpls|\bplz|\bcan\s+(?:someone|somebody|you|anyone|an?\s+\w+)"
     r"|\bcould\s+(?:someone|somebody|you|an?\s+\w+)|\bhave\s+(?:someone|somebody|an?\s+\w+)"
-    r"|\b(?:need|want|like)\s+(?:someone|somebody|an?\s+\w+|you)\s+to|\bor)\s+(?:\w+\s+){0,4}?"
-    r"(?:call|ring|phone)\s+me\b|\bgive\s+me\s+a\s+(?:call|ring|phone\s+call)\b",
+    rf"|\b(?:need|want|like)\s+(?:someone|somebody|an?\s+\w+|you)\s+to|\bor)\s+(?:\w+\s+){{0,4}}?"
+    rf"{_CALL_VERB}\s+me\b|\bgive\s+me\s+a\s+(?:call|ring|phone\s+call)\b"
+    rf"|\b(?:want|like|need|get|ask(?:ed|ing)?\s+for)\s+(?:someone|somebody|anyone|an?|the|your)"
+    rf"\b\s*(?:[\w'-]+\s+){{0,5}}?to\s+{_CALL_VERB}\s+(?:me|us)\b"
+    rf"|\b(?:can|could)\s+(?:someone|somebody|anyone|an?\s+\w+|you)\s+(?:[\w'-]+\s+){{0,5}}?"
+    rf"{_CALL_VERB}\s+us\b",
     re.IGNORECASE,
 )
 

@@ -396,6 +396,12 @@ def test_a_condition_or_an_age_is_lived_with_and_hardship_is_not() -> None:
         ("Can someone ring me on 07700 900123 to sort it out?", True),
         ("Please have a manager call me before Friday.", True),
         ("Give me a call when you can.", True),
+        # The one to ring named at length, or told to do it.
+        ("I would also like someone from the claims team to ring me directly.", True),
+        ("I want the claims handler assigned to it to telephone me this week.", True),
+        ("Get your branch manager to ring me on 07923 551080.", True),
+        ("Could someone from your billing team call us after six?", True),
+        ("I want to know why nobody would call me back.", False),
         # A call promised and never made is a repeat contact, not a call asked for.
         ("They said someone would call me back and nobody did.", False),
         # The company's own invitation quoted back.
