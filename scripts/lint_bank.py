@@ -46,7 +46,8 @@ CONDOLENCE_CAUSES: frozenset[str] = frozenset({"bereavement"})
 # problem that went away (the thanks say it), a repeat contact the message states (the
 # acknowledgement says it unhedged), a private message already sent (the move to private
 # messages picks it up), an ultimatum (the hand-over says it comes if the answer does not
-# settle it), a number given to be rung on (the hand-over says it is rung).
+# settle it), a number given to be rung on (the hand-over says it is rung), a hard moment
+# told beside thanks or thanks to be passed on (the thanks say it).
 ONE_STEP_CAUSES: dict[str, Step] = {
     "callback": "escalate",
     "ultimatum": "escalate",
@@ -57,6 +58,8 @@ ONE_STEP_CAUSES: dict[str, Step] = {
     "dm_sent": "clarify",
     "gripe": "solve",
     "waiting": "apologize",
+    "hard_time": "solve",
+    "pass_on": "solve",
 }
 # Replies that act on the situation must say which one: a line with no tag would reach a
 # customer it was not written for (a courier line for a missed technician).

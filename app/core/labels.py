@@ -157,6 +157,12 @@ CauseTag = Literal[
     # A calm customer chasing an order or their money past its time: apologised to for the
     # wait, which is all the apology can name (see app/replies/playbook.py).
     "waiting",
+    # Praise alone that tells of a hard moment (a fall, a hospital dash): thanked as care at a
+    # hard time, with no cheery close (see app/replies/spoken.py).
+    "hard_time",
+    # Praise alone with the thanks asked to be passed on: the reply says it will be (see
+    # app/replies/spoken.py).
+    "pass_on",
 ]
 
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)

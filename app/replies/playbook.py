@@ -32,13 +32,16 @@ from app.replies.spoken import (
     call_asked,
     fraud_told,
     gas_smelled,
+    hard_time_told,
     hazard_reported,
     lived_with,
     loss_told,
     message_sent,
     number_given,
+    pass_on_asked,
     repeat_stated,
     resolved_told,
+    shared_post,
     spoken_to,
     suggestion_made,
     thanks_said,
@@ -310,7 +313,10 @@ def build_playbook(
         types = customer_types(profile, secondary_type_score=secondary_type_score)
     # The customer type's usual ask stood in for a question the message does not ask.
     questions_asked = text is not None and "?" in text
-    no_question = requests is None and text is not None and not questions_asked
+    # A shared post asks the company nothing, whatever its headline asks; a question put
+    # in the customer's own words is still answered.
+    shared = channel in PUBLIC_CHANNELS and shared_post(text) and not _asks_something(text)
+    no_question = requests is None and text is not None and (not questions_asked or shared)
     # Nothing read and nothing asked of a calm customer: a fault half-told, a reply in a
     # thread, a remark. Over rounds 40 to 55, 24 of the 28 such playbooks answered
     # "Here's what I can tell you: {answer}" to no question, and the notes asked for what
@@ -381,6 +387,14 @@ def build_playbook(
         # Praise and a gripe beside it (requests.py): answered in one reply, the thanks
         # first. Tagged once the steps are planned: a gripe is no cause to ask about.
         root_causes = (*root_causes, "gripe")
+    if set(asked) == {"praise"}:
+        # Praise alone, thanked as it was given (spoken.py); tagged once the steps are
+        # planned, as the gripe. Thanks told at a death already has its own lines.
+        if "bereavement" not in root_causes and hard_time_told(text):
+            root_causes = (*root_causes, "hard_time")
+        # The staff member's own thanks line passes it on by name.
+        if "person" not in values and pass_on_asked(text):
+            root_causes = (*root_causes, "pass_on")
     if ultimatum:
         # Tagged once the steps are planned, as the call below: it tells nothing of what
         # went wrong.

@@ -628,6 +628,20 @@ def resolved_told(text: str | None) -> bool:
     return _RESOLVED.search(_LEADING_HANDLES.sub("", text)) is not None
 
 
+# A post that passes a link or a retweet on rather than writing to the company: "RT @...", a
+# news link whose headline asks something. Where nothing is read, the type's usual ask
+# stood in, and a question mark made it one: "Thanks for your question... {answer}" to a
+# news share (nine notes over panel rounds 57 to 96, three 'no'; of the ten panel posts it
+# reads so, one asked for information). Of the 33 train and dev tweets it reads so, all ask
+# nothing. A post opening on the company's handle is written to it.
+_SHARED = re.compile(r"^\s*RT\s+@|\bhttps?://", re.IGNORECASE)
+
+
+def shared_post(text: str | None) -> bool:
+    """Whether a post passes a link or a retweet on, not written to the company."""
+    return bool(text) and not (text or "").lstrip().startswith("@") and _says(_SHARED, text)
+
+
 # A customer on a public channel who says they have already messaged us privately: "I've sent
 # you a DM", "check your DMs", "DM sent". Asked for a direct message all the same, they were
 # told to write again ("say we will check the DMs and reply there rather than asking them
@@ -686,6 +700,49 @@ def loss_told(text: str | None) -> bool:
     if not text or not _LOSS_WORD.search(text):
         return False
     return _LOSS.search(_NEAR_MISS.sub(" ", text)) is not None
+
+
+# A hard moment told beside the thanks: a fall, a dash to hospital, a child sick on a flight,
+# a pet's last half hour. Thanked "That's really lovely to hear" and closed "Have a great
+# day!", such praise read breezy ("too cheerful after a pet's death", "says nothing about the
+# father's fall", panel rounds 91 to 94): over rounds 60 to 94, 2 of 15 such playbooks were
+# sent as is, against 16 of 41 for other praise alone. It is thanked as care at a hard time,
+# as at a death, without the condolence. Of the 46 train and dev messages that say so, none
+# is labelled praise: the posts that praise and mention a phone that "died" or a chemo chair
+# are not caught.
+_HARD_TIME = re.compile(
+    r"\b(?:ambulance|hospital|a\s?&\s?e|paramedics?|panick(?:ed|ing)"
+    r"|in\s+a\s+(?:total\s+|real\s+|blind\s+)?panic|in\s+tears|crying|sobbing|terrified"
+    r"|frightened|scared|collapsed|(?:had|took)\s+a\s+(?:bad\s+)?fall|fell\s+(?:over|down|in|on)"
+    r"|(?:was|were|been|being)\s+(?:violently\s+)?sick|passed\s+away|put\s+to\s+sleep"
+    r"|last\s+(?:half\s+)?(?:hour|moments|days)|funeral|stranded|injured|bleeding|seizure"
+    r"|heart\s+attack)\b",
+    re.IGNORECASE,
+)
+
+
+def hard_time_told(text: str | None) -> bool:
+    """Whether the customer tells of a hard moment: a fall, an illness, a fright, a loss."""
+    return _says(_HARD_TIME, text)
+
+
+# Thanks asked to be passed on: "please pass this on to the crew", "make sure they hear this
+# from you", "let her manager know". A public thank-you answered "That's really lovely to
+# hear" left the one thing asked undone ("ignores the one request, to make sure the crew
+# hears the praise", panel rounds 63 and 94). The email thanks passes it on already. Of the
+# 17 train and dev messages that say so, none is labelled praise.
+_PASS_ON = re.compile(
+    r"\b(?:pass(?:ed)?\s+(?:this|it|that|these|my\s+thanks|our\s+thanks|them|along|on)"
+    r"|make\s+sure\s+(?:they|he|she|the\s+\w+|this|it|that)\s+(?:hears?|knows?|gets?)"
+    r"|let\s+(?:his|her|their|the)\s+(?:manager|boss|supervisor|team|crew)\s+know"
+    r"|tell\s+(?:him|her|them|their\s+manager)|hear\s+this\s+from\s+you)\b",
+    re.IGNORECASE,
+)
+
+
+def pass_on_asked(text: str | None) -> bool:
+    """Whether the customer asks for their thanks to be passed on."""
+    return _says(_PASS_ON, text)
 
 
 # A change asked of what the company offers, not of the customer's own account: a feature,

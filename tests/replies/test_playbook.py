@@ -833,6 +833,27 @@ def test_a_calm_message_that_asks_nothing_is_asked_what_it_needs(
     assert "clarify" not in steps_of(read)
 
 
+def test_a_shared_post_is_not_thanked_for_a_question_its_headline_asks(
+    bank: ResponseBank,
+) -> None:
+    # "Thanks for your question... {answer}" to a retweeted news link (panel rounds 57 to
+    # 96): a post passed on asks the company nothing.
+    for text in (
+        "RT @technews: Is this the end of the phone contract? https://t.co/abc",
+        "Faster speeds on the way? Read more https://t.co/xyz @brand",
+    ):
+        playbook = build(bank, "neutral", 0.2, channel="social", requests=None, text=text)
+        assert steps_of(playbook) == ["acknowledge", "clarify"]
+        assert "question" not in " ".join(lines_of(playbook))
+    # A question the customer puts in their own words, or writes to the company, is answered.
+    for text in (
+        "Can I keep my number if I switch? https://t.co/abc",
+        "@brand is this offer real? https://t.co/abc",
+    ):
+        answered = build(bank, "neutral", 0.2, channel="social", requests=None, text=text)
+        assert "clarify" not in steps_of(answered)
+
+
 def test_a_customer_who_had_to_ask_again_is_not_asked_for_the_details_again(
     bank: ResponseBank,
 ) -> None:
@@ -884,6 +905,37 @@ def test_praise_with_a_gripe_beside_it_thanks_first_and_passes_the_gripe_on(
     assert ("Kacper" in answer.text) == bool(values)
     close = playbook.steps[-1].responses[0].text
     assert "good to hear when things go well" not in close
+
+
+@pytest.mark.parametrize("channel", ["social", "email"])
+def test_thanks_for_help_at_a_hard_moment_is_not_answered_cheerily(
+    bank: ResponseBank, channel: str
+) -> None:
+    # Panel rounds 91 to 94: "Thank you so much!... Have a great day!" to a father's fall
+    # and a pet's last half hour read breezy. No condolence either: nobody died.
+    text = (
+        "The bin crew on Osier Way found my dad after he'd had a fall in the hallway and "
+        "stayed with him until the ambulance came. Thank you."
+    )
+    playbook = build(bank, "satisfied", 0.4, requests=["praise"], channel=channel, text=text)
+    assert steps_of(playbook) == ["solve", "close"]
+    lines = " ".join(lines_of(playbook))
+    assert "looked after" in lines and "reach the team" in lines
+    assert "great day" not in lines and "sorry for your loss" not in lines
+
+
+def test_thanks_asked_to_be_passed_on_are_said_to_be(bank: ResponseBank) -> None:
+    # Panel round 94: "That's really lovely to hear" left the one request undone.
+    text = "The crew who empty our bins deserve medals. Please make sure they hear this from you!"
+    playbook = build(bank, "satisfied", 0.4, requests=["praise"], channel="social", text=text)
+    [thanks] = playbook.steps[0].responses
+    assert "reach the team" in thanks.text
+    # The one named is thanked by name, as before.
+    named = build(
+        bank, "satisfied", 0.4, requests=["praise"], channel="social", text=text,
+        values={"person": "Josh"},
+    )  # fmt: skip
+    assert "Josh" in named.steps[0].responses[0].text
 
 
 def test_thanks_answered_first_leave_room_for_the_asks_beside_them(bank: ResponseBank) -> None:

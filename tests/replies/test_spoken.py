@@ -11,11 +11,13 @@ from app.replies.spoken import (
     call_asked,
     fraud_told,
     gas_smelled,
+    hard_time_told,
     hazard_reported,
     lived_with,
     loss_told,
     message_sent,
     number_given,
+    pass_on_asked,
     resolved_told,
     spoken_to,
     suggestion_made,
@@ -410,6 +412,34 @@ def test_a_condition_or_an_age_is_lived_with_and_hardship_is_not() -> None:
 )
 def test_a_call_asked_for_is_told_from_one_promised(text: str, asked: bool) -> None:
     assert call_asked(text) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("My 4yo was sick all over himself and the steward turned up with wipes.", True),
+        ("She sat with our old collie for her last half hour.", True),
+        ("They found he'd had a fall and stayed until the ambulance came.", True),
+        # A phone or an update is no hard moment.
+        ("My phone died when I logged out, and your team sorted it. Thanks!", False),
+        ("Just installed the Fall update. Loving it.", False),
+    ],
+)
+def test_a_hard_moment_is_told_from_a_figure_of_speech(text: str, told: bool) -> None:
+    assert hard_time_told(text) is told
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Please pass this on to the night team.", True),
+        ("Make sure they hear this from you as well as from us.", True),
+        ("Could you let her manager know?", True),
+        ("Brilliant service, thank you all.", False),
+    ],
+)
+def test_thanks_asked_to_be_passed_on_are_told(text: str, asked: bool) -> None:
+    assert pass_on_asked(text) is asked
 
 
 @pytest.mark.parametrize(
