@@ -358,6 +358,7 @@ def build_playbook(
         known=known | ({"root_cause", *root_causes} if cause_read or root_causes else set()),
         restated=restatement is not None,
         public=channel in PUBLIC_CHANNELS,
+        emailed=channel == "email",
         contact_refused=contact_refused,
         wants_nothing=wants_nothing,
         ultimatum=ultimatum,
@@ -731,6 +732,7 @@ def plan_steps(
     known: Collection[str] = (),
     restated: bool = False,
     public: bool = False,
+    emailed: bool = False,
     contact_refused: bool = False,
     wants_nothing: bool = False,
     ultimatum: bool = False,
@@ -754,7 +756,9 @@ def plan_steps(
     `known` names what the message already tells (order_id, amount, root_cause); a question
     comes first only for requests the customer made (`requests_known`), never a guessed one.
     `public`: the message came on a public channel, where an ask about the customer's
-    account is first moved to private messages. `contact_refused`: the customer asked not to
+    account is first moved to private messages. `emailed`: the message came by email, where a
+    fix asked for with no reference is asked which account, claim or order it is about.
+    `contact_refused`: the customer asked not to
     be contacted, so nobody follows up. `wants_nothing`: a complaint that says it asks for
     nothing back, so it is not taken to private messages to be looked into, nor followed up.
     `ultimatum`: a legal step is threatened only if the answer does not come, so the answer
@@ -882,7 +886,10 @@ def plan_steps(
         # for information, right after saying they won't need to explain again", panel rounds
         # 30 and 33). On a public channel the move to private messages below still comes.
         asked_again = bool(fired & REPEAT_TRIGGERS)
-        if _problem_unknown(asked, frozenset(known)) and not asked_again:
+        # A case a lead takes over is theirs to ask about: after "they will contact you
+        # directly", the agent's own question blurs who owns it.
+        written = emailed and not fired
+        if _problem_unknown(asked, frozenset(known), emailed=written) and not asked_again:
             wanted.add("clarify")
         elif asked and ("indecisive" not in types or questions_asked):
             # A customer who has set out the problem is answered, not questioned back; so is
@@ -1057,9 +1064,17 @@ def _explained_first(asked: tuple[RequestLabel, ...]) -> tuple[RequestLabel, ...
     return tuple(rest)
 
 
-def _problem_unknown(asked: frozenset[RequestLabel], known: frozenset[str]) -> bool:
+def _problem_unknown(
+    asked: frozenset[RequestLabel], known: frozenset[str], *, emailed: bool = False
+) -> bool:
     """Whether the message leaves out what the agent needs before any solve can be offered."""
     if "fix_problem" in asked and "root_cause" not in known:
+        return True
+    if emailed and "fix_problem" in asked and "order_id" not in known:
+        # A complaint form or a review names what went wrong but rarely which account, claim
+        # or report: "it jumps to a fix without asking which claim this is" (twenty notes
+        # over panel rounds 81 to 96, all real complaint forms and reviews). A chat or a
+        # call comes from an account the agent can see.
         return True
     # An order or a refund is looked up by its number; an outage or a wait is not.
     if "status" in asked and "order_id" not in known and not known & {"delay", "service_failure"}:

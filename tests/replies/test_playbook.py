@@ -301,6 +301,32 @@ def test_a_plan_to_put_it_right_answers_the_change_it_needs(bank: ResponseBank) 
     assert steps_of(both).count("solve") == 2
 
 
+def test_a_fix_asked_by_email_with_no_reference_is_asked_which_account_first(
+    bank: ResponseBank,
+) -> None:
+    # Panel rounds 81 to 96: "it jumps to a fix without asking which claim this is", on
+    # complaint forms and reviews that name no account, claim or report.
+    def plan(channel: str = "email", **kwargs: object) -> list[Step]:
+        return steps_of(
+            build(
+                bank, "dissatisfied", 0.4, channel=channel, requests=["fix_problem"],
+                root_causes=["billing"], **kwargs,
+            )
+        )  # fmt: skip
+
+    steps = plan()
+    assert steps.index("clarify") < steps.index("solve")
+    # A reference given, a chat from an account the agent can see, or a case a lead takes
+    # over is not asked about.
+    assert "clarify" not in plan(values={"order_id": "CLM-2024-061773"})
+    assert "clarify" not in plan(channel="chat")
+    lead = build(
+        bank, "dissatisfied", 0.4, "legal_threat", channel="email", requests=["fix_problem"],
+        root_causes=["billing"],
+    )  # fmt: skip
+    assert "clarify" not in steps_of(lead)
+
+
 def test_a_copy_of_ones_data_goes_to_the_privacy_team_with_no_word_of_erasing_it(
     bank: ResponseBank,
 ) -> None:
