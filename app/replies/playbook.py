@@ -1072,7 +1072,7 @@ def _problem_unknown(
         return True
     if emailed and "fix_problem" in asked and "order_id" not in known:
         # A complaint form or a review names what went wrong but rarely which account, claim
-        # or report: "it jumps to a fix without asking which claim this is" (twenty notes
+        # or report: "it jumps to a fix without asking which claim this is" (eighteen notes
         # over panel rounds 81 to 96, all real complaint forms and reviews). A chat or a
         # call comes from an account the agent can see.
         return True

@@ -705,8 +705,8 @@ def loss_told(text: str | None) -> bool:
 # A hard moment told beside the thanks: a fall, a dash to hospital, a child sick on a flight,
 # a pet's last half hour. Thanked "That's really lovely to hear" and closed "Have a great
 # day!", such praise read breezy ("too cheerful after a pet's death", "says nothing about the
-# father's fall", panel rounds 91 to 94): over rounds 60 to 94, 2 of 15 such playbooks were
-# sent as is, against 16 of 41 for other praise alone. It is thanked as care at a hard time,
+# father's fall", panel rounds 91 to 94): over rounds 60 to 94, 2 of 12 such playbooks were
+# sent as is, against 18 of 56 for other praise alone. It is thanked as care at a hard time,
 # as at a death, without the condolence. Of the 46 train and dev messages that say so, none
 # is labelled praise: the posts that praise and mention a phone that "died" or a chemo chair
 # are not caught.
@@ -730,7 +730,7 @@ def hard_time_told(text: str | None) -> bool:
 # from you", "let her manager know". A public thank-you answered "That's really lovely to
 # hear" left the one thing asked undone ("ignores the one request, to make sure the crew
 # hears the praise", panel rounds 63 and 94). The email thanks passes it on already. Of the
-# 17 train and dev messages that say so, none is labelled praise.
+# 20 train and dev messages that say so, none is labelled praise.
 _PASS_ON = re.compile(
     r"\b(?:pass(?:ed)?\s+(?:this|it|that|these|my\s+thanks|our\s+thanks|them|along|on)"
     r"|make\s+sure\s+(?:they|he|she|the\s+\w+|this|it|that)\s+(?:hears?|knows?|gets?)"
