@@ -93,7 +93,8 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         # Thanks the company is asked to pass on: "please thank Dr Okonjo and the nurse",
         # "pass on my thanks to Bea" (panel round 59).
         r"|please\s+thank|(?:pass|give)\s+(?:on\s+)?(?:my|our)\s+(?:thanks|gratitude))"
-        r"\s+(?:so\s+much\s+)?(?:to\s+"
+        # "Thank you first of all to Lorraine on your reception desk" (panel round 97).
+        r"\s+(?:so\s+much\s+)?(?:(?:first(?:\s+of\s+all)?|again|also),?\s+)?(?:to\s+"
         r"(?:the\s+)?(?:(?:lovely|wonderful|amazing|brilliant|fantastic|great)\s+)?"
         r"(?:(?:coach|nurse|doctor|driver|agent|chef|engineer|technician)\s+)?"
         # ...or straight to them: "thanks so much Jonah for sorting the swap" (panel round 16).

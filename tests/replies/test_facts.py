@@ -141,6 +141,8 @@ def test_the_person_thanked_becomes_the_person_value() -> None:
         # Thanks the company is asked to pass on (round 59).
         ("First, please thank Dr Okonjo and the nurse from Tuesday.", "Dr Okonjo"),
         ("Could you pass on my thanks to Priya at the front desk?", "Priya"),
+        # Thanks said first of all, before the ask (round 97).
+        ("Thank you first of all to Lorraine on your reception desk.", "Lorraine"),
         # The one praise is written about (round 60).
         ("Subject: Kind words for Desmond, your handyman", "Desmond"),
         ("Can't say enough good things about Marek at @SpokeShop.", "Marek"),
