@@ -757,9 +757,9 @@ def plan_steps(
     comes first only for requests the customer made (`requests_known`), never a guessed one.
     `public`: the message came on a public channel, where an ask about the customer's
     account is first moved to private messages. `emailed`: the message came by email, where a
-    fix asked for with no reference is asked which account, claim or order it is about.
-    `contact_refused`: the customer asked not to
-    be contacted, so nobody follows up. `wants_nothing`: a complaint that says it asks for
+    fix asked for with no reference is asked which account, claim or order it is about, unless
+    a lead takes the case over. `contact_refused`: the customer asked not to be contacted, so
+    nobody follows up. `wants_nothing`: a complaint that says it asks for
     nothing back, so it is not taken to private messages to be looked into, nor followed up.
     `ultimatum`: a legal step is threatened only if the answer does not come, so the answer
     comes before the hand-over. `no_complaint`: the customer says nothing went wrong,
@@ -888,8 +888,8 @@ def plan_steps(
         asked_again = bool(fired & REPEAT_TRIGGERS)
         # A case a lead takes over is theirs to ask about: after "they will contact you
         # directly", the agent's own question blurs who owns it.
-        written = emailed and not fired
-        if _problem_unknown(asked, frozenset(known), emailed=written) and not asked_again:
+        unknown = _problem_unknown(asked, frozenset(known), emailed=emailed and not fired)
+        if unknown and not asked_again:
             wanted.add("clarify")
         elif asked and ("indecisive" not in types or questions_asked):
             # A customer who has set out the problem is answered, not questioned back; so is
