@@ -741,6 +741,18 @@ def test_a_playbook_that_hands_over_never_keeps_the_case(
             assert not [e.id for e in used if e.owner == "agent"], (label, trigger, requests)
 
 
+def test_money_asked_back_after_a_hand_over_is_the_leads_to_offer(bank: ResponseBank) -> None:
+    # Panel round 102: "the agent then makes its own {offer} on the money, which blurs who
+    # decides", after "a team lead will own it from here".
+    def offer_line(*triggers: TriggerType) -> str:
+        playbook = build(bank, "dissatisfied", 0.7, *triggers, requests=["refund_or_compensation"])
+        return next(line for line in lines_of(playbook) if "{offer}" in line)
+
+    assert "I can offer" in offer_line()
+    handed_over = offer_line("repeated_contact")
+    assert "I can offer" not in handed_over and "team lead" in handed_over
+
+
 def test_an_erasure_request_goes_to_privacy_with_no_retention_pitch(bank: ResponseBank) -> None:
     for label in ("dissatisfied", "angry", "neutral", "indecisive"):
         playbook = build(
