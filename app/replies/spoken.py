@@ -648,7 +648,9 @@ def shared_post(text: str | None) -> bool:
 # to write again", panel round 59). On train and dev 11 messages say it so, all tweets; not
 # a message sent somewhere else, such as a Facebook page.
 _MESSAGE_SENT = re.compile(
-    r"\bcheck\s+(?:your|ur)\s+(?:dms?|inbox|direct\s+messages|pms?)\b"
+    # ...or asked whether it was read: "has anyone checked your inbox since Monday?" (a real
+    # tweet in panel round 103 was asked to send one again).
+    r"\bcheck(?:ed|ing)?\s+(?:your|ur)\s+(?:dms?|inbox|direct\s+messages|pms?)\b"
     # "DM sent", "a DM has been sent", and the same without "been" (a real reply in panel
     # round 73 put it so).
     r"|\b(?:dm|pm)s?\s+(?:(?:has|have|is|was|were)\s+(?:been\s+|now\s+|just\s+)?)?sent\b"

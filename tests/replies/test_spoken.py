@@ -476,6 +476,7 @@ def test_a_problem_still_there_is_not_told_as_gone(text: str) -> None:
         ("@Brand sent u a pm last night", True),
         ("@Brand I messaged you an hour ago about my bill", True),
         ("@Brand please check your DMs", True),
+        ("@Brand has anyone checked your inbox since Monday?", True),  # panel round 103
         ("@Brand DM sent, thanks", True),
         ("@Brand a PM has been sent with my details", True),
         ("@Brand the DM was sent an hour ago", True),
