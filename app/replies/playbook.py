@@ -315,7 +315,12 @@ def build_playbook(
     questions_asked = text is not None and "?" in text
     # A shared post asks the company nothing, whatever its headline asks; a question put
     # in the customer's own words is still answered.
-    shared = channel in PUBLIC_CHANNELS and shared_post(text) and not _asks_something(text)
+    shared = (
+        requests is None
+        and channel in PUBLIC_CHANNELS
+        and shared_post(text)
+        and not _asks_something(text)
+    )
     no_question = requests is None and text is not None and (not questions_asked or shared)
     # Nothing read and nothing asked of a calm customer: a fault half-told, a reply in a
     # thread, a remark. Over rounds 40 to 55, 24 of the 28 such playbooks answered
