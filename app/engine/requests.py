@@ -400,7 +400,7 @@ def requests_asked(
     min_probability: float,
     triggers: Collection[TriggerType] = (),
     thanks_someone: bool = False,
-    staff_praised: bool = False,
+    praised_beside: bool = False,
 ) -> tuple[RequestLabel, ...]:
     """The asks to answer, most probable first.
 
@@ -417,9 +417,10 @@ def requests_asked(
     `thanks_someone`: the message thanks a person by name ("a massive thanks to Ola"),
     which is praise whatever the head says, unless the thanks are sarcastic; so does a
     message that opens on thanks ("Massive thanks to @brand") or says it was written to
-    thank ("I wanted to say thank you"). `staff_praised`: one of the company's people is
-    named and praised ("the night warden, Bartholomew, has been brilliant"), which is praise
-    beside whatever else is asked, unless sarcastic. Thanks while
+    thank ("I wanted to say thank you"). `praised_beside`: one of the company's people is
+    named and praised ("the night warden, Bartholomew, has been brilliant"), or thanks are
+    asked to be passed on, or praise comes before the message turns to its business, which
+    is praise beside whatever else is asked, unless sarcastic. Thanks while
     the fault is still there are no praise: the fix, or the complaint, is what is asked. A
     suggestion for what the company offers ("bring it back", "please add a skip button") asks
     for a change.
@@ -468,7 +469,7 @@ def requests_asked(
         asked = asked or [
             max(("fix_problem", "complaint_only"), key=lambda label: probabilities.get(label, 0.0))
         ]
-    if staff_praised and not mocking and "praise" not in asked and "complaint_only" not in asked:
+    if praised_beside and not mocking and "praise" not in asked and "complaint_only" not in asked:
         # Beside a fault or a refund the head reads the fault alone: the thanks went
         # unanswered (panel rounds 81 and 82), and are passed on after the answer. Not beside a
         # complaint with no ask: "Sophie on the front desk was lovely, so none of this is aimed

@@ -52,6 +52,7 @@ from app.replies.facts import (
 )
 from app.replies.learning import Stats, StatsCache, ThompsonRanker
 from app.replies.playbook import build_playbook
+from app.replies.spoken import praise_beside_ask
 from app.tenancy.configs import TenantConfigs
 
 
@@ -358,7 +359,7 @@ class TriageEngine:
             min_probability=self.settings.thresholds.request_min_probability,
             triggers=[t.type for t in decision.triggers],
             thanks_someone=any(fact.thanked for fact in facts),
-            staff_praised=staff_praised(text, facts),
+            praised_beside=staff_praised(text, facts) or praise_beside_ask(text),
         )
         route = route_of(text, asked)
         # A buying question is answered by the sales reply, which is tagged as information.

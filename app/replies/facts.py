@@ -365,9 +365,10 @@ _PRAISE_WORDS = (
     r"lovely|brilliant|excellent|amazing|fantastic|wonderful|superb|great|outstanding"
     r"|awesome|helpful"
 )
-_PRAISE_OF_STAFF = re.compile(
-    rf"\b(?:{_PRAISE_WORDS}|star|kind|patient|friendly|legend|gem|smiling|spellbinding"
-    r"|shout(?:[- ]?out)?)\b",
+PRAISE_OF_STAFF = re.compile(
+    rf"\b(?:{_PRAISE_WORDS}|star|kind|patient|gentle|friendly|legend|gem|smiling|spellbinding"
+    r"|shout(?:[- ]?out)?"
+    r"|deserves?\s+(?:a\s+(?:mention|medal|raise)|to\s+(?:hear|know)\s+(?:it|that|this)))\b",
     re.IGNORECASE,
 )
 # Praise of the service in words of praise: "honestly it's been great", "I LOVE the new
@@ -401,7 +402,7 @@ def praise_said(text: str | None) -> bool:
 def staff_praised(text: str, facts: Iterable[Fact]) -> bool:
     """Whether a staff member the message names is praised in the same sentence."""
     return any(
-        fact.staff and _PRAISE_OF_STAFF.search(sentence_around(text, fact.start, fact.end))
+        fact.staff and PRAISE_OF_STAFF.search(sentence_around(text, fact.start, fact.end))
         for fact in facts
     )
 

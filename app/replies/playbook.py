@@ -39,6 +39,7 @@ from app.replies.spoken import (
     message_sent,
     number_given,
     pass_on_asked,
+    praise_beside_ask,
     repeat_stated,
     resolved_told,
     shared_post,
@@ -595,7 +596,11 @@ def build_playbook(
                 "praise" in asked
                 and "praise" not in answered
                 and not values.get("person")
-                and (thanks_said(text) or (praise_said(text) and not said.thanked))
+                and (
+                    thanks_said(text)
+                    or praise_beside_ask(text)
+                    or (praise_said(text) and not said.thanked)
+                )
             ):
                 # "I wanted to say thank you, and also, is there a form for putting it in
                 # writing?": the question answered, and the thanks thanked first, as they
@@ -823,7 +828,13 @@ def plan_steps(
         wanted.add("acknowledge")
     if asked:
         wanted.add("solve")
-    praise_only = "praise" in asked and asked <= PRAISE_ASKS
+    # Thanks beside a chase for something overdue leave the wait owed its apology: "Abigail
+    # deserves a mention... it is now 6 March and I have heard nothing" (panel round 104).
+    praise_only = (
+        "praise" in asked
+        and asked <= PRAISE_ASKS
+        and not (asked & OWED_AN_APOLOGY and let_down and not no_complaint)
+    )
     if praise_only:
         # Praise is answered with thanks, and its question in the same reply: no
         # acknowledgement of a problem, no apology. Thanks for care at a death still opens on

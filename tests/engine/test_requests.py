@@ -130,12 +130,12 @@ def test_praise_with_a_gripe_named_beside_it_is_praise_and_a_complaint_with_no_a
 
 def test_staff_praised_beside_another_ask_is_praise_after_it() -> None:
     text = "The warden, Bartholomew, has been brilliant. But the radiator is stone cold."
-    assert asked({"fix_problem": 0.8}, text, staff_praised=True) == ("fix_problem", "praise")
+    assert asked({"fix_problem": 0.8}, text, praised_beside=True) == ("fix_problem", "praise")
     # Beside a complaint with no ask, the complaint keeps its hearing.
-    assert asked({"complaint_only": 0.8}, text, staff_praised=True) == ("complaint_only",)
+    assert asked({"complaint_only": 0.8}, text, praised_beside=True) == ("complaint_only",)
     # Nor is sarcasm praise.
     sneer = "Thanks for nothing, your driver Dev was brilliant at ignoring me."
-    assert "praise" not in asked({"fix_problem": 0.8}, sneer, staff_praised=True)
+    assert "praise" not in asked({"fix_problem": 0.8}, sneer, praised_beside=True)
 
 
 def test_a_gripe_beside_praise_and_another_ask_leaves_the_ask_to_answer() -> None:

@@ -173,6 +173,20 @@ def test_praise_read_beside_an_idea_is_thanked_before_the_answer(bank: ResponseB
     assert "thank" not in solves[1].lower()
 
 
+def test_thanks_beside_an_overdue_chase_leave_the_wait_its_apology(bank: ResponseBank) -> None:
+    chase = (
+        "Abigail deserves a mention before I get to my question. The adjuster said ten working"
+        " days. It is now 6 March and I have heard nothing. Where is the claim up to?"
+    )
+    overdue = build(bank, "dissatisfied", 0.3, requests=["status", "praise"], text=chase)
+    assert "apologize" in steps_of(overdue)
+    assert any("{status}" in line for line in lines_of(overdue))
+    assert any("lovely to hear" in line for line in lines_of(overdue))
+    calm = "Abigail was brilliant. One question though: where is the claim up to?"
+    thanked = build(bank, "dissatisfied", 0.3, requests=["status", "praise"], text=calm)
+    assert "apologize" not in steps_of(thanked)
+
+
 def test_a_customer_who_has_decided_to_leave_gets_no_churn_lines(bank: ResponseBank) -> None:
     leaving = build(bank, "dissatisfied", 0.6, "churn_threat", requests=["cancel_or_close"])
     used = [_entry(bank, r.id) for step in leaving.steps for r in step.responses]

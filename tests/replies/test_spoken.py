@@ -18,6 +18,7 @@ from app.replies.spoken import (
     message_sent,
     number_given,
     pass_on_asked,
+    praise_beside_ask,
     resolved_told,
     spoken_to,
     suggestion_made,
@@ -443,6 +444,25 @@ def test_thanks_asked_to_be_passed_on_are_told(text: str, asked: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "praised"),
+    [
+        ("Can we move it to Thursday? And please tell him thank you from me.", True),
+        ("Shireen was ever so patient with me last time. Would you tell her that from me?", True),
+        ("Could you tell her that? She was lovely. Also, can I move my check-up?", True),
+        ("The new update is genuinely great. One question though: is there a CSV export?", True),
+        ("Absolute legend of a rider tonight. While I'm here: do you deliver to Kelvinside?", True),
+        ("Odette made it a game for Mia. Please pass that on, she deserves to hear it.", True),
+        # A sign-off's thanks, far from a wish that something be told, is no praise.
+        ("Tell them I want it back. " + "The bill is wrong again. " * 12 + "Thank you.", False),
+        ("Tell them I want a refund. One question though: when does it arrive?", False),
+        ("I'd love to know when the app comes out.", False),
+    ],
+)
+def test_praise_beside_another_ask_is_told(text: str, praised: bool) -> None:
+    assert praise_beside_ask(text) is praised
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Oh hang on, ignore me, it's just come back on. Sorry for wasting your time!",
@@ -539,6 +559,7 @@ def test_a_number_to_ring_is_read_where_the_message_gives_one(text: str, given: 
         "Tracking hasn't moved since Tuesday.",
         "It's still saying 'in review' after six weeks.",
         "You promised the deposit back within the week.",
+        "He said ten working days. It is now 6 March and I have heard nothing from anyone.",
     ],
 )
 def test_a_wait_past_its_time_or_a_service_gone_is_a_let_down(late: str) -> None:
