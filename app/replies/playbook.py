@@ -303,6 +303,19 @@ def build_playbook(
             # nothing, it is told the message will be picked up in private.
             profile = _read_as(profile, "neutral")
             types = customer_types(profile, secondary_type_score=secondary_type_score)
+    if (
+        requests is None
+        and not fired
+        and profile.label == "satisfied"
+        and channel in PUBLIC_CHANNELS
+        and shared_post(text)
+        and not praise_said(text)
+    ):
+        # A link passed on with a cheer ("complete the survey to win... Thanks!") praises
+        # nothing: thanked with "lovely to hear" (panel round 105, a 'no'), it is read as
+        # asking nothing, and asked in private what it needs.
+        profile = _read_as(profile, "neutral")
+        types = customer_types(profile, secondary_type_score=secondary_type_score)
     asked = _explained_first(_asked(requests, profile, fired, text))
     if "complaint_only" in asked and profile.label in CALM_TYPES:
         # A complaint is no satisfied or neutral customer's, whatever the type head read: "If

@@ -906,6 +906,17 @@ def test_a_shared_post_is_not_thanked_for_a_question_its_headline_asks(
         assert "clarify" not in steps_of(answered)
 
 
+def test_a_shared_post_with_a_cheer_is_not_thanked_as_praise(bank: ResponseBank) -> None:
+    promo = "Quick survey about our chat https://t.co/abc Complete & enter to win a phone - Thanks!"
+    playbook = build(bank, "satisfied", 0.2, channel="social", requests=None, text=promo)
+    assert steps_of(playbook) == ["acknowledge", "clarify"]
+    assert "lovely" not in " ".join(lines_of(playbook))
+    # Praise put in words of praise is thanked, link or not.
+    praise = "Loved the new store, brilliant staff https://t.co/abc"
+    thanked = build(bank, "satisfied", 0.2, channel="social", requests=None, text=praise)
+    assert "clarify" not in steps_of(thanked)
+
+
 def test_a_customer_who_had_to_ask_again_is_not_asked_for_the_details_again(
     bank: ResponseBank,
 ) -> None:
