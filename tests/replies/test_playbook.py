@@ -906,6 +906,26 @@ def test_a_shared_post_is_not_thanked_for_a_question_its_headline_asks(
         assert "clarify" not in steps_of(answered)
 
 
+def test_a_question_beside_a_cancellation_has_a_sentence_of_its_own(bank: ResponseBank) -> None:
+    leaving = "I'm emigrating in March, so please cancel my contract. Is there an exit fee?"
+    playbook = build(
+        bank, "neutral", 0.2, requests=["information", "cancel_or_close"], text=leaving
+    )
+    solves = [r.text for step in playbook.steps if step.step == "solve" for r in step.responses]
+    assert any("cancel" in line for line in solves)
+    assert any("{answer}" in line for line in solves)
+    # A question about the data an erasure covers goes to the privacy team with it.
+    erasing = "Close my account and delete my data. What do you hold on me?"
+    wiped = build(
+        bank,
+        "neutral",
+        0.2,
+        requests=["cancel_or_close", "delete_data", "information"],
+        text=erasing,
+    )
+    assert not any("{answer}" in line for line in lines_of(wiped))
+
+
 def test_a_shared_post_with_a_cheer_is_not_thanked_as_praise(bank: ResponseBank) -> None:
     promo = "Quick survey about our chat https://t.co/abc Complete & enter to win a phone - Thanks!"
     playbook = build(bank, "satisfied", 0.2, channel="social", requests=None, text=promo)
