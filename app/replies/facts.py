@@ -141,6 +141,7 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
 _NOT_NAMES = (
     r"Dear|Hi|Hello|Hey|Morning|Evening|Afternoon|Thanks|Yes|No|Sorry|Please|Well|So|Also"
     r"|And|But|Sir|Madam|Today|Yesterday|Tonight|Then|Now|Again|Anyway|Honestly|Sadly"
+    r"|Nobody|Everyone|Everybody|Someone|Somebody|Anyone|Anybody"
 )
 # A capital first, checked before the words it must not be: this runs at every word.
 _NAME = (
@@ -159,6 +160,9 @@ _KIN = r"lad|lass|chap|bloke|fella|girl|boy|gent"
 _POSTS = (
     r"reception|nights|the\s+(?:front\s+|late\s+|night\s+)?desk|the\s+bar|the\s+tills?|the\s+counter|the\s+door"
     r"|the\s+checkout|the\s+gate|the\s+ward|the\s+night\s+shift"
+)
+_WORKPLACES = (
+    r"desk|counter|branch|store|shop|reception|clinic|surgery|depot|office|gym|hotel|practice"
 )
 _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
     (
@@ -187,6 +191,18 @@ _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
         "person",
         rf"(?<![@#\w])(?P<named>{_NAME}(?:\s+and\s+{_NAME})?)\s+on\s+(?:{_POSTS})\b",
     ),
+    # Where they work: "Jamal at the Gatwick baggage desk was lovely", or what they did:
+    # "Imogen, who handled my return over chat, was brilliant" (panel rounds 107 and 108:
+    # the thanks went to "the team"). Of the train and dev messages, one names someone so,
+    # thanked.
+    (
+        "person",
+        rf"(?<![@#\w])(?P<named>{_NAME})\s+at\s+(?:the|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{_WORKPLACES})\b",
+    ),
+    (
+        "person",
+        rf"(?<![@#\w])(?P<named>{_NAME}),\s+who\s+[^,.!?]{{3,80}},\s+(?:was|is|has\s+been)\b",
+    ),
 )
 # The named groups that hold the person a customer thanks; "named" holds staff named by
 # their job, who may be the ones praised but are not thanked by those words alone.
@@ -202,7 +218,8 @@ _STAFF_PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
 _JOB = re.compile(
     rf"\b(?:{_ROLES}|{_KIN}|(?-i:Nurse|Sister|Doctor|Officer|Coach|Chef|Captain|Driver"
     r"|Engineer|Porter))\b"
-    rf"|\bon\s+(?:{_POSTS})\b",
+    rf"|\bon\s+(?:{_POSTS})\b|\bat\s+(?:the|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{_WORKPLACES})\b"
+    r"|,\s+who\s",
     re.IGNORECASE,
 )
 
