@@ -89,6 +89,12 @@ _SARCASM = re.compile(
     # one this way, none is praise.
     r"|\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:\w+\s+)?(?:running"
     r"|in\s+a\s+row)\b"
+    # ...or in a month ("Third time this month. Love being late for work", round 108): 1 train
+    # and dev message and 16 hand-written ones say so, none praise.
+    r"|\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time\s+(?:this|in\s+(?:a|one"
+    r"|the)|that)\s+(?:week|month|year|fortnight)\b"
+    r"|\blov(?:e|ing)\s+(?:being|getting)\s+(?:late|ignored|stuck|left|charged|overcharged"
+    r"|cut\s+off|put\s+on\s+hold|kept\s+waiting|lied\s+to|messed\s+around)\b"
     # Thanks undercut by a groan or a frown ("Thanks for letting me know. Ugh."): none of the
     # 82 labelled messages with one was satisfied or praise.
     r"|\b(?:ugh+|urgh|smh|meh|sigh)\b|\U0001f615|\U0001f61e|\U0001f641|\u2639|\U0001f624"

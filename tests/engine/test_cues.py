@@ -62,6 +62,8 @@ def test_hello_is_not_profanity() -> None:
         "thanks to the app for randomly charging me twice",
         "Gold star. Sat on the runway for 2 hrs with no aircon. Really enjoyed the free sauna.",
         "22 mins for a flat white, really enjoyed my time in the queue, would recommend",
+        "Shoutout to @bus for sailing past the stop. Third time this month.",
+        "Love being late for work on a schedule.",
     ],
 )
 def test_sarcastic_thanks_are_told_from_real_ones(text: str) -> None:
