@@ -269,10 +269,12 @@ _REPEATED = [
         rf"{_CONTACT_VERB} (?:to )?(?:you )?(?:\w+ )?for the {_ORDINAL} time",
         # Not the customer's name called out: "I'd been 'called three times'" (round 35).
         # (Spaces become runs of white space here, which a look-behind cannot hold.)
+        # Nor a fault counted: "your checkout logged me out three times" (round 107).
         r"(?<!been.)(?<!been..)(?<!was.)(?<!were.)"
         "(?:called|rang|rung|phoned|e-?mailed|written|wrote|messaged|contacted|chatted|"
         "reached out|spoken|spoke|talked|complained|been in touch|sent|opened|raised|filed|"
-        f"submitted|logged) (?:[\\w']+ ){{0,4}}?(?:{_COUNT} times|twice|repeatedly|"
+        f"submitted|logged(?! (?:me|us|him|her|them) (?:out|off|in))) (?:[\\w']+ ){{0,4}}?"
+        f"(?:{_COUNT} times|twice|repeatedly|"
         "again and again|over and over)",
         "(?:asked|explained|told you|reported|mentioned|said) (?:you |this |it |about (?:this|it) "
         f"|the same (?:question|thing) )?(?:already )?(?:{_COUNT} times|twice|repeatedly|"

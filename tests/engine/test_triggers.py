@@ -477,6 +477,8 @@ def test_real_wordings_raise_their_trigger(
             'I was told I\'d been "called three times" and nearly marked a no-show.',
             "repeated_contact",
         ),
+        # A fault counted, not a contact made (round 107).
+        ("Your checkout logged me out three times tonight.", "repeated_contact"),
         ("Price rises like this are hard on senior citizens.", "vulnerable_customer"),
         ("They refused to let me out of the contract early.", "safety_risk"),
         ("The new plan is better off without the add-ons.", "safety_risk"),
