@@ -86,6 +86,20 @@ def test_a_sum_told_most_often_is_the_amount_value() -> None:
     assert fact_values(extract_facts(text), text)["amount"] == "£89.99"
 
 
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("My bill came to three hundred and eighty-seven pounds this quarter.", "£387"),
+        ("They took a hundred and ten quid off my card.", "£110"),
+        ("It was two thousand three hundred and forty dollars in the end.", "$2340"),
+    ],
+)
+def test_a_sum_said_aloud_is_told_and_given_in_figures(said: str, value: str) -> None:
+    facts = extract_facts(said)
+    assert "amount" in facts_told(facts)
+    assert fact_values(facts, said)["amount"] == value
+
+
 def test_several_sums_none_asked_about_leave_the_amount_out_but_told() -> None:
     # "The £29 charge" was the plan's price beside the bill it disputed (panel round 47).
     text = "My plan is £29 a month but this bill says £38, with a £9 fee I never agreed to."
