@@ -153,6 +153,8 @@ _NOT_NAMES = (
     r"Dear|Hi|Hello|Hey|Morning|Evening|Afternoon|Thanks|Yes|No|Sorry|Please|Well|So|Also"
     r"|And|But|Sir|Madam|Today|Yesterday|Tonight|Then|Now|Again|Anyway|Honestly|Sadly"
     r"|Nobody|Everyone|Everybody|Someone|Somebody|Anyone|Anybody"
+    # Points counted off: "First, the engineer you sent out, Yusuf, ..." (round 110).
+    r"|First|Firstly|Second|Secondly|Third|Thirdly|Finally|Lastly|Next|Plus|Oh"
 )
 # A capital first, checked before the words it must not be: this runs at every word.
 _NAME = (

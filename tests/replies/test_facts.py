@@ -274,7 +274,8 @@ def test_no_role_where_the_customer_asked_for_no_one_by_name(text: str) -> None:
         ("Big shout to Fenella on the tills, kept a whole queue smiling.", True),
         ("Jamal at the Gatwick baggage desk was lovely and really tried.", True),
         ("Imogen, who handled my return over chat, was brilliant.", True),
-        # Nobody is no one's name.
+        # Nobody is no one's name, nor is a point counted off.
+        ("First, the engineer you sent was great.", False),
         ("Nobody, who I spoke to, was brilliant enough to call back.", False),
         # Named, and the praise in another sentence about something else.
         ("The driver, Ian, arrived at 9. The hotel was lovely.", False),
