@@ -490,6 +490,10 @@ _THANKS_SAID = re.compile(
     # "...your driver Idris deserves a pay rise", "she deserves a medal" (round 45; none on
     # train or dev says it).
     rf"|\b{REWARD_WISHED}"
+    # "Give that man a pay rise" (round 110; 9 hand-written messages say so, all praise, and
+    # none on train or dev).
+    r"|\bgive\s+(?:that|this|the|him|her|them|these)\s+(?:\w+\s+){0,2}?(?:a\s+)?(?:pay\s*rise"
+    r"|raise|medal|promotion|bonus)\b"
     # "Can't say enough good things about Marek" (round 60; none on train or dev says it).
     r"|\bcan(?:'t|not|\s+not)\s+say\s+enough\s+(?:good|nice|kind)\s+things\b"
     r"|\bcan(?:'t|not|\s+not)\s+(?:thank|recommend|praise)\s+(?:\w+\s+){1,3}?enough\b",

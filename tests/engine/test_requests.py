@@ -207,6 +207,8 @@ def test_thanks_said_to_be_the_point_of_writing_come_first_beside_another_ask() 
     # A reward wished on someone is praise too (round 45), whatever the head reads.
     reward = "Your driver Idris deserves a pay rise. Carried it up five floors in the snow."
     assert asked({"complaint_only": 0.7}, reward) == ("praise",)
+    given = "Carried a wardrobe up four flights in the rain. Give that man a pay rise"
+    assert asked({"complaint_only": 0.7}, given) == ("praise",)
     # So is praise that cannot be said enough (round 60), though the story tells of a fault.
     story = "Can't say enough good things about Marek. Wheel buckled, he trued it in an hour."
     assert asked({"complaint_only": 0.7}, story) == ("praise",)
