@@ -5,9 +5,12 @@ The model reads English only, so a message in another language gets the plain pl
 message was read, the agent's answer, a close. Without a reading of the complaint, it never
 apologised: of the panel's twelve hand-written messages in other languages over rounds 70 to
 73, nine were judged "stiff", or lacking an apology for an outage, a stranded traveller, a
-stalled parcel, three unanswered contacts. These words say the customer has a problem, in
-the languages the bank speaks best; a calm question ("can I move my delivery to Friday?")
-shows none of them, and is not apologised to.
+stalled parcel, three unanswered contacts. Damage and failed deliveries told without a word
+of complaint (a parcel left in the rain, a box torn open, a train late) were added after
+rounds 61 to 109: of the 179 hand-written messages in other languages, those complaining
+that these lists miss fell from 21 to 10, six of them in languages without lists. These
+words say the customer has a problem, in the languages the bank speaks best; a calm
+question ("can I move my delivery to Friday?") shows none of them, and is not apologised to.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ _TROUBLE_WORDS: dict[str, str] = {
         # An app or site that is down: "o app está fora do ar... o site não carrega" (panel
         # round 84).
         r"|fora\s+do\s+ar|n[aã]o\s+(?:carrega|abre|entra)"
+        r"|recusad[oa]|duas\s+cobran[cç]as|cobran[cç]a\s+duplicada|danificad[oa]|partid[oa]"
     ),
     "fr": (
         r"rembours\w*|annul[ée]e?|sans\s+pr[ée]avis|deux\s+fois|d[ée]bit[ée]e?\s+de"
@@ -57,6 +61,7 @@ _TROUBLE_WORDS: dict[str, str] = {
         r"|personne\s+ne|retard|erreur|inacceptable|urgent|panne|ne\s+fonctionne"
         r"|pas\s+(?:[ée]t[ée]\s+)?(?:arriv[ée]|re[çc]u|livr[ée])|depuis\s+(?:\d+|deux|trois"
         r"|plusieurs)|encore\s+une\s+fois|bloqu[ée]|d[ée]bit[ée]|factur[ée]\s+deux|perdu"
+        r"|sans\s+sonner|[ée]ventr[ée]\w*|fendu\w*|cass[ée]\w*|ab[iî]m[ée]\w*|tremp[ée]\w*|au\s+lieu\s+du"
     ),
     "de": (
         r"erstatt\w*|zur[üu]ckerstatt\w*|gutschrift|gutschreiben|storniert|zweimal|dreimal"
@@ -83,6 +88,7 @@ _TROUBLE_WORDS: dict[str, str] = {
         r"|internet|verwarming|antwoord)|niemand|vertraging|fout|onacceptabel|dringend"
         r"|storing|kapot|werkt\s+niet|niet\s+aangekomen|niet\s+ontvangen|al\s+(?:\d+|twee"
         r"|drie|vier)\s+(?:dagen|weken)|alweer|geblokkeerd|afgeschreven|dubbel|kwijt"
+        r"|geweigerd|niet\s+aangebeld|doorweekt|kapot|beschadigd|gegooid|logt\s+\w+\s+uit|te\s+laat"
     ),
     "pl": (
         r"zwrot\w*|dwa\s+razy|dwie\s+p[łl]atno[śs]ci|podw[oó]jn\w*|anulowan\w*"
@@ -91,6 +97,7 @@ _TROUBLE_WORDS: dict[str, str] = {
         r"|internetu|odpowiedzi)|nikt|op[oó][zź]nieni\w*|b[łl][aą]d|niedopuszczaln\w*"
         r"|pilne|awari\w*|nie\s+dzia[łl]a|nie\s+dotar\w*|nie\s+otrzyma\w*|od\s+(?:\d+|dw[oó]ch"
         r"|trzech|kilku)\s+(?:dni|tygodni)|znowu|zablokowan\w*|pobran\w*|zgubi\w*"
+        r"|kolejny\s+raz|po\s+raz\s+kolejny|uszkodzon\w*|zniszczon\w*"
     ),
     "sv": (
         r"tillbaka\s+pengarna|[åa]terbetalning|ers[äa]ttning|inst[äa]lld\w*|st[äa]lldes\s+in"
@@ -99,6 +106,7 @@ _TROUBLE_WORDS: dict[str, str] = {
         r"|v[äa]rme|svar)|ingen\s+har|f[öo]rsenad\w*|fel|oacceptabel\w*|br[åa]dskande"
         r"|avbrott|trasig\w*|fungerar\s+inte|inte\s+kommit|inte\s+f[åa]tt|i\s+(?:\d+|tv[åa]"
         r"|tre|flera)\s+(?:dagar|veckor)|igen|sp[äa]rrad\w*|dragits|borta|strandsatt\w*"
+        r"|f[öo]rsena\w*|k[öo]rde\s+f[öo]rbi|skadad\w*"
     ),
 }
 _TROUBLE: dict[str, re.Pattern[str]] = {

@@ -16,6 +16,12 @@ from app.replies.trouble import loss_told_in, trouble_told
         ("Mijn pakket is nog steeds niet aangekomen.", "nl"),
         ("Paczka nadal nie dotarła.", "pl"),
         ("Jag har fortfarande inte fått mina pengar tillbaka.", "sv"),
+        # Damage, a failed delivery, a late train told without "problem" (rounds 61 to 109).
+        ("Le livreur est reparti sans sonner, carton éventré.", "fr"),
+        ("Er is niet aangebeld en het pakket is doorweekt.", "nl"),
+        ("Tåget var 94 minuter försenat.", "sv"),
+        ("Apareceram duas cobranças da assinatura no meu cartão.", "pt"),
+        ("Kolejny raz kurier nie zadzwonił.", "pl"),
     ],
 )
 def test_words_of_trouble_are_read_in_each_language(text: str, language: str) -> None:
