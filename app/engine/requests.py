@@ -76,7 +76,11 @@ _ERASURE = re.compile(
 _ABOUT_DATA = re.compile(
     r"\b(?:data|personal\s+(?:information|info|details|records)|privacy|gdpr|ccpa|marketing"
     r"|mailing\s+list|my\s+name\s+from"
-    r"|information\s+(?:you|that\s+you)\s+(?:hold|have|keep|store))\b",
+    r"|information\s+(?:you|that\s+you)\s+(?:hold|have|keep|store)"
+    # "Delete that account and everything attached to it... sitting on your servers" (round
+    # 111: a child's account, read as a question): one train or dev message says either.
+    r"|(?:delete|erase|wipe|remove)\b[^.?!]{0,60}\beverything\s+(?:attached|linked|connected"
+    r"|associated|tied)|on\s+your\s+servers?)\b",
     re.IGNORECASE,
 )
 # A plain question about a charge: "why was I charged twice?", "what the £47.50 is for", "how

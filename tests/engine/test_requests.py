@@ -79,6 +79,9 @@ def test_the_heads_erasure_guess_needs_the_message_to_speak_of_data() -> None:
     assert route_of(closure, asked({"delete_data": 0.8}, closure)) is None
     erasure = "Close my account and remove the marketing data you keep."
     assert "delete_data" in asked({"delete_data": 0.8}, erasure)
+    # A child's account and its photos, with no word "data" (round 111).
+    photos = "Can you delete that account and everything attached to it, photos, the lot?"
+    assert "delete_data" in asked({"delete_data": 0.8}, photos)
 
 
 def test_a_request_for_a_person_caught_by_the_trigger_is_an_ask() -> None:
