@@ -59,7 +59,8 @@ _SOURCES: tuple[tuple[FactKind, str], ...] = (
         r"(?:[$£€¥]\s?\d(?:[\d,]*\d)?(?:\.\d{1,2})?(?:\s?(?:k|million|bn))?"
         r"|\b\d(?:[\d,]*\d)?(?:\.\d{1,2})?\s?(?:dollars|usd|eur|euros?|pounds|gbp|bucks)\b"
         # Said aloud on a call: "three hundred and eighty-seven pounds" was asked for again
-        # ("asks for an amount the caller has already given", panel rounds 102 to 109).
+        # ("asks for an amount the caller has already given", panel rounds 102 to 109). Told,
+        # so not asked for; never named (fact_values).
         rf"|\b(?:a\s+(?:hundred|thousand)|{_SPOKEN_NUMBER})(?:(?:\s+and\s+|[\s-]+){_SPOKEN_NUMBER})*"
         r"\s+(?:pounds|quid|dollars|euros|bucks)\b)",
     ),
@@ -361,7 +362,9 @@ def fact_values(facts: tuple[Fact, ...], text: str = "") -> dict[str, str]:
     staff = next((fact for fact in facts if fact.staff), None)
     if staff is not None and "person" not in values:
         values["person"] = _as_value(staff)
-    amounts = [fact for fact in facts if fact.kind == "amount"]
+    # A sum said aloud is told, never named: "from four hundred and twelve quid to seven
+    # hundred and ninety" named the old premium as the charge (panel round 112, safety 0).
+    amounts = [fact for fact in facts if fact.kind == "amount" and not fact.text[:1].isalpha()]
     # "Bought 2 tickets at £35 each... what are the extra £21.80 for?": the charge to explain
     # is the one in the question, not the first price told ("Here's what the £35 charge is
     # for", panel round 28).
@@ -511,50 +514,4 @@ def _as_value(fact: Fact) -> str:
     if fact.kind == "reference":
         number = re.search(r"[A-Z0-9][A-Z0-9-]*\d[A-Z0-9-]*$", fact.text, flags=re.I)
         return number.group() if number else fact.text
-    if fact.kind == "amount":
-        return _in_figures(fact.text) or fact.text
     return fact.text
-
-
-_UNIT_WORDS = {
-    word: value
-    for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-        " fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-_TENS_WORDS = {
-    word: 10 * value
-    for value, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
-}
-_CURRENCY_SIGNS = {"pounds": "£", "quid": "£", "dollars": "$", "bucks": "$", "euros": "€"}
-
-
-def _in_figures(spoken: str) -> str | None:
-    """A sum said in words, in figures: "a hundred and forty-two pounds" is "£142", which
-    reads in "the £142 charge" where the words do not.
-
-    >>> _in_figures("three hundred and eighty-seven pounds")
-    '£387'
-    >>> _in_figures("£21.80") is None
-    True
-    """
-    *words, currency = re.split(r"[\s-]+", spoken.lower())
-    if currency not in _CURRENCY_SIGNS:
-        return None
-    total = current = 0
-    for word in words:
-        if word in ("a", "and"):
-            current = current or (1 if word == "a" else 0)
-        elif word in _UNIT_WORDS:
-            current += _UNIT_WORDS[word]
-        elif word in _TENS_WORDS:
-            current += _TENS_WORDS[word]
-        elif word == "hundred":
-            current = (current or 1) * 100
-        elif word == "thousand":
-            total += (current or 1) * 1000
-            current = 0
-        else:
-            return None
-    return f"{_CURRENCY_SIGNS[currency]}{total + current}"

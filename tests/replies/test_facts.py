@@ -87,17 +87,18 @@ def test_a_sum_told_most_often_is_the_amount_value() -> None:
 
 
 @pytest.mark.parametrize(
-    ("said", "value"),
+    "said",
     [
-        ("My bill came to three hundred and eighty-seven pounds this quarter.", "£387"),
-        ("They took a hundred and ten quid off my card.", "£110"),
-        ("It was two thousand three hundred and forty dollars in the end.", "$2340"),
+        "My bill came to three hundred and eighty-seven pounds this quarter.",
+        "They took a hundred and ten quid off my card.",
+        # The second sum has no currency word: naming the first named the old premium.
+        "It's gone from four hundred and twelve quid to seven hundred and ninety.",
     ],
 )
-def test_a_sum_said_aloud_is_told_and_given_in_figures(said: str, value: str) -> None:
+def test_a_sum_said_aloud_is_told_but_never_named(said: str) -> None:
     facts = extract_facts(said)
     assert "amount" in facts_told(facts)
-    assert fact_values(facts, said)["amount"] == value
+    assert "amount" not in fact_values(facts, said)
 
 
 def test_several_sums_none_asked_about_leave_the_amount_out_but_told() -> None:
