@@ -83,6 +83,19 @@ _ABOUT_DATA = re.compile(
     r"|associated|tied)|on\s+your\s+servers?)\b",
     re.IGNORECASE,
 )
+# Thanks asked to be passed on ("please pass on my thanks to Bev") say the message is for
+# thanks, but not that nothing else is asked: a widower closing his wife's membership and
+# asking for two fees back, who also passed on his thanks, got thanks alone (panel round
+# 114, a 'no'). What the head reads of the story (a fault, a person) is still not asked; a
+# decision asked for beside the thanks is.
+_THANKS_PASSED_ON = re.compile(
+    r"\bpass\s+(?:on\s+)?(?:my|our|a)\s+(?:\w+\s+)?(?:thanks|thank[- ]you|compliments"
+    r"|gratitude)\b",
+    re.IGNORECASE,
+)
+_ASKED_BESIDE_THANKS: frozenset[RequestLabel] = frozenset(
+    {"cancel_or_close", "refund_or_compensation", "delete_data", "change_something"}
+)
 # A plain question about a charge: "why was I charged twice?", "what the £47.50 is for", "how
 # that was worked out". Calm charge questions are rare among real complaints (the head reads
 # them as complaints), and these forms were an explain_charge ask in 10 of the 13 labelled
@@ -348,8 +361,6 @@ _ONLY_THANKS = re.compile(
     r"\b(?:only|just)\s+(?:wanted|want|writing|ringing|calling|emailing|messaging|here)\s+to\s+"
     r"say\s+(?:a\s+)?(?:(?:big|huge|massive|quick|proper)\s+)?(?:thanks|thank)\b"
     r"|\bonly\s+(?:wanted|want|writing|ringing|calling|emailing|messaging|here)\s+to\s+thank\b"
-    r"|\bpass\s+(?:on\s+)?(?:my|our|a)\s+(?:\w+\s+)?(?:thanks|thank[- ]you|compliments"
-    r"|gratitude)\b"
     # "Credit where it's due", "I just wanted her manager to know" (panel round 76; the two
     # labelled train and dev messages that use the idiom are praise).
     r"|\bcredit\s+where\s+(?:it'?s|it\s+is|credit'?s|credit\s+is)\s+due\b"
@@ -456,6 +467,8 @@ def requests_asked(
         asked = [label for label in asked if label == "praise"] or ["complaint_only"]
     elif _ONLY_THANKS.search(text) and not mocking:
         asked = ["praise"]
+    elif _THANKS_PASSED_ON.search(text) and not mocking:
+        asked = ["praise", *(label for label in asked if label in _ASKED_BESIDE_THANKS)]
     thanks_someone = thanks_someone or thanks_said(text)
     if thanks_someone and not mocking:
         # Before the complaint the head also reads in the story the thanks are for ("gave my

@@ -401,6 +401,14 @@ def test_a_message_that_only_thanks_asks_for_nothing_the_head_reads_into_it(text
     assert asked({"fix_problem": 0.7, "talk_to_person": 0.6}, text) == ("praise",)
 
 
+def test_thanks_passed_on_leave_a_decision_asked_beside_them() -> None:
+    # Panel round 114: a widower closing a membership and asking for two fees back, who
+    # also passed on his thanks, was answered with thanks alone.
+    text = "Please close her membership and return the two fees. Do pass my thanks on to Aoife."
+    probabilities = {"cancel_or_close": 0.6, "refund_or_compensation": 0.55, "fix_problem": 0.6}
+    assert asked(probabilities, text) == ("praise", "cancel_or_close", "refund_or_compensation")
+
+
 def test_thanks_in_so_many_words_still_answers_a_question_and_a_plain_ask() -> None:
     question = "Just wanted to say thanks for the quick fix! Will the app update itself too?"
     assert asked({"fix_problem": 0.7}, question) == ("praise", "information")
