@@ -320,9 +320,9 @@ def build_playbook(
         and shared_post(text)
         and not praise_said(text)
     ):
-        # A link passed on with a cheer ("complete the survey to win... Thanks!") praises
-        # nothing: thanked with "lovely to hear" (panel round 105, a 'no'), it is read as
-        # asking nothing, and asked in private what it needs.
+        # A link passed on with a cheer (a prize draw, a survey, signed off with thanks)
+        # praises nothing: thanked with "lovely to hear" (panel round 105, a 'no'), it is
+        # read as asking nothing, and asked in private what it needs.
         profile = _read_as(profile, "neutral")
         types = customer_types(profile, secondary_type_score=secondary_type_score)
     asked = _explained_first(_asked(requests, profile, fired, text))

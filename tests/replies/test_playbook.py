@@ -927,7 +927,7 @@ def test_a_question_beside_a_cancellation_has_a_sentence_of_its_own(bank: Respon
 
 
 def test_a_shared_post_with_a_cheer_is_not_thanked_as_praise(bank: ResponseBank) -> None:
-    promo = "Quick survey about our chat https://t.co/abc Complete & enter to win a phone - Thanks!"
+    promo = "Tell us how our checkout felt and win a hamper! https://t.co/abc Cheers all"
     playbook = build(bank, "satisfied", 0.2, channel="social", requests=None, text=promo)
     assert steps_of(playbook) == ["acknowledge", "clarify"]
     assert "lovely" not in " ".join(lines_of(playbook))
