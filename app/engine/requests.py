@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 
 from app.core.labels import REQUEST_LABELS, RequestLabel, Route, TriggerType
 from app.engine.cues import fault_left, gripe_named, sarcastic
-from app.replies.spoken import suggestion_made, thanks_said
+from app.replies.spoken import suggestion_made, thanks_passed_on, thanks_said
 
 # The head's second choice still counts when it is this close to sure and nothing passed.
 FALLBACK_PROBABILITY = 0.35
@@ -88,11 +88,6 @@ _ABOUT_DATA = re.compile(
 # asking for two fees back, who also passed on his thanks, got thanks alone (panel round
 # 114, a 'no'). What the head reads of the story (a fault, a person) is still not asked; a
 # decision asked for beside the thanks is.
-_THANKS_PASSED_ON = re.compile(
-    r"\bpass\s+(?:on\s+)?(?:my|our|a)\s+(?:\w+\s+)?(?:thanks|thank[- ]you|compliments"
-    r"|gratitude)\b",
-    re.IGNORECASE,
-)
 _ASKED_BESIDE_THANKS: frozenset[RequestLabel] = frozenset(
     {"cancel_or_close", "refund_or_compensation", "delete_data", "change_something"}
 )
@@ -467,7 +462,7 @@ def requests_asked(
         asked = [label for label in asked if label == "praise"] or ["complaint_only"]
     elif _ONLY_THANKS.search(text) and not mocking:
         asked = ["praise"]
-    elif _THANKS_PASSED_ON.search(text) and not mocking:
+    elif thanks_passed_on(text) and not mocking:
         asked = ["praise", *(label for label in asked if label in _ASKED_BESIDE_THANKS)]
     thanks_someone = thanks_someone or thanks_said(text)
     if thanks_someone and not mocking:

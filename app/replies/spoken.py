@@ -762,8 +762,13 @@ def pass_on_asked(text: str | None) -> bool:
 # train and dev messages says it so; of the 59 hand-written panel messages that do, 57 were
 # written as praise.
 _THANKS_TO_PASS = re.compile(
-    r"\b(?:tell|give)\s+(?:him|her|them)\s+(?:a\s+(?:big|huge|massive)\s+)?(?:thank\s+you|thanks)\b"
-    r"|\bpass\s+(?:on\s+)?(?:my|our)\s+(?:thanks|gratitude)\b",
+    r"\b(?:tell|give)\s+(?:him|her|them)\s+(?:a\s+(?:big|huge|massive)\s+)?(?:thank\s+you|thanks)\b",
+    re.IGNORECASE,
+)
+# The thanks themselves asked to be passed on: "please pass on my thanks to Bev".
+_THANKS_PASSED_ON = re.compile(
+    r"\bpass\s+(?:on\s+)?(?:my|our|a)\s+(?:\w+\s+)?(?:thanks|thank[- ]you|compliments"
+    r"|gratitude)\b",
     re.IGNORECASE,
 )
 _PRAISE_NEAR_PASS_ON = (250, 100)  # characters before and after the wish read for praise
@@ -777,12 +782,17 @@ _TURN_TO_BUSINESS = re.compile(
 )
 
 
+def thanks_passed_on(text: str | None) -> bool:
+    """Whether the customer asks for their thanks to be passed on, in so many words."""
+    return _says(_THANKS_PASSED_ON, text)
+
+
 def praise_beside_ask(text: str | None) -> bool:
     """Whether the customer praises, or thanks, beside what else they ask: thanks to be
     passed on, or praise before the message turns to its business."""
     if not text:
         return False
-    if _THANKS_TO_PASS.search(text):
+    if _THANKS_TO_PASS.search(text) or thanks_passed_on(text):
         return True
     before, after = _PRAISE_NEAR_PASS_ON
     for wish in _PASS_ON.finditer(text):
