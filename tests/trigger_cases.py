@@ -743,6 +743,16 @@ CASES: list[tuple[str, set[TriggerType]]] = [
     ("I think we should be compensated for the lost bookings.", {"authority_exceeded"}),
     ("Next year I'll ask for credit at a different bank.", set()),
     ("Have someone call me on this number today, I've had enough.", {"human_request"}),
+    # The wish put the other way round, or passed through the agent (panel rounds 107 to 118).
+    (
+        "I'd be grateful if somebody could ring me on my landline, emails confuse me.",
+        {"human_request"},
+    ),
+    ("Please ask the site manager to phone me before Friday.", {"human_request"}),
+    (
+        "Thanks, that's sorted. Can you arrange for a manager to call me about the fee?",
+        {"human_request"},
+    ),
     ("They said they would have someone call me back the next day.", set()),
     ("My 8-month pregnant wife had to wait outside in the cold.", {"vulnerable_customer"}),
     ("Im disabled and was talked into this plan by your rep.", {"vulnerable_customer"}),

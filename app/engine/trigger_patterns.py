@@ -122,6 +122,14 @@ _HUMAN_REQUEST = [
         r" (?:me|us)",
         r"(?:can|could) (?:someone|somebody|anyone) from (?:the |your )?[\w-]+(?: team"
         r"| department)? (?:please |actually |just )?(?:call|ring|phone) (?:me|us)",
+        # The same wish put the other way round: "I'd be grateful if someone could ring me on
+        # my landline", "please ask the operations manager to ring me", "could you arrange for a
+        # manager to phone me" (panel rounds 107 to 118: 6 of 6 hand-written matches asked for a
+        # person; 1 of 1 on train and dev).
+        r"(?:someone|somebody|anyone|a manager|a supervisor|your manager) (?:could|can|might) "
+        r"(?:please )?(?:call|ring|phone) (?:me|us)\b",
+        r"\b(?:ask|arrange for) (?:the|a|your) (?:[\w-]+ )?(?:manager|supervisor|team lead(?:er)?) "
+        r"to (?:call|ring|phone|contact) (?:me|us)\b",
         # ...or told to: "someone from your control room ring me NOW" (panel round 80; none
         # on train or dev). "Someone from your office will ring me" reports a promise.
         r"(?:someone|somebody) (?:from|in|at) (?:the |your )?[\w-]+(?: (?:team|room|department"

@@ -575,8 +575,11 @@ _CALL_ASKED = re.compile(
     r"|\bcould\s+(?:someone|somebody|you|an?\s+\w+)|\bhave\s+(?:someone|somebody|an?\s+\w+)"
     rf"|\b(?:need|want|like)\s+(?:someone|somebody|an?\s+\w+|you)\s+to|\bor)\s+(?:\w+\s+){{0,4}}?"
     rf"{_CALL_VERB}\s+me\b|\bgive\s+me\s+a\s+(?:call|ring|phone\s+call)\b"
-    rf"|\b(?:want|like|need|get|ask(?:ed|ing)?\s+for)\s+(?:someone|somebody|anyone|an?|the|your)"
-    rf"\b\s*(?:[\w'-]+\s+){{0,5}}?to\s+{_CALL_VERB}\s+(?:me|us)\b"
+    rf"|\b(?:want|like|need|get|ask(?:ed|ing)?(?:\s+for)?|arrange\s+for)\s+"
+    rf"(?:someone|somebody|anyone|an?|the|your)\b\s*(?:[\w'-]+\s+){{0,5}}?to\s+{_CALL_VERB}\s+(?:me|us)\b"
+    # The wish put the other way round: "grateful if someone could ring me".
+    rf"|\b(?:someone|somebody|anyone)\s+(?:could|can|might)\s+(?:please\s+)?{_CALL_VERB}\s+"
+    rf"(?:me|us)\b"
     rf"|\b(?:can|could)\s+(?:someone|somebody|anyone|an?\s+\w+|you)\s+(?:[\w'-]+\s+){{0,5}}?"
     rf"{_CALL_VERB}\s+us\b",
     re.IGNORECASE,
@@ -594,6 +597,8 @@ def call_asked(text: str | None) -> bool:
 # notes over panel rounds 51 to 77).
 _NUMBER_GIVEN = re.compile(
     r"\b(?:on|at|number\s+is|mobile(?:\s+is)?|phone(?:\s+is)?|tel(?:ephone)?)[:\s]+"
+    # Which line it is may come first: "on my landline (01423 558 091)".
+    r"(?:my\s+(?:landline|mobile|home\s+(?:phone|number)|work\s+(?:phone|number))\s*\(?)?"
     r"(?:\+\d{1,3}\s?)?\(?0?\d{2,5}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
     # A mobile number on its own, as a post signs off with one ("... 07391 662 018").
     r"|(?<![\d-])(?:\+44\s?7|07)\d{3}\s?\d{3}\s?\d{3}(?![\d-])",

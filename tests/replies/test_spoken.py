@@ -404,6 +404,10 @@ def test_a_condition_or_an_age_is_lived_with_and_hardship_is_not() -> None:
         ("I want the claims handler assigned to it to telephone me this week.", True),
         ("Get your branch manager to ring me on 07923 551080.", True),
         ("Could someone from your billing team call us after six?", True),
+        # The wish put the other way round, or passed through the agent.
+        ("I would be grateful if someone could ring me on my landline.", True),
+        ("Please ask the operations manager to ring me directly.", True),
+        ("Could you arrange for a manager to phone me about the bill?", True),
         ("I want to know why nobody would call me back.", False),
         # A call promised and never made is a repeat contact, not a call asked for.
         ("They said someone would call me back and nobody did.", False),
@@ -542,6 +546,7 @@ def test_a_legal_step_taken_or_none_is_no_ultimatum(text: str | None) -> None:
         ("Please ring me on 07700 900418 after four.", True),
         ("My mobile is 0161 496 0000.", True),
         ("Could a person ring me please. 07391 662 018", True),  # signed off with it
+        ("Could someone ring me on my landline (01423 558 091)?", True),
         ("Please ring me, policy HG-40218.", False),  # a reference is no number
         ("Can someone call me back today?", False),
     ],
