@@ -147,6 +147,8 @@ def message_triggers(
         agreed = probability >= rule.threshold or rule.pattern_threshold > 0
         if not agreed:
             hits = [t for t in hits if not _told_not_asked(t, text)]
+            if _only_a_pet_in_care(trigger, text):
+                hits = []
         if hits and probability >= min(rule.threshold, rule.pattern_threshold):
             out += [
                 dataclasses.replace(
@@ -247,17 +249,24 @@ def _candidates(
 
 # LABELLING.md's vulnerable customer is a person: a disability, an illness, a bereavement, a
 # child or an elder. Pet-insurance reviews are full of sick and dying animals, which the
-# model reads as vulnerability (12 of its 27 false alarms on dev, none of its hits); a
-# pattern still raises the trigger for the person, and so does the model where a person
-# at risk is named beside the animal.
+# model reads as vulnerability (12 of its 27 false alarms on dev, none of its hits); the
+# model still raises the trigger where a person at risk is named beside the animal.
 _ANIMAL = re.compile(
     r"\b(?:dog|dogs|cat|cats|puppy|puppies|kitten|kittens|pet|pets|vet|vets|veterinar\w*)\b",
     re.IGNORECASE,
 )
+# The patterns too read an animal's care as a person's crisis: "allergic reaction", "got
+# injured", "went to the emergency", even a policy's list of covered treatments. Where the
+# message is about a pet's care, a match the model does not agree with stands only where a
+# person at risk is named: on train and dev, 8 of the 9 such safety_risk and
+# vulnerable_customer matches were no trigger, and the ninth names a disabled customer; a
+# panel pet-insurance review was handed over with emergency advice (round 118).
+_PET_CARE = re.compile(r"\b(?:vets?|vet's|veterinar\w*|pet\s+insurance)\b", re.IGNORECASE)
 _PERSON_AT_RISK = re.compile(
     r"\b(?:my|our) (?:son|daughter|child|children|kids?|baby|mother|mom|mum|father|dad|husband"
     r"|wife|partner|grandmother|grandfather|grandma|grandpa)\b"
-    r"|\bi(?:'m| am) (?:disabled|pregnant|ill|sick|unemployed|a widow|a carer|elderly|deaf|blind)\b"
+    r"|\bi(?:'?m| am) (?:disabled|pregnant|ill|sick|unemployed|a widow|a carer|elderly|deaf"
+    r"|blind)\b"
     r"|\b(?:disability|wheelchair|chemo|dementia|mental health|lost my job|laid off|can't afford"
     r"|cannot afford|benefits|pension)\b",
     re.IGNORECASE,
@@ -293,6 +302,15 @@ def _told_not_asked(trigger: Trigger, text: str) -> bool:
 def _visit_asked(evidence: str) -> bool:
     """Whether the sentence the model read a wish for a person in asks for a visit instead."""
     return _VISIT_ASKED.search(evidence) is not None and _TO_TALK.search(evidence) is None
+
+
+def _only_a_pet_in_care(trigger: TriggerType, text: str) -> bool:
+    """Whether a pattern's safety_risk or vulnerable_customer reading is about a pet's care."""
+    return (
+        trigger in ("safety_risk", "vulnerable_customer")
+        and _PET_CARE.search(text) is not None
+        and _PERSON_AT_RISK.search(text) is None
+    )
 
 
 def _only_an_animal_at_risk(trigger: TriggerType, text: str) -> bool:

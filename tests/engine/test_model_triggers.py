@@ -239,3 +239,21 @@ def test_a_sick_pet_is_no_vulnerable_customer_unless_a_person_is_named() -> None
     text = "Our dog died the week my husband passed away."
     found = [pattern("vulnerable_customer", text, "my husband passed away")]
     assert [t.type for t in decide(text, reading, found, **rule)] == ["vulnerable_customer"]
+
+
+def test_a_pets_care_raises_no_alarm_from_a_pattern_alone() -> None:
+    # A pet-insurance review's "allergic reaction" or a policy's list of treatments read as a
+    # person's crisis, with emergency advice in the playbook (panel round 118).
+    rules = {"safety_risk": TriggerRule(0.5), "vulnerable_customer": TriggerRule(0.5)}
+    text = "The vet said Bramble had an allergic reaction and they won't cover it."
+    found = [pattern("safety_risk", text, "allergic reaction")]
+    assert decide(text, head(safety_risk=0.1), found, **rules) == []
+    # The model agreeing, or a person at risk named, keeps it.
+    assert [t.type for t in decide(text, head(safety_risk=0.9), found, **rules)] == ["safety_risk"]
+    told = "Im disabled and the vet is an hour away. I had an allergic reaction myself."
+    found = [pattern("safety_risk", told, "allergic reaction")]
+    assert [t.type for t in decide(told, head(safety_risk=0.1), found, **rules)] == ["safety_risk"]
+    # Without a pet's care in it, the pattern stands alone as before.
+    plain = "I had an allergic reaction to the cream you sold me."
+    found = [pattern("safety_risk", plain, "allergic reaction")]
+    assert [t.type for t in decide(plain, head(safety_risk=0.1), found, **rules)] == ["safety_risk"]
