@@ -208,10 +208,11 @@ _NAMED_STAFF: tuple[tuple[FactKind, str], ...] = (
     # Where they work: "Jamal at the Gatwick baggage desk was lovely", or what they did:
     # "Imogen, who handled my return over chat, was brilliant" (panel rounds 107 and 108:
     # the thanks went to "the team"). Of the train and dev messages, one names someone so,
-    # thanked.
+    # thanked. The place may carry the company's handle: "Callum at the @Brand shop" (round
+    # 117).
     (
         "person",
-        rf"(?<![@#\w])(?P<named>{_NAME})\s+at\s+(?:the|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{_WORKPLACES})\b",
+        rf"(?<![@#\w])(?P<named>{_NAME})\s+at\s+(?:the|your)\s+(?:[@\w-]+\s+){{0,3}}?(?:{_WORKPLACES})\b",
     ),
     (
         "person",
@@ -232,7 +233,7 @@ _STAFF_PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = tuple(
 _JOB = re.compile(
     rf"\b(?:{_ROLES}|{_KIN}|(?-i:Nurse|Sister|Doctor|Officer|Coach|Chef|Captain|Driver"
     r"|Engineer|Porter))\b"
-    rf"|\bon\s+(?:{_POSTS})\b|\bat\s+(?:the|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{_WORKPLACES})\b"
+    rf"|\bon\s+(?:{_POSTS})\b|\bat\s+(?:the|your)\s+(?:[@\w-]+\s+){{0,3}}?(?:{_WORKPLACES})\b"
     r"|,\s+who\s",
     re.IGNORECASE,
 )
