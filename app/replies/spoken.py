@@ -777,9 +777,14 @@ _THANKS_PASSED_ON = re.compile(
     re.IGNORECASE,
 )
 _PRAISE_NEAR_PASS_ON = (250, 100)  # characters before and after the wish read for praise
+# A telling told, not wished: "I contacted them to tell them what had happened", "you didn't
+# even tell them" (a harsh review thanked for its kind words, panel round 119).
+_TOLD_NOT_WISHED = re.compile(r"(?:\bto|n't(?:\s+even)?|\bnot|\bnever|\bdid)\s+$", re.IGNORECASE)
 _TURN_TO_BUSINESS = re.compile(
     r"\b(?:while\s+I(?:'m|\s+am)\s+(?:here|at\s+it)|while\s+I(?:'ve|\s+have)\s+got\s+you"
-    r"|one\s+(?:question|thing|small\s+thing)\b[^.?!\n]{0,30}\bthough"
+    # "One question though", "Small q though" (panel round 119).
+    r"|(?:one|small|quick|tiny|little)\s+(?:question|q|query|thing|small\s+thing)\b"
+    r"[^.?!\n]{0,30}\bthough"
     r"|(?:now|on)\s+(?:to\s+)?the\s+(?:practical|boring|actual|real|less\s+fun)\s+bit"
     r"|the\s+(?:actual|real|main)\s+reason\s+I(?:'m|\s+am)\s+(?:writing|getting\s+in\s+touch)"
     r"|before\s+I\s+get\s+to\s+(?:my|the)|on\s+a\s+(?:separate|different|practical)\s+note)\b",
@@ -801,6 +806,8 @@ def praise_beside_ask(text: str | None) -> bool:
         return True
     before, after = _PRAISE_NEAR_PASS_ON
     for wish in _PASS_ON.finditer(text):
+        if _TOLD_NOT_WISHED.search(text[max(0, wish.start() - 20) : wish.start()]):
+            continue
         if PRAISE_OF_STAFF.search(text[max(0, wish.start() - before) : wish.end() + after]):
             return True
     turn = _TURN_TO_BUSINESS.search(text)

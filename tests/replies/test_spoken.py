@@ -454,11 +454,17 @@ def test_thanks_asked_to_be_passed_on_are_told(text: str, asked: bool) -> None:
         ("Shireen was ever so patient with me last time. Would you tell her that from me?", True),
         ("Could you tell her that? She was lovely. Also, can I move my check-up?", True),
         ("The new update is genuinely great. One question though: is there a CSV export?", True),
+        (
+            "Ifor carried it all upstairs, cheerful throughout. Star. Small q though: why the fee?",
+            True,
+        ),
         ("Absolute legend of a rider tonight. While I'm here: do you deliver to Kelvinside?", True),
         ("Odette made it a game for Mia. Please pass that on, she deserves to hear it.", True),
         # A sign-off's thanks, far from a wish that something be told, is no praise.
         ("Tell them I want it back. " + "The bill is wrong again. " * 12 + "Thank you.", False),
         ("Tell them I want a refund. One question though: when does it arrive?", False),
+        # A telling told of, not wished for, beside a word of praise used otherwise.
+        ("I rang them to tell them what happened. I take great issue with that.", False),
         ("I'd love to know when the app comes out.", False),
     ],
 )
