@@ -753,6 +753,10 @@ CASES: list[tuple[str, set[TriggerType]]] = [
         "Thanks, that's sorted. Can you arrange for a manager to call me about the fee?",
         {"human_request"},
     ),
+    (
+        "Two things: the boiler fixed this week, and a phone call from a manager, not a chatbot.",
+        {"human_request"},
+    ),
     ("They said they would have someone call me back the next day.", set()),
     ("My 8-month pregnant wife had to wait outside in the cold.", {"vulnerable_customer"}),
     ("Im disabled and was talked into this plan by your rep.", {"vulnerable_customer"}),

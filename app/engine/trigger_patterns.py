@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.labels import TriggerType
+from app.replies.spoken import CALL_FROM_A_SENIOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,8 @@ _HUMAN_REQUEST = [
         r"(?:please )?(?:call|ring|phone) (?:me|us)\b",
         r"\b(?:ask|arrange for) (?:the|a|your) (?:[\w-]+ )?(?:manager|supervisor|team lead(?:er)?) "
         r"to (?:call|ring|phone|contact) (?:me|us)\b",
+        # ...or demanded in a list: "and a phone call from a manager, not the call centre".
+        CALL_FROM_A_SENIOR,
         # ...or told to: "someone from your control room ring me NOW" (panel round 80; none
         # on train or dev). "Someone from your office will ring me" reports a promise.
         r"(?:someone|somebody) (?:from|in|at) (?:the |your )?[\w-]+(?: (?:team|room|department"

@@ -408,6 +408,13 @@ def test_a_condition_or_an_age_is_lived_with_and_hardship_is_not() -> None:
         ("I would be grateful if someone could ring me on my landline.", True),
         ("Please ask the operations manager to ring me directly.", True),
         ("Could you arrange for a manager to phone me about the bill?", True),
+        (
+            "I want two things: the repair paid for, and a phone call from a manager by Friday.",
+            True,
+        ),
+        ("Second, a call from a named claims manager, not the general line.", True),
+        # A call promised and told of, not demanded.
+        ("I was promised a call back from a supervisor on numerous occasions.", False),
         ("I want to know why nobody would call me back.", False),
         # A call promised and never made is a repeat contact, not a call asked for.
         ("They said someone would call me back and nobody did.", False),
