@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.labels import TriggerType
-from app.replies.spoken import CALL_FROM_A_SENIOR
+from app.replies.spoken import CALL_FROM_A_SENIOR, CALL_WISHED
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +133,8 @@ _HUMAN_REQUEST = [
         r"to (?:call|ring|phone|contact) (?:me|us)\b",
         # ...or demanded in a list: "and a phone call from a manager, not the call centre".
         CALL_FROM_A_SENIOR,
+        # ...or wished however it is put: "I'd like the sales manager to ring me".
+        CALL_WISHED,
         # ...or told to: "someone from your control room ring me NOW" (panel round 80; none
         # on train or dev). "Someone from your office will ring me" reports a promise.
         r"(?:someone|somebody) (?:from|in|at) (?:the |your )?[\w-]+(?: (?:team|room|department"
