@@ -413,8 +413,6 @@ def test_a_condition_or_an_age_is_lived_with_and_hardship_is_not() -> None:
             True,
         ),
         ("Second, a call from a named claims manager, not the general line.", True),
-        ("I'd also like the sales manager to ring me on 07700 914 226.", True),
-        ("And can the service manager give me a ring back today?", True),
         # A call promised and told of, not demanded.
         ("I was promised a call back from a supervisor on numerous occasions.", False),
         ("I want to know why nobody would call me back.", False),
