@@ -26,6 +26,11 @@ _ERASURE = re.compile(
     r"(?:personal\s+)?(?:data|information|info|details|records)"
     r"|(?:delete|erase|remove|wipe|purge)\s+(?:all\s+)?(?:the\s+)?(?:personal\s+)?(?:data|information|info)"
     r"\s+(?:you\s+)?(?:still\s+)?(?:hold|have|keep|store)"
+    # Someone else's record taken off the company's system: "delete her record and our
+    # details from your system", a pet's or a late husband's (panel rounds 73, 106 and 123).
+    r"|(?:delete|erase|remove|wipe|purge)\s+(?:[\w']+\s+){0,4}?(?:my|our|her|his|their)\s+"
+    r"(?:personal\s+)?(?:data|information|info|details|records?)\s+(?:from|off)\s+(?:your|the)\s+"
+    r"(?:\w+\s+)?(?:system|systems|database|records|files)\b"
     r"|gdpr|right\s+to\s+(?:be\s+forgotten|erasure)|data\s+deletion\s+request"
     r"|ccpa\s+(?:request|deletion)"
     r"|(?:clear|wipe)\s+(?:all\s+)?(?:of\s+)?my\s+personal\s+(?:records|data|information|info)"

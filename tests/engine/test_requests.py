@@ -46,6 +46,7 @@ def test_unknown_labels_are_ignored() -> None:
         "Close my account, and can you also wipe everything you've got stored on the app?",
         "He has asked that his personal data be erased rather than just deactivated.",
         "Please treat this as an erasure request on his behalf.",
+        "Please could you delete her record and our details from your system altogether.",
     ],
 )
 def test_an_erasure_request_in_plain_words_counts_whatever_the_head_says(text: str) -> None:
