@@ -258,8 +258,8 @@ _ANIMAL = re.compile(
 # The patterns too read an animal's care as a person's crisis: "allergic reaction", "got
 # injured", "went to the emergency", even a policy's list of covered treatments. Where the
 # message is about a pet's care, a match the model does not agree with stands only where a
-# person at risk is named: on train and dev, 8 of the 9 such safety_risk and
-# vulnerable_customer matches were no trigger, and the ninth names a disabled customer; a
+# person at risk is named: on train and dev, 6 of the 7 such safety_risk and
+# vulnerable_customer matches were no trigger, and the seventh names a disabled customer; a
 # panel pet-insurance review was handed over with emergency advice (round 118).
 _PET_CARE = re.compile(r"\b(?:vets?|vet's|veterinar\w*|pet\s+insurance)\b", re.IGNORECASE)
 _PERSON_AT_RISK = re.compile(
