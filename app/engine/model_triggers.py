@@ -255,8 +255,8 @@ _ANIMAL = re.compile(
     r"\b(?:dog|dogs|cat|cats|puppy|puppies|kitten|kittens|pet|pets|vet|vets|veterinar\w*)\b",
     re.IGNORECASE,
 )
-# The patterns too read an animal's care as a person's crisis: "allergic reaction", "got
-# injured", "went to the emergency", even a policy's list of covered treatments. Where the
+# The patterns too read an animal's care as a person's crisis: a pet hurt or rushed to an
+# emergency vet, an allergic reaction, even a policy's list of covered treatments. Where the
 # message is about a pet's care, a match the model does not agree with stands only where a
 # person at risk is named: on train and dev, 6 of the 7 such safety_risk and
 # vulnerable_customer matches were no trigger, and the seventh names a disabled customer; a

@@ -799,8 +799,8 @@ _THANKS_PASSED_ON = re.compile(
     re.IGNORECASE,
 )
 _PRAISE_NEAR_PASS_ON = (250, 100)  # characters before and after the wish read for praise
-# A telling told, not wished: "I contacted them to tell them what had happened", "you didn't
-# even tell them" (a harsh review thanked for its kind words, panel round 119).
+# A telling told of, not wished for: "I phoned to tell them", "you never told them" (a harsh
+# review was thanked for its kind words, panel round 119).
 _TOLD_NOT_WISHED = re.compile(r"(?:\bto|n't(?:\s+even)?|\bnot|\bnever|\bdid)\s+$", re.IGNORECASE)
 _TURN_TO_BUSINESS = re.compile(
     r"\b(?:while\s+I(?:'m|\s+am)\s+(?:here|at\s+it)|while\s+I(?:'ve|\s+have)\s+got\s+you"

@@ -250,10 +250,10 @@ def test_a_pets_care_raises_no_alarm_from_a_pattern_alone() -> None:
     assert decide(text, head(safety_risk=0.1), found, **rules) == []
     # The model agreeing, or a person at risk named, keeps it.
     assert [t.type for t in decide(text, head(safety_risk=0.9), found, **rules)] == ["safety_risk"]
-    told = "Im disabled and the vet is an hour away. I had an allergic reaction myself."
+    told = "Im disabled and the vet is an hour away. The stress gave me an allergic reaction."
     found = [pattern("safety_risk", told, "allergic reaction")]
     assert [t.type for t in decide(told, head(safety_risk=0.1), found, **rules)] == ["safety_risk"]
     # Without a pet's care in it, the pattern stands alone as before.
-    plain = "I had an allergic reaction to the cream you sold me."
+    plain = "The cream you sold me gave me an allergic reaction."
     found = [pattern("safety_risk", plain, "allergic reaction")]
     assert [t.type for t in decide(plain, head(safety_risk=0.1), found, **rules)] == ["safety_risk"]

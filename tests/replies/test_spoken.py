@@ -471,7 +471,7 @@ def test_thanks_asked_to_be_passed_on_are_told(text: str, asked: bool) -> None:
         ("Tell them I want it back. " + "The bill is wrong again. " * 12 + "Thank you.", False),
         ("Tell them I want a refund. One question though: when does it arrive?", False),
         # A telling told of, not wished for, beside a word of praise used otherwise.
-        ("I rang them to tell them what happened. I take great issue with that.", False),
+        ("I phoned the depot to tell them. It was a great deal of bother for nothing.", False),
         ("I'd love to know when the app comes out.", False),
     ],
 )
