@@ -275,6 +275,7 @@ def test_no_role_where_the_customer_asked_for_no_one_by_name(text: str) -> None:
         ("Big shout to Fenella on the tills, kept a whole queue smiling.", True),
         ("Jamal at the Gatwick baggage desk was lovely and really tried.", True),
         ("Ottilie at the @Brambleway shop on Mill Lane is a star.", True),
+        ("Just wanted to say Marisol on your chat team was brilliant on Saturday.", True),
         ("Imogen, who handled my return over chat, was brilliant.", True),
         # Nobody is no one's name, nor is a point counted off.
         ("First, the engineer you sent was great.", False),
