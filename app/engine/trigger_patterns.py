@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.labels import TriggerType
-from app.replies.spoken import CALL_FROM_A_SENIOR, CALL_WISHED
+from app.replies.spoken import CALL_FROM_A_SENIOR, CALL_THE_OTHER_WAY, CALL_WISHED
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +123,10 @@ _HUMAN_REQUEST = [
         r" (?:me|us)",
         r"(?:can|could) (?:someone|somebody|anyone) from (?:the |your )?[\w-]+(?: team"
         r"| department)? (?:please |actually |just )?(?:call|ring|phone) (?:me|us)",
-        # The same wish put the other way round: "I'd be grateful if someone could ring me on
-        # my landline", "please ask the operations manager to ring me", "could you arrange for a
-        # manager to phone me" (panel rounds 107 to 118: 6 of 6 hand-written matches asked for a
-        # person; 1 of 1 on train and dev).
-        r"(?:someone|somebody|anyone|a manager|a supervisor|your manager) (?:could|can|might) "
-        r"(?:please )?(?:call|ring|phone) (?:me|us)\b",
+        # The same wish put the other way round ("if someone could ring me"), or passed
+        # through the agent: "please ask the operations manager to ring me", "could you
+        # arrange for a manager to phone me" (panel rounds 107 to 118).
+        CALL_THE_OTHER_WAY,
         r"\b(?:ask|arrange for) (?:the|a|your) (?:[\w-]+ )?(?:manager|supervisor|team lead(?:er)?) "
         r"to (?:call|ring|phone|contact) (?:me|us)\b",
         # ...or demanded in a list: "and a phone call from a manager, not the call centre".

@@ -581,6 +581,13 @@ CALL_WISHED = (
     r"(?:manager|supervisor|team\s+lead(?:er)?))\s+(?:(?:please|actually|just|also|personally)"
     r"\s+)?(?:to\s+)?(?:(?:call|ring|phone)\s+(?:me|us)\b|give\s+(?:me|us)\s+a\s+(?:call|ring))"
 )
+# The wish put the other way round: "I'd be grateful if someone could ring me on my
+# landline" (panel rounds 107 to 118: 6 of 6 hand-written matches asked for a person; 1 of 1
+# on train and dev).
+CALL_THE_OTHER_WAY = (
+    r"\b(?:someone|somebody|anyone|a\s+manager|a\s+supervisor|your\s+manager)\s+"
+    r"(?:could|can|might)\s+(?:please\s+)?(?:call|ring|phone)\s+(?:me|us)\b"
+)
 # A call from someone senior put in a list of what the customer wants: "I want two things:
 # the repair paid for, and a phone call from a manager (not another claim form)". All 19
 # hand-written panel messages that say it so asked for a person; none on train or dev, where
@@ -598,12 +605,9 @@ _CALL_ASKED = re.compile(
     rf"{_CALL_VERB}\s+me\b|\bgive\s+me\s+a\s+(?:call|ring|phone\s+call)\b"
     rf"|\b(?:want|like|need|get|ask(?:ed|ing)?(?:\s+for)?|arrange\s+for)\s+"
     rf"(?:someone|somebody|anyone|an?|the|your)\b\s*(?:[\w'-]+\s+){{0,5}}?to\s+{_CALL_VERB}\s+(?:me|us)\b"
-    # The wish put the other way round: "grateful if someone could ring me".
-    rf"|\b(?:someone|somebody|anyone)\s+(?:could|can|might)\s+(?:please\s+)?{_CALL_VERB}\s+"
-    rf"(?:me|us)\b"
     rf"|\b(?:can|could)\s+(?:someone|somebody|anyone|an?\s+\w+|you)\s+(?:[\w'-]+\s+){{0,5}}?"
     rf"{_CALL_VERB}\s+us\b"
-    rf"|{CALL_FROM_A_SENIOR}|{CALL_WISHED}",
+    rf"|{CALL_FROM_A_SENIOR}|{CALL_WISHED}|{CALL_THE_OTHER_WAY}",
     re.IGNORECASE,
 )
 
